@@ -1,0 +1,2 @@
+/** Reverse-mode automatic differentiation over {@code vista.tensor}. */
+package vista.autograd;

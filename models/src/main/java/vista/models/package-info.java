@@ -1,0 +1,2 @@
+/** The model zoo and the {@code vista} command-line program. */
+package vista.models;

@@ -1,0 +1,61 @@
+package vista.tensor;
+
+/**
+ * The flat array behind one or more tensors (views share it).
+ *
+ * <p>Reference kernels read and write through {@link #get} and {@link #set} in double precision, so one
+ * scalar kernel serves both element types; fast kernels take the backing {@code float[]} directly.
+ */
+public sealed interface Storage permits Storage.Floats, Storage.Doubles {
+
+    DType dtype();
+
+    int length();
+
+    double get(int index);
+
+    /** Stores {@code value}, rounded to the nearest float for float32 storage. */
+    void set(int index, double value);
+
+    static Storage allocate(DType dtype, int length) {
+        return dtype == DType.FLOAT32 ? new Floats(new float[length]) : new Doubles(new double[length]);
+    }
+
+    /** float32 storage. */
+    record Floats(float[] array) implements Storage {
+        public DType dtype() {
+            return DType.FLOAT32;
+        }
+
+        public int length() {
+            return array.length;
+        }
+
+        public double get(int index) {
+            return array[index];
+        }
+
+        public void set(int index, double value) {
+            array[index] = (float) value;
+        }
+    }
+
+    /** float64 storage. */
+    record Doubles(double[] array) implements Storage {
+        public DType dtype() {
+            return DType.FLOAT64;
+        }
+
+        public int length() {
+            return array.length;
+        }
+
+        public double get(int index) {
+            return array[index];
+        }
+
+        public void set(int index, double value) {
+            array[index] = value;
+        }
+    }
+}

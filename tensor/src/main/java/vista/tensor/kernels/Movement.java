@@ -1,0 +1,173 @@
+package vista.tensor.kernels;
+
+import java.util.Arrays;
+import vista.tensor.DType;
+import vista.tensor.Shape;
+import vista.tensor.Storage;
+import vista.tensor.Tensor;
+
+/**
+ * Kernels that move elements without arithmetic: copying a (strided) view into row-major order,
+ * converting between element types, concatenation, stacking and constant padding.
+ *
+ * <p>These are exact (no rounding beyond a float64 -> float32 conversion), so one implementation serves
+ * as both reference and fast path; the only speed trick is copying whole innermost rows with
+ * {@link System#arraycopy} when they are dense.
+ */
+public final class Movement {
+    private Movement() {
+    }
+
+    /**
+     * Storage index of every element of {@code t}, in row-major order of its shape:
+     * {@code p = offset + sum_a i_a * stride_a}.
+     */
+    public static int[] storageIndices(Tensor t) {
+        int n = t.numel();
+        int rank = t.rank();
+        int[] dims = t.dims();
+        int[] strides = t.strides();
+        int[] out = new int[n];
+        int[] index = new int[rank];
+        int p = t.offset();
+        for (int i = 0; i < n; i++) {
+            out[i] = p;
+            for (int a = rank - 1; a >= 0; a--) {
+                index[a]++;
+                p += strides[a];
+                if (index[a] < dims[a]) {
+                    break;
+                }
+                p -= strides[a] * dims[a];
+                index[a] = 0;
+            }
+        }
+        return out;
+    }
+
+    /** A new contiguous tensor of {@code dtype} holding the elements of {@code source}. */
+    public static Tensor copy(Tensor source, DType dtype) {
+        Tensor out = Tensor.zeros(dtype, source.shape());
+        copyInto(source, out);
+        return out;
+    }
+
+    /** Copies the elements of {@code source} into {@code target} (same shape; any layouts and dtypes). */
+    public static void copyInto(Tensor source, Tensor target) {
+        if (!source.shape().equals(target.shape())) {
+            throw new IllegalArgumentException("copy: source shape " + source.shape() + " differs from target "
+                    + target.shape());
+        }
+        if (source.numel() == 0) {
+            return;
+        }
+        if (source.storage() instanceof Storage.Floats from && target.storage() instanceof Storage.Floats to
+                && target.isContiguous()) {
+            copyFloatRows(source, from.array(), to.array(), target.offset());
+            return;
+        }
+        int[] src = storageIndices(source);
+        int[] dst = storageIndices(target);
+        Storage s = source.storage();
+        Storage d = target.storage();
+        for (int i = 0; i < src.length; i++) {
+            d.set(dst[i], s.get(src[i]));
+        }
+    }
+
+    /** Copies a float32 view row by row (a row = the innermost axis) into a dense float array. */
+    private static void copyFloatRows(Tensor source, float[] from, float[] to, int toOffset) {
+        int rank = source.rank();
+        if (rank == 0) {
+            to[toOffset] = from[source.offset()];
+            return;
+        }
+        int rowLength = source.dim(rank - 1);
+        int step = source.stride(rank - 1);
+        Tensor rows = rank == 1 ? source.unsqueeze(0) : source.slice(rank - 1, 0, 1).squeeze(rank - 1);
+        int[] starts = storageIndices(rows);
+        int q = toOffset;
+        for (int start : starts) {
+            if (step == 1) {
+                System.arraycopy(from, start, to, q, rowLength);
+                q += rowLength;
+            } else {
+                for (int j = 0, p = start; j < rowLength; j++, p += step) {
+                    to[q++] = from[p];
+                }
+            }
+        }
+    }
+
+    /** Joins tensors along {@code axis}; all other dimensions and the dtypes must agree. */
+    public static Tensor concat(int axis, Tensor... tensors) {
+        if (tensors.length == 0) {
+            throw new IllegalArgumentException("concat: expected at least one tensor");
+        }
+        Tensor first = tensors[0];
+        int a = first.shape().axis(axis, "concat");
+        int total = 0;
+        for (Tensor t : tensors) {
+            if (t.rank() != first.rank() || t.dtype() != first.dtype()) {
+                throw new IllegalArgumentException("concat: cannot join " + first.dtype() + " " + first.shape()
+                        + " with " + t.dtype() + " " + t.shape());
+            }
+            for (int i = 0; i < first.rank(); i++) {
+                if (i != a && t.dim(i) != first.dim(i)) {
+                    throw new IllegalArgumentException("concat along axis " + a + ": shapes " + first.shape()
+                            + " and " + t.shape() + " differ on axis " + i);
+                }
+            }
+            total += t.dim(a);
+        }
+        int[] dims = first.dims();
+        dims[a] = total;
+        Tensor out = Tensor.zeros(first.dtype(), Shape.of(dims));
+        int at = 0;
+        for (Tensor t : tensors) {
+            copyInto(t, out.slice(a, at, at + t.dim(a)));
+            at += t.dim(a);
+        }
+        return out;
+    }
+
+    /** Stacks equal-shaped tensors along a new axis {@code axis}. */
+    public static Tensor stack(int axis, Tensor... tensors) {
+        if (tensors.length == 0) {
+            throw new IllegalArgumentException("stack: expected at least one tensor");
+        }
+        Tensor[] expanded = new Tensor[tensors.length];
+        for (int i = 0; i < tensors.length; i++) {
+            if (!tensors[i].shape().equals(tensors[0].shape())) {
+                throw new IllegalArgumentException("stack: shapes " + tensors[0].shape() + " and "
+                        + tensors[i].shape() + " differ; stack needs equal shapes");
+            }
+            expanded[i] = tensors[i].unsqueeze(axis);
+        }
+        return concat(axis < 0 ? axis + tensors[0].rank() + 1 : axis, expanded);
+    }
+
+    /** Constant padding: axis {@code a} grows by {@code before[a]} in front and {@code after[a]} behind. */
+    public static Tensor pad(Tensor t, int[] before, int[] after, double value) {
+        if (before.length != t.rank() || after.length != t.rank()) {
+            throw new IllegalArgumentException("pad: expected " + t.rank() + " amounts before and after for shape "
+                    + t.shape() + ", got " + Arrays.toString(before) + " and " + Arrays.toString(after));
+        }
+        int[] dims = t.dims();
+        Tensor inner = null;
+        for (int a = 0; a < dims.length; a++) {
+            if (before[a] < 0 || after[a] < 0) {
+                throw new IllegalArgumentException("pad: amounts must be >= 0, got " + Arrays.toString(before)
+                        + " and " + Arrays.toString(after));
+            }
+            dims[a] += before[a] + after[a];
+        }
+        Tensor out = Tensor.full(t.dtype(), value, Shape.of(dims));
+        inner = out;
+        for (int a = 0; a < dims.length; a++) {
+            inner = inner.slice(a, before[a], before[a] + t.dim(a));
+        }
+        copyInto(t, inner);
+        return out;
+    }
+}
