@@ -84,7 +84,7 @@ public final class Movement {
         }
         int rowLength = source.dim(rank - 1);
         int step = source.stride(rank - 1);
-        Tensor rows = rank == 1 ? source.unsqueeze(0) : source.slice(rank - 1, 0, 1).squeeze(rank - 1);
+        Tensor rows = source.slice(rank - 1, 0, 1).squeeze(rank - 1);
         int[] starts = storageIndices(rows);
         int q = toOffset;
         for (int start : starts) {

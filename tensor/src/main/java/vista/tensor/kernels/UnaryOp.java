@@ -35,10 +35,10 @@ public enum UnaryOp {
             return Math.abs(x);
         }
     },
-    /** max(x, 0) */
+    /** max(x, 0); NaN stays NaN (as in PyTorch), so a diverging run is noticed. */
     RELU {
         public double apply(double x) {
-            return x > 0 ? x : 0.0;
+            return x <= 0 ? 0.0 : x;
         }
     },
     /** 1 / (1 + e^-x) */

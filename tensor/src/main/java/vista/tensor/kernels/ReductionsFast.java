@@ -1,0 +1,464 @@
+package vista.tensor.kernels;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+import vista.tensor.DType;
+import vista.tensor.Shape;
+import vista.tensor.Storage;
+import vista.tensor.Tensor;
+import vista.tensor.parallel.Tiles;
+
+/**
+ * The fast float32 reductions: float accumulators, Vector API, parallel tiles, and one summation order
+ * that depends neither on the vector width nor on the thread count.
+ *
+ * <p><b>The order.</b> Each output reduces a sequence {@code v_0 .. v_{n-1}}: its reduced elements in
+ * row-major order of the reduced axes. The sequence is cut into chunks of {@value #CHUNK} elements. In
+ * a chunk, element {@code i} goes to logical accumulator {@code i mod 16}, in increasing i (16
+ * independent float accumulators, whatever the number of hardware lanes: one 16-lane vector, two of 8
+ * or four of 4); the 16 accumulators are then combined by the fixed tree
+ * {@code (((a0+a1)+(a2+a3))+((a4+a5)+(a6+a7)))+(((a8+a9)+(a10+a11))+((a12+a13)+(a14+a15)))}. The chunk
+ * results are added in chunk order, left to right. Chunks are what threads share out: each is one
+ * partial result, combined afterwards in order. The same holds for max (any order gives the same bits)
+ * and for the squared deviations of var (accumulated with one FMA per element).
+ *
+ * <p><b>Layouts.</b> After merging adjacent axes that are both kept or both reduced, a contiguous
+ * tensor whose reduced axes form one block is viewed as {@code [P, R, Q]} (P, Q kept, R reduced):
+ * <ul>
+ *   <li>{@code Q == 1} (reducing trailing axes): each output reduces a contiguous run of R floats;</li>
+ *   <li>{@code Q > 1} (reducing outer axes, e.g. a bias gradient {@code [N, D] -> [D]}): vectors run
+ *       across q, one output per lane; a tile keeps 16 accumulators for each of up to {@value #COLUMNS}
+ *       columns (16 KB, in L1) and streams through the rows in memory order, adding row r to slot
+ *       {@code r mod 16}, so nothing is transposed.</li>
+ * </ul>
+ * Any other case (several separated reduced blocks, such as {@code [N, C, H, W]} over {@code (0, 2, 3)},
+ * or a non-contiguous view) is first copied with the reduced axes moved last, which makes it the
+ * {@code Q == 1} case. Both cases give the same bits for the same logical data, since the order above
+ * is defined on the sequence, not on the memory layout.
+ */
+final class ReductionsFast {
+    /** Elements of a reduced sequence per chunk (the unit of parallel partial results). */
+    static final int CHUNK = 1 << 15;
+    /** Elements of work aimed at per tile. */
+    private static final int TILE = 1 << 15;
+    /** Kept columns per tile in the strided ({@code Q > 1}) layout. */
+    private static final int COLUMNS = 256;
+    private static final int ACCUMULATORS = 16;
+    private static final VectorSpecies<Float> S = Vectors.FLOAT;
+    private static final int LANES = Vectors.LANES;
+
+    private enum Kind { SUM, MAX, SQUARED_DEVIATIONS }
+
+    private ReductionsFast() {
+    }
+
+    /** {@link Reductions#sum}, in float. */
+    static Tensor sum(Tensor x, int[] axes, boolean keepdim) {
+        Plan plan = Plan.of(x, axes, keepdim, "sum");
+        return plan.output(reduce(plan, Kind.SUM, null));
+    }
+
+    /** {@link Reductions#mean}: the fast sum divided by n. */
+    static Tensor mean(Tensor x, int[] axes, boolean keepdim) {
+        Plan plan = Plan.of(x, axes, keepdim, "mean");
+        float[] sums = reduce(plan, Kind.SUM, null);
+        for (int o = 0; o < sums.length; o++) {
+            sums[o] /= plan.reduced;
+        }
+        return plan.output(sums);
+    }
+
+    /** {@link Reductions#max}. */
+    static Tensor max(Tensor x, int[] axes, boolean keepdim) {
+        Plan plan = Plan.of(x, axes, keepdim, "max");
+        Reductions.requireElements(x.shape(), plan.reduced, plan.outer * plan.inner, "max");
+        return plan.output(reduce(plan, Kind.MAX, null));
+    }
+
+    /** {@link Reductions#var}: the fast mean, then the fast sum of squared deviations from it. */
+    static Tensor var(Tensor x, int[] axes, boolean keepdim, int correction) {
+        Plan plan = Plan.of(x, axes, keepdim, "var");
+        Reductions.checkCorrection(x.shape(), plan.reduced, correction);
+        float[] means = reduce(plan, Kind.SUM, null);
+        for (int o = 0; o < means.length; o++) {
+            means[o] /= plan.reduced;
+        }
+        float[] squares = reduce(plan, Kind.SQUARED_DEVIATIONS, means);
+        float divisor = plan.reduced - correction;
+        for (int o = 0; o < squares.length; o++) {
+            squares[o] /= divisor;
+        }
+        return plan.output(squares);
+    }
+
+    /**
+     * First index of the maximum along {@code axis} (NaN counts as the maximum): the row's max by the
+     * vector MAX reduction above, then a scan for its first occurrence.
+     */
+    static Tensor argmax(Tensor x, int axis, boolean keepdim) {
+        int a = x.shape().axis(axis, "argmax");
+        int[] axes = {a};
+        boolean[] reduced = Reductions.reducedAxes(x.shape(), axes, "argmax");
+        Shape outShape = Reductions.outputShape(x.shape(), reduced, keepdim);
+        int n = x.dim(a);
+        int rows = outShape.numel();
+        Reductions.requireElements(x.shape(), n, rows, "argmax");
+        Tensor rowMajor = x.permute(Softmax.axisLast(x.rank(), a)).contiguous();
+        float[] data = rowMajor.floats();
+        int base = rowMajor.offset();
+        Tensor out = Tensor.zeros(DType.FLOAT32, outShape);
+        float[] dst = out.floats();
+        int rowsPerTile = Math.max(1, TILE / Math.max(1, n));
+        Tiles.forEach(Tiles.count(rows, rowsPerTile), t -> {
+            float[] scratch = new float[ACCUMULATORS];
+            for (int row = t * rowsPerTile; row < Math.min(rows, (t + 1) * rowsPerTile); row++) {
+                int start = base + row * n;
+                float m = Float.NEGATIVE_INFINITY;
+                for (int c = 0; c < n; c += CHUNK) {
+                    m = Math.max(m, runMax(data, start + c, Math.min(CHUNK, n - c), scratch));
+                }
+                int i = 0;
+                while (i < n - 1 && !(data[start + i] == m || (m != m && data[start + i] != data[start + i]))) {
+                    i++;
+                }
+                dst[row] = i;
+            }
+        });
+        return out;
+    }
+
+    // ---------------------------------------------------------------- the shared driver
+
+    /** One value per output: {@code kind} over each output's reduced sequence, in the order above. */
+    private static float[] reduce(Plan plan, Kind kind, float[] means) {
+        int outputs = plan.outer * plan.inner;
+        if (outputs == 0) {
+            return new float[0];
+        }
+        if (plan.reduced == 0) {
+            float[] empty = new float[outputs];
+            Arrays.fill(empty, kind == Kind.MAX ? Float.NEGATIVE_INFINITY : 0f);
+            return empty;
+        }
+        int chunks = Tiles.count(plan.reduced, CHUNK);
+        float[] partials = new float[outputs * chunks];
+        if (plan.inner == 1) {
+            reduceRuns(plan, kind, means, chunks, partials);
+        } else {
+            reduceColumns(plan, kind, means, chunks, partials);
+        }
+        if (chunks == 1) {
+            return partials;
+        }
+        float[] out = new float[outputs];
+        for (int p = 0; p < plan.outer; p++) {
+            for (int q = 0; q < plan.inner; q++) {
+                int first = p * chunks * plan.inner + q;
+                float total = partials[first];
+                for (int c = 1; c < chunks; c++) {
+                    float next = partials[first + c * plan.inner];
+                    total = kind == Kind.MAX ? Math.max(total, next) : total + next;
+                }
+                out[p * plan.inner + q] = total;
+            }
+        }
+        return out;
+    }
+
+    /** {@code Q == 1}: partial {@code p * chunks + c} reduces chunk c of the contiguous run of row p. */
+    private static void reduceRuns(Plan plan, Kind kind, float[] means, int chunks, float[] partials) {
+        int n = plan.reduced;
+        int items = plan.outer * chunks;
+        int itemsPerTile = Math.max(1, TILE / Math.min(n, CHUNK));
+        float[] data = plan.data;
+        Tiles.forEach(Tiles.count(items, itemsPerTile), t -> {
+            float[] scratch = new float[ACCUMULATORS];
+            for (int item = t * itemsPerTile; item < Math.min(items, (t + 1) * itemsPerTile); item++) {
+                int p = item / chunks;
+                int from = plan.base + p * n + (item % chunks) * CHUNK;
+                int length = Math.min(CHUNK, n - (item % chunks) * CHUNK);
+                partials[item] = switch (kind) {
+                    case SUM -> runSum(data, from, length, scratch);
+                    case MAX -> runMax(data, from, length, scratch);
+                    case SQUARED_DEVIATIONS -> runSquares(data, from, length, means[p], scratch);
+                };
+            }
+        });
+    }
+
+    /**
+     * {@code Q > 1}: partial {@code (p * chunks + c) * Q + q} reduces chunk c of column q of block p.
+     * A tile takes up to {@value #COLUMNS} adjacent columns and streams through the chunk's rows in
+     * memory order, adding row r into the accumulators of slot {@code (r - chunk start) mod 16}.
+     */
+    private static void reduceColumns(Plan plan, Kind kind, float[] means, int chunks, float[] partials) {
+        int n = plan.reduced;
+        int q = plan.inner;
+        int columnBlocks = Tiles.count(q, COLUMNS);
+        int items = plan.outer * chunks * columnBlocks;
+        int itemsPerTile = Math.max(1, TILE / (Math.min(n, CHUNK) * Math.min(q, COLUMNS)));
+        float[] data = plan.data;
+        Tiles.forEach(Tiles.count(items, itemsPerTile), t -> {
+            float[] acc = new float[ACCUMULATORS * COLUMNS];
+            for (int item = t * itemsPerTile; item < Math.min(items, (t + 1) * itemsPerTile); item++) {
+                int block = item % columnBlocks;
+                int c = (item / columnBlocks) % chunks;
+                int p = item / columnBlocks / chunks;
+                int rowFrom = c * CHUNK;
+                int rowEnd = Math.min(n, rowFrom + CHUNK);
+                int col = block * COLUMNS;
+                int width = Math.min(q, col + COLUMNS) - col;
+                int start = plan.base + p * n * q + col;
+                int outAt = (p * chunks + c) * q + col;
+                switch (kind) {
+                    case SUM -> {
+                        columnSum(data, start, q, rowFrom, rowEnd, width, acc);
+                        sumTrees(acc, width, partials, outAt);
+                    }
+                    case MAX -> {
+                        columnMax(data, start, q, rowFrom, rowEnd, width, acc);
+                        maxTrees(acc, width, partials, outAt);
+                    }
+                    case SQUARED_DEVIATIONS -> {
+                        columnSquares(data, start, q, rowFrom, rowEnd, width, means, p * q + col, acc);
+                        sumTrees(acc, width, partials, outAt);
+                    }
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- contiguous runs
+    //
+    // Logical accumulator j (0..15) takes elements from + j, from + j + 16, ... Hardware vector block k
+    // holds accumulators k .. k + LANES - 1 and steps through the run 16 elements at a time, so the
+    // same elements meet in the same order whatever LANES is. Each kind has its own loop so that the JIT
+    // compiles it with constant operations (a shared loop switching on the kind lets vectors be boxed).
+
+    private static float runSum(float[] data, int from, int length, float[] scratch) {
+        int end = from + length;
+        for (int k = 0; k < ACCUMULATORS; k += LANES) {
+            FloatVector acc = FloatVector.zero(S);
+            int i = from + k;
+            for (; i <= end - LANES; i += ACCUMULATORS) {
+                acc = acc.add(FloatVector.fromArray(S, data, i));
+            }
+            if (i < end) {
+                acc = acc.add(FloatVector.fromArray(S, data, i, S.indexInRange(i, end)));
+            }
+            acc.intoArray(scratch, k);
+        }
+        return sumTree(scratch);
+    }
+
+    private static float runMax(float[] data, int from, int length, float[] scratch) {
+        int end = from + length;
+        for (int k = 0; k < ACCUMULATORS; k += LANES) {
+            FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            int i = from + k;
+            for (; i <= end - LANES; i += ACCUMULATORS) {
+                acc = acc.max(FloatVector.fromArray(S, data, i));
+            }
+            if (i < end) {
+                VectorMask<Float> inRange = S.indexInRange(i, end);
+                acc = acc.blend(acc.max(FloatVector.fromArray(S, data, i, inRange)), inRange);
+            }
+            acc.intoArray(scratch, k);
+        }
+        return maxTree(scratch);
+    }
+
+    /** The sum of {@code (x - mean)^2}, each square added with one FMA. */
+    private static float runSquares(float[] data, int from, int length, float mean, float[] scratch) {
+        int end = from + length;
+        FloatVector m = FloatVector.broadcast(S, mean);
+        for (int k = 0; k < ACCUMULATORS; k += LANES) {
+            FloatVector acc = FloatVector.zero(S);
+            int i = from + k;
+            for (; i <= end - LANES; i += ACCUMULATORS) {
+                FloatVector d = FloatVector.fromArray(S, data, i).sub(m);
+                acc = d.fma(d, acc);
+            }
+            if (i < end) {
+                VectorMask<Float> inRange = S.indexInRange(i, end);
+                FloatVector d = FloatVector.fromArray(S, data, i, inRange).sub(m);
+                acc = acc.blend(d.fma(d, acc), inRange);
+            }
+            acc.intoArray(scratch, k);
+        }
+        return sumTree(scratch);
+    }
+
+    /**
+     * The sum of {@code data[from .. from + length)} in the order above (chunks of {@value #CHUNK}, each
+     * with 16 logical accumulators and the fixed tree, chunk results added in order); for kernels that
+     * must sum like the reductions do. {@code scratch} holds at least 16 floats.
+     */
+    static float sumOfRun(float[] data, int from, int length, float[] scratch) {
+        float total = runSum(data, from, Math.min(CHUNK, length), scratch);
+        for (int c = CHUNK; c < length; c += CHUNK) {
+            total += runSum(data, from + c, Math.min(CHUNK, length - c), scratch);
+        }
+        return total;
+    }
+
+    /** The fixed tree over the 16 logical accumulators {@code s[0..15]}. */
+    private static float sumTree(float[] s) {
+        return (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7])))
+                + (((s[8] + s[9]) + (s[10] + s[11])) + ((s[12] + s[13]) + (s[14] + s[15])));
+    }
+
+    private static float maxTree(float[] s) {
+        return Math.max(Math.max(Math.max(Math.max(s[0], s[1]), Math.max(s[2], s[3])),
+                        Math.max(Math.max(s[4], s[5]), Math.max(s[6], s[7]))),
+                Math.max(Math.max(Math.max(s[8], s[9]), Math.max(s[10], s[11])),
+                        Math.max(Math.max(s[12], s[13]), Math.max(s[14], s[15]))));
+    }
+
+    // ---------------------------------------------------------------- columns
+    //
+    // {@code width} adjacent columns, element (r, c) at {@code start + r * q + c}. Slot j of {@code acc}
+    // ({@code acc[j * COLUMNS + c]}) is logical accumulator j of column c: it takes rows rowFrom + j,
+    // rowFrom + j + 16, ..., in increasing order, exactly as a contiguous run would.
+
+    private static void columnSum(float[] data, int start, int q, int rowFrom, int rowEnd, int width, float[] acc) {
+        Arrays.fill(acc, 0f);
+        for (int r = rowFrom; r < rowEnd; r++) {
+            int row = start + r * q;
+            int slot = (r - rowFrom) % ACCUMULATORS * COLUMNS;
+            for (int c = 0; c < width; c += LANES) {
+                FloatVector v = FloatVector.fromArray(S, data, row + c, S.indexInRange(c, width));
+                FloatVector.fromArray(S, acc, slot + c).add(v).intoArray(acc, slot + c);
+            }
+        }
+    }
+
+    private static void columnMax(float[] data, int start, int q, int rowFrom, int rowEnd, int width, float[] acc) {
+        Arrays.fill(acc, Float.NEGATIVE_INFINITY);
+        for (int r = rowFrom; r < rowEnd; r++) {
+            int row = start + r * q;
+            int slot = (r - rowFrom) % ACCUMULATORS * COLUMNS;
+            for (int c = 0; c < width; c += LANES) {
+                FloatVector v = FloatVector.fromArray(S, data, row + c, S.indexInRange(c, width));
+                FloatVector.fromArray(S, acc, slot + c).max(v).intoArray(acc, slot + c);
+            }
+        }
+    }
+
+    /** Squared deviations from {@code means[meanAt + c]}, each added with one FMA. */
+    private static void columnSquares(float[] data, int start, int q, int rowFrom, int rowEnd, int width,
+                                      float[] means, int meanAt, float[] acc) {
+        Arrays.fill(acc, 0f);
+        for (int r = rowFrom; r < rowEnd; r++) {
+            int row = start + r * q;
+            int slot = (r - rowFrom) % ACCUMULATORS * COLUMNS;
+            for (int c = 0; c < width; c += LANES) {
+                VectorMask<Float> inRange = S.indexInRange(c, width);
+                FloatVector d = FloatVector.fromArray(S, data, row + c, inRange)
+                        .sub(FloatVector.fromArray(S, means, meanAt + c, inRange));
+                d.fma(d, FloatVector.fromArray(S, acc, slot + c)).intoArray(acc, slot + c);
+            }
+        }
+    }
+
+    /** Per column c, the fixed sum tree over the 16 slots of {@code acc}, stored at {@code out[outAt + c]}. */
+    private static void sumTrees(float[] acc, int width, float[] out, int outAt) {
+        for (int c = 0; c < width; c += LANES) {
+            sumTreeOfLanes(acc, c, COLUMNS).intoArray(out, outAt + c, S.indexInRange(c, width));
+        }
+    }
+
+    private static void maxTrees(float[] acc, int width, float[] out, int outAt) {
+        for (int c = 0; c < width; c += LANES) {
+            FloatVector m = FloatVector.fromArray(S, acc, c);
+            for (int j = 1; j < ACCUMULATORS; j++) {
+                m = m.max(FloatVector.fromArray(S, acc, j * COLUMNS + c));
+            }
+            m.intoArray(out, outAt + c, S.indexInRange(c, width));
+        }
+    }
+
+    /**
+     * Lane by lane, the fixed tree {@code (((a0+a1)+(a2+a3))+...)} over 16 logical accumulators stored as
+     * vectors at {@code s[at + j * stride]}, j = 0..15.
+     */
+    static FloatVector sumTreeOfLanes(float[] s, int at, int stride) {
+        FloatVector low = slot(s, at, stride, 0).add(slot(s, at, stride, 1))
+                .add(slot(s, at, stride, 2).add(slot(s, at, stride, 3)))
+                .add(slot(s, at, stride, 4).add(slot(s, at, stride, 5))
+                        .add(slot(s, at, stride, 6).add(slot(s, at, stride, 7))));
+        FloatVector high = slot(s, at, stride, 8).add(slot(s, at, stride, 9))
+                .add(slot(s, at, stride, 10).add(slot(s, at, stride, 11)))
+                .add(slot(s, at, stride, 12).add(slot(s, at, stride, 13))
+                        .add(slot(s, at, stride, 14).add(slot(s, at, stride, 15))));
+        return low.add(high);
+    }
+
+    private static FloatVector slot(float[] s, int at, int stride, int accumulator) {
+        return FloatVector.fromArray(S, s, at + accumulator * stride);
+    }
+
+    // ---------------------------------------------------------------- layout
+
+    /**
+     * x as {@code [outer, reduced, inner]} floats from {@code base} in {@code data}, row-major, and the
+     * output shape.
+     */
+    private record Plan(float[] data, int base, int outer, int reduced, int inner, Shape outShape) {
+        static Plan of(Tensor x, int[] axes, boolean keepdim, String op) {
+            boolean[] isReduced = Reductions.reducedAxes(x.shape(), axes, op);
+            Shape outShape = Reductions.outputShape(x.shape(), isReduced, keepdim);
+            int[] dims = x.dims();
+            int before = 1;
+            int reduced = 1;
+            int after = 1;
+            int blocks = 0;
+            boolean inBlock = false;
+            for (int a = 0; a < dims.length; a++) {
+                if (dims[a] == 1) {
+                    continue;
+                }
+                if (isReduced[a]) {
+                    if (!inBlock) {
+                        blocks++;
+                        inBlock = true;
+                    }
+                    reduced *= dims[a];
+                } else {
+                    inBlock = false;
+                    if (blocks == 0) {
+                        before *= dims[a];
+                    } else {
+                        after *= dims[a];
+                    }
+                }
+            }
+            if (blocks == 0 && x.isContiguous()) {
+                return new Plan(x.floats(), x.offset(), 1, 1, x.numel(), outShape);
+            }
+            if (blocks == 1 && x.isContiguous()) {
+                return new Plan(x.floats(), x.offset(), before, reduced, after, outShape);
+            }
+            int[] order = new int[dims.length];
+            int k = 0;
+            for (int a = 0; a < dims.length; a++) {
+                if (!isReduced[a]) {
+                    order[k++] = a;
+                }
+            }
+            for (int a = 0; a < dims.length; a++) {
+                if (isReduced[a]) {
+                    order[k++] = a;
+                }
+            }
+            Tensor moved = x.permute(order).contiguous();
+            return new Plan(moved.floats(), moved.offset(), outShape.numel(), reduced, 1, outShape);
+        }
+
+        Tensor output(float[] values) {
+            return Tensor.of(new Storage.Floats(values), outShape);
+        }
+    }
+}
