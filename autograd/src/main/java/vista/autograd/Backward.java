@@ -1,0 +1,117 @@
+package vista.autograd;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import vista.tensor.Tensor;
+
+/**
+ * The reverse pass: from a root with gradient {@code dL/droot}, push gradients to every variable that
+ * requires one.
+ *
+ * <ol>
+ *   <li>Order the graph topologically (every variable after its parents) by a depth-first search with
+ *       an explicit stack, so that a chain of any length fits in the Java call stack.</li>
+ *   <li>Walk that order backwards. A variable is reached only after all its consumers, so the
+ *       gradients they sent it are complete: sum them once, in the order they arrived (which is fixed
+ *       by the ordered parent lists), then either hand the sum to the creator's {@code backward}, whose
+ *       results go to its inputs, or, for a leaf, add it to {@code leaf.grad}.</li>
+ * </ol>
+ * Non-leaf variables keep no gradient unless {@link Variable#retainGrad()} asked for it. Unless
+ * {@code retainGraph} is set, every creator on the way releases its saved tensors and input edges
+ * right after its backward. A graph that reaches a released creator is refused before any gradient is
+ * touched.
+ */
+final class Backward {
+    private Backward() {
+    }
+
+    static void run(Variable root, Tensor rootGrad, boolean retainGraph) {
+        List<Variable> order = topologicalOrder(root);
+        for (Variable v : order) {
+            if (v.gradFn() != null && v.gradFn().isReleased()) {
+                throw new IllegalStateException("backward: the graph through " + v.gradFn().name()
+                        + " (result shape " + v.shape() + ") was already freed by an earlier backward call, "
+                        + "which releases the tensors saved for backward; to backpropagate through the same "
+                        + "graph twice, pass retainGraph = true to the first call (backward(true) or "
+                        + "backward(grad, true)), or rebuild the graph by running the forward pass again");
+            }
+        }
+        Map<Variable, List<Tensor>> received = new IdentityHashMap<>();
+        received.computeIfAbsent(root, v -> new ArrayList<>()).add(rootGrad);
+        for (int n = order.size() - 1; n >= 0; n--) {
+            Variable v = order.get(n);
+            Tensor grad = sum(received.remove(v));
+            Function creator = v.gradFn();
+            if (creator == null || v.retainsGrad()) {
+                v.accumulateGrad(grad);
+            }
+            if (creator != null) {
+                Tensor[] inputGrads = creator.gradients(grad);
+                List<Variable> inputs = creator.inputs();
+                for (int i = 0; i < inputs.size(); i++) {
+                    if (creator.needsInputGrad(i)) {
+                        received.computeIfAbsent(inputs.get(i), p -> new ArrayList<>()).add(inputGrads[i]);
+                    }
+                }
+                if (!retainGraph) {
+                    creator.release();
+                }
+            }
+        }
+    }
+
+    /** Every variable that requires grad and leads to {@code root}, parents before children. */
+    private static List<Variable> topologicalOrder(Variable root) {
+        List<Variable> order = new ArrayList<>();
+        Set<Variable> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Variable> path = new ArrayDeque<>();
+        Deque<Iterator<Variable>> parentsLeft = new ArrayDeque<>();
+        visited.add(root);
+        path.push(root);
+        parentsLeft.push(parentsNeedingGrad(root).iterator());
+        while (!path.isEmpty()) {
+            Iterator<Variable> parents = parentsLeft.peek();
+            if (parents.hasNext()) {
+                Variable parent = parents.next();
+                if (visited.add(parent)) {
+                    path.push(parent);
+                    parentsLeft.push(parentsNeedingGrad(parent).iterator());
+                }
+            } else {
+                order.add(path.pop());
+                parentsLeft.pop();
+            }
+        }
+        return order;
+    }
+
+    private static List<Variable> parentsNeedingGrad(Variable v) {
+        Function creator = v.gradFn();
+        if (creator == null) {
+            return List.of();
+        }
+        List<Variable> parents = new ArrayList<>();
+        for (int i = 0; i < creator.inputs().size(); i++) {
+            if (creator.needsInputGrad(i)) {
+                parents.add(creator.inputs().get(i));
+            }
+        }
+        return parents;
+    }
+
+    /** g_0 + g_1 + ... in arrival order. */
+    private static Tensor sum(List<Tensor> grads) {
+        Tensor total = grads.get(0);
+        for (int i = 1; i < grads.size(); i++) {
+            total = total.add(grads.get(i));
+        }
+        return total;
+    }
+}

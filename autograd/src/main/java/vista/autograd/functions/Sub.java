@@ -1,0 +1,25 @@
+package vista.autograd.functions;
+
+import static vista.autograd.functions.GradientShapes.sumToShape;
+
+import vista.autograd.Function;
+import vista.tensor.Tensor;
+
+/**
+ * Difference with broadcasting. {@code y = a - b}; {@code dL/da = sumToShape(g, a)},
+ * {@code dL/db = -sumToShape(g, b)}.
+ */
+public final class Sub extends Function {
+    @Override
+    protected Tensor forward(Tensor... inputs) {
+        return inputs[0].sub(inputs[1]);
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor g) {
+        return new Tensor[] {
+            needsInputGrad(0) ? sumToShape(g, inputShape(0)) : null,
+            needsInputGrad(1) ? sumToShape(g, inputShape(1)).neg() : null
+        };
+    }
+}

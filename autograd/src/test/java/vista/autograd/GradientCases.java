@@ -1,0 +1,211 @@
+package vista.autograd;
+
+import java.util.ArrayList;
+import java.util.List;
+import vista.tensor.Rng;
+import vista.tensor.Shape;
+import vista.tensor.Tensor;
+
+/**
+ * The catalogue of differentiable operations under test: every operation of {@link Variable}, each
+ * with inputs away from its non-differentiable points, and the broadcasting, reduction and layout
+ * variants that have their own backward paths. One list feeds every gradient test.
+ */
+final class GradientCases {
+    static final String ELEMENTWISE = "elementwise";
+    static final String BROADCASTING = "broadcasting";
+    static final String REDUCTIONS = "reductions";
+    static final String SOFTMAX = "softmax";
+    static final String MATMUL = "matmul";
+    static final String LAYOUT = "layout";
+    static final String COMPOSITE = "composite";
+
+    /** One gradient check: {@code f} at {@code inputs}, with the inputs listed in {@code excluded} held constant. */
+    record GradientCase(String family, String name, GradCheck.Computation f, Tensor[] inputs, int... excluded) {
+        GradCheck check() {
+            return GradCheck.of(f, inputs).exclude(excluded);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private GradientCases() {
+    }
+
+    static List<GradientCase> ofFamily(String family) {
+        return all().stream().filter(c -> c.family().equals(family)).toList();
+    }
+
+    static List<GradientCase> all() {
+        Rng rng = new Rng(2024);
+        List<GradientCase> cases = new ArrayList<>();
+
+        cases.add(new GradientCase(ELEMENTWISE, "neg", x -> x[0].neg(), inputs(normal(rng, 2, 3))));
+        cases.add(new GradientCase(ELEMENTWISE, "exp", x -> x[0].exp(), inputs(normal(rng, 2, 3))));
+        cases.add(new GradientCase(ELEMENTWISE, "log", x -> x[0].log(), inputs(positive(rng, 2, 3))));
+        cases.add(new GradientCase(ELEMENTWISE, "sqrt", x -> x[0].sqrt(), inputs(positive(rng, 2, 3))));
+        cases.add(new GradientCase(ELEMENTWISE, "abs", x -> x[0].abs(), inputs(awayFromZero(rng, 2, 3))));
+        cases.add(new GradientCase(ELEMENTWISE, "relu", x -> x[0].relu(), inputs(awayFromZero(rng, 2, 3))));
+        cases.add(new GradientCase(ELEMENTWISE, "sigmoid", x -> x[0].sigmoid(), inputs(normal(rng, 2, 3))));
+        cases.add(new GradientCase(ELEMENTWISE, "tanh", x -> x[0].tanh(), inputs(normal(rng, 2, 3))));
+        cases.add(new GradientCase(ELEMENTWISE, "pow with integer constant exponent, negative bases",
+                x -> x[0].pow(3), inputs(normal(rng, 2, 3))));
+        cases.add(new GradientCase(ELEMENTWISE, "pow with fractional constant exponent",
+                x -> x[0].pow(-1.5), inputs(positive(rng, 2, 3))));
+        cases.add(new GradientCase(ELEMENTWISE, "pow with variable base and exponent",
+                x -> x[0].pow(x[1]), inputs(positive(rng, 2, 3), normal(rng, 2, 3))));
+        cases.add(new GradientCase(ELEMENTWISE, "pow with negative bases and an excluded integer exponent",
+                x -> x[0].pow(x[1]), inputs(normal(rng, 2, 3), Tensor.fromArray(new float[] {1, 2, 3}, 3)), 1));
+        cases.add(new GradientCase(ELEMENTWISE, "scalar overloads add, mul, sub, div",
+                x -> x[0].add(2).mul(3).sub(1).div(4), inputs(normal(rng, 2, 3))));
+        cases.add(new GradientCase(ELEMENTWISE, "same variable as both operands",
+                x -> x[0].mul(x[0]).div(x[0].exp()), inputs(normal(rng, 2, 3))));
+
+        cases.add(new GradientCase(BROADCASTING, "add [2,3,4] + [3,1]",
+                x -> x[0].add(x[1]), inputs(normal(rng, 2, 3, 4), normal(rng, 3, 1))));
+        cases.add(new GradientCase(BROADCASTING, "sub [4] - [2,3,4]",
+                x -> x[0].sub(x[1]), inputs(normal(rng, 4), normal(rng, 2, 3, 4))));
+        cases.add(new GradientCase(BROADCASTING, "mul [4] * [2,3,4]",
+                x -> x[0].mul(x[1]), inputs(normal(rng, 4), normal(rng, 2, 3, 4))));
+        cases.add(new GradientCase(BROADCASTING, "div [2,3,4] / [3,1]",
+                x -> x[0].div(x[1]), inputs(normal(rng, 2, 3, 4), positive(rng, 3, 1))));
+        cases.add(new GradientCase(BROADCASTING, "div by a rank-0 variable",
+                x -> x[0].div(x[1]), inputs(normal(rng, 2, 3), positive(rng))));
+        cases.add(new GradientCase(BROADCASTING, "maximum [2,3] with [3]",
+                x -> x[0].maximum(x[1]), inputs(distinct(rng, 2, 3), distinct(rng, 3))));
+        cases.add(new GradientCase(BROADCASTING, "minimum [2,1] with [2,3]",
+                x -> x[0].minimum(x[1]), inputs(distinct(rng, 2, 1), distinct(rng, 2, 3))));
+        cases.add(new GradientCase(BROADCASTING, "where with condition [3], a [2,3], b [2,1]",
+                x -> Variable.where(Tensor.fromArray(new float[] {1, 0, 1}, 3), x[0], x[1]),
+                inputs(normal(rng, 2, 3), normal(rng, 2, 1))));
+
+        cases.add(new GradientCase(REDUCTIONS, "sum of all elements", x -> x[0].sum(), inputs(normal(rng, 2, 3, 4))));
+        cases.add(new GradientCase(REDUCTIONS, "sum over axes [0, 2]",
+                x -> x[0].sum(new int[] {0, 2}, false), inputs(normal(rng, 2, 3, 4))));
+        cases.add(new GradientCase(REDUCTIONS, "sum over axis -1, keepdim",
+                x -> x[0].sum(new int[] {-1}, true), inputs(normal(rng, 2, 3, 4))));
+        cases.add(new GradientCase(REDUCTIONS, "mean of all elements", x -> x[0].mean(), inputs(normal(rng, 2, 3, 4))));
+        cases.add(new GradientCase(REDUCTIONS, "mean over axis 1",
+                x -> x[0].mean(new int[] {1}, false), inputs(normal(rng, 2, 3, 4))));
+        cases.add(new GradientCase(REDUCTIONS, "mean over axes [0, 2], keepdim",
+                x -> x[0].mean(new int[] {0, 2}, true), inputs(normal(rng, 2, 3, 4))));
+        cases.add(new GradientCase(REDUCTIONS, "max of all elements", x -> x[0].max(), inputs(distinct(rng, 2, 3, 4))));
+        cases.add(new GradientCase(REDUCTIONS, "max over axis 1",
+                x -> x[0].max(new int[] {1}, false), inputs(distinct(rng, 2, 3, 4))));
+        cases.add(new GradientCase(REDUCTIONS, "max over axes [0, 2], keepdim",
+                x -> x[0].max(new int[] {0, 2}, true), inputs(distinct(rng, 2, 3, 4))));
+        cases.add(new GradientCase(REDUCTIONS, "unbiased var over axis 1",
+                x -> x[0].var(new int[] {1}, false, 1), inputs(normal(rng, 2, 3, 4))));
+        cases.add(new GradientCase(REDUCTIONS, "population var over axes [0, 2], keepdim",
+                x -> x[0].var(new int[] {0, 2}, true, 0), inputs(normal(rng, 2, 3, 4))));
+
+        cases.add(new GradientCase(SOFTMAX, "softmax along axis 0",
+                x -> x[0].softmax(0), inputs(normal(rng, 3, 4, 5))));
+        cases.add(new GradientCase(SOFTMAX, "softmax along axis 1",
+                x -> x[0].softmax(1), inputs(normal(rng, 3, 4, 5))));
+        cases.add(new GradientCase(SOFTMAX, "softmax along axis -1",
+                x -> x[0].softmax(-1), inputs(normal(rng, 3, 4, 5))));
+        cases.add(new GradientCase(SOFTMAX, "logSoftmax along axis 0",
+                x -> x[0].logSoftmax(0), inputs(normal(rng, 3, 4, 5))));
+        cases.add(new GradientCase(SOFTMAX, "logSoftmax along axis 1",
+                x -> x[0].logSoftmax(1), inputs(normal(rng, 3, 4, 5))));
+
+        cases.add(new GradientCase(MATMUL, "matmul [3,4] x [4,5]",
+                x -> x[0].matmul(x[1]), inputs(normal(rng, 3, 4), normal(rng, 4, 5))));
+        cases.add(new GradientCase(MATMUL, "batched matmul [2,1,3,4] x [3,4,5] broadcasts the batch",
+                x -> x[0].matmul(x[1]), inputs(normal(rng, 2, 1, 3, 4), normal(rng, 3, 4, 5))));
+        cases.add(new GradientCase(MATMUL, "matmul [3,4] x [2,4,5] broadcasts the matrix",
+                x -> x[0].matmul(x[1]), inputs(normal(rng, 3, 4), normal(rng, 2, 4, 5))));
+        cases.add(new GradientCase(MATMUL, "matmul vector [4] x [4,5]",
+                x -> x[0].matmul(x[1]), inputs(normal(rng, 4), normal(rng, 4, 5))));
+        cases.add(new GradientCase(MATMUL, "matmul [2,3,4] x vector [4]",
+                x -> x[0].matmul(x[1]), inputs(normal(rng, 2, 3, 4), normal(rng, 4))));
+        cases.add(new GradientCase(MATMUL, "matmul vector [4] x vector [4]",
+                x -> x[0].matmul(x[1]), inputs(normal(rng, 4), normal(rng, 4))));
+
+        cases.add(new GradientCase(LAYOUT, "reshape [2,3,4] to [6,-1]",
+                x -> x[0].reshape(6, -1), inputs(normal(rng, 2, 3, 4))));
+        cases.add(new GradientCase(LAYOUT, "permute [2,3,4] by (2,0,1)",
+                x -> x[0].permute(2, 0, 1), inputs(normal(rng, 2, 3, 4))));
+        cases.add(new GradientCase(LAYOUT, "transpose axes 0 and -1",
+                x -> x[0].transpose(0, -1), inputs(normal(rng, 2, 3, 4))));
+        cases.add(new GradientCase(LAYOUT, "slice axis 1 [1,3)",
+                x -> x[0].slice(1, 1, 3), inputs(normal(rng, 2, 4, 3))));
+        cases.add(new GradientCase(LAYOUT, "slice axis -1 [0,2) of a permuted view",
+                x -> x[0].permute(1, 0).slice(-1, 0, 2), inputs(normal(rng, 3, 4))));
+        cases.add(new GradientCase(LAYOUT, "expand [3,1] to [2,3,4]",
+                x -> x[0].expand(2, 3, 4), inputs(normal(rng, 3, 1))));
+        cases.add(new GradientCase(LAYOUT, "unsqueeze axis 1 then -1",
+                x -> x[0].unsqueeze(1).unsqueeze(-1), inputs(normal(rng, 2, 3))));
+        cases.add(new GradientCase(LAYOUT, "squeeze axis 1 of [2,1,3]",
+                x -> x[0].squeeze(1), inputs(normal(rng, 2, 1, 3))));
+        cases.add(new GradientCase(LAYOUT, "concat [2,1,4], [2,3,4], [2,2,4] along axis 1",
+                x -> Variable.concat(1, x[0], x[1], x[2]),
+                inputs(normal(rng, 2, 1, 4), normal(rng, 2, 3, 4), normal(rng, 2, 2, 4))));
+        cases.add(new GradientCase(LAYOUT, "concat with a constant along axis 0",
+                x -> Variable.concat(0, x[0], x[1]), inputs(normal(rng, 1, 3), normal(rng, 2, 3)), 1));
+        cases.add(new GradientCase(LAYOUT, "stack three [2,3] along axis 1",
+                x -> Variable.stack(1, x[0], x[1], x[2]),
+                inputs(normal(rng, 2, 3), normal(rng, 2, 3), normal(rng, 2, 3))));
+        cases.add(new GradientCase(LAYOUT, "pad [2,3] by (1,0) before and (2,1) after",
+                x -> x[0].pad(new int[] {1, 0}, new int[] {2, 1}, 0.5), inputs(normal(rng, 2, 3))));
+
+        cases.add(new GradientCase(COMPOSITE, "layer normalisation over the last axis",
+                x -> x[0].sub(x[0].mean(new int[] {-1}, true))
+                        .div(x[0].var(new int[] {-1}, true, 0).add(1e-5).sqrt()),
+                inputs(normal(rng, 3, 5))));
+        cases.add(new GradientCase(COMPOSITE, "cross-entropy of a linear layer",
+                x -> x[0].matmul(x[1]).add(x[2]).logSoftmax(1).mul(x[3]).sum().neg(),
+                inputs(normal(rng, 4, 3), normal(rng, 3, 5), normal(rng, 5),
+                        Tensor.fromArray(new float[] {
+                            1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0}, 4, 5)), 3));
+        return cases;
+    }
+
+    private static Tensor[] inputs(Tensor... tensors) {
+        return tensors;
+    }
+
+    /** Standard normal values. */
+    private static Tensor normal(Rng rng, int... dims) {
+        return Tensor.randn(rng, dims);
+    }
+
+    /** Values in [0.5, 2): inside the domain of log, sqrt and fractional powers. */
+    private static Tensor positive(Rng rng, int... dims) {
+        return Tensor.uniform(rng, 0.5, 2, dims);
+    }
+
+    /** Normal values moved 0.25 away from 0, the kink of abs and relu. */
+    private static Tensor awayFromZero(Rng rng, int... dims) {
+        float[] values = Tensor.randn(rng, dims).toFloatArray();
+        for (int i = 0; i < values.length; i++) {
+            values[i] += Math.copySign(0.25f, values[i]);
+        }
+        return Tensor.fromArray(values, dims);
+    }
+
+    /**
+     * A random arrangement of the values 0.3 k - 1 for k = 0, 1, ...: no ties within a tensor, gaps much
+     * larger than the finite-difference step (for max, maximum, minimum). Tensors from separate calls
+     * are offset by a random fraction of the gap, so they do not tie with each other either.
+     */
+    private static Tensor distinct(Rng rng, int... dims) {
+        int n = Shape.of(dims).numel();
+        float shift = 0.05f + 0.2f * rng.nextFloat();
+        float[] values = new float[n];
+        for (int k = 0; k < n; k++) {
+            values[k] = 0.3f * k - 1 + shift;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            float swap = values[i];
+            values[i] = values[j];
+            values[j] = swap;
+        }
+        return Tensor.fromArray(values, dims);
+    }
+}
