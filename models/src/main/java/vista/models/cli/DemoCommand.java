@@ -1,5 +1,6 @@
 package vista.models.cli;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -41,6 +42,10 @@ final class DemoCommand implements Callable<Integer> {
     private static final int CLASSES = 3;
     private static final double MOMENTUM = 0.9;
 
+    /** What a run ends with: the loss of the first and last step, held-out accuracy, and the weights. */
+    record Result(double firstLoss, double lastLoss, double testAccuracy, List<Tensor> weights) {
+    }
+
     @Override
     public Integer call() {
         if (steps < 1 || hidden < 1 || !(lr > 0)) {
@@ -50,6 +55,12 @@ final class DemoCommand implements Callable<Integer> {
         if (threads != null) {
             Parallel.setThreads(threads);
         }
+        train(System.out);
+        return 0;
+    }
+
+    /** Trains as configured, printing progress to {@code out}. */
+    Result train(PrintStream out) {
         Rng rng = new Rng(seed);
         Spirals train = Spirals.generate(rng.split("train data"), 200, CLASSES);
         Spirals test = Spirals.generate(rng.split("test data"), 100, CLASSES);
@@ -63,9 +74,11 @@ final class DemoCommand implements Callable<Integer> {
             velocity.add(Tensor.zeros(p.dims()));
         }
 
-        System.out.printf("Training a 2-%d-%d-%d MLP on %d spiral points (%d held out), %d threads%n",
+        out.printf("Training a 2-%d-%d-%d MLP on %d spiral points (%d held out), %d threads%n",
                 hidden, hidden, CLASSES, train.size(), test.size(), Parallel.threads());
         long start = System.nanoTime();
+        double firstLoss = Double.NaN;
+        double lastLoss = Double.NaN;
         for (int step = 1; step <= steps; step++) {
             Variable logits = forward(layers, new Variable(train.features()));
             Variable loss = crossEntropy(logits, train.oneHot());
@@ -73,6 +86,10 @@ final class DemoCommand implements Callable<Integer> {
                 p.zeroGrad();
             }
             loss.backward();
+            lastLoss = loss.item();
+            if (step == 1) {
+                firstLoss = lastLoss;
+            }
             for (int i = 0; i < layers.size(); i++) {
                 Variable p = layers.get(i);
                 Tensor v = velocity.get(i).mul(MOMENTUM).add(p.grad());
@@ -80,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
                 p.data().copyFrom(p.data().sub(v.mul(lr)));
             }
             if (step == 1 || step % 50 == 0 || step == steps) {
-                System.out.printf("step %4d  loss %.4f  train accuracy %5.1f%%%n", step, loss.item(),
+                out.printf("step %4d  loss %.4f  train accuracy %5.1f%%%n", step, lastLoss,
                         100 * accuracy(logits.data(), train.labels()));
             }
         }
@@ -89,8 +106,8 @@ final class DemoCommand implements Callable<Integer> {
         try (var scope = Autograd.noGrad()) {
             testAccuracy = accuracy(forward(layers, new Variable(test.features())).data(), test.labels());
         }
-        System.out.printf("held-out accuracy %.1f%% after %d steps (%.1f s)%n", 100 * testAccuracy, steps, seconds);
-        return 0;
+        out.printf("held-out accuracy %.1f%% after %d steps (%.1f s)%n", 100 * testAccuracy, steps, seconds);
+        return new Result(firstLoss, lastLoss, testAccuracy, layers.stream().map(Variable::data).toList());
     }
 
     /** Weights uniform on [-1/sqrt(fanIn), 1/sqrt(fanIn)), as PyTorch's Linear. */
