@@ -2,7 +2,7 @@ package vista.tensor.parallel;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
@@ -15,6 +15,11 @@ import java.util.function.IntConsumer;
  *   <li>partials are combined by the caller after {@code forEach} returns, in tile order.</li>
  * </ul>
  * Tiles may run in any order and on any thread; nothing observable depends on it.
+ *
+ * <p><b>Scheduling.</b> The calling thread works too: it and up to {@code threads - 1} helpers from
+ * the pool take tiles from a shared counter until none are left, then the caller waits for the helpers
+ * to finish theirs. So the caller never sits idle while parked helpers wake up (which costs tens of
+ * microseconds on a virtual machine), and uneven tiles balance themselves.
  */
 public final class Tiles {
     private Tiles() {
@@ -22,43 +27,56 @@ public final class Tiles {
 
     /** Runs {@code body.accept(t)} for every {@code t} in {@code [0, count)}; returns when all are done. */
     public static void forEach(int count, IntConsumer body) {
-        ForkJoinPool pool = Parallel.pool();
-        if (count <= 1 || pool.getParallelism() == 1) {
+        ForkJoinPool pool = Parallel.helpers();
+        int helperCount = pool == null ? 0 : Math.min(pool.getParallelism(), count - 1);
+        if (helperCount <= 0) {
             for (int t = 0; t < count; t++) {
                 body.accept(t);
             }
-        } else if (ForkJoinTask.inForkJoinPool()) {
-            new Range(body, 0, count).invoke();
-        } else {
-            pool.invoke(new Range(body, 0, count));
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        Runnable work = () -> {
+            try {
+                for (int t = next.getAndIncrement(); t < count; t = next.getAndIncrement()) {
+                    body.accept(t);
+                }
+            } catch (RuntimeException | Error e) {
+                next.set(count); // a failed tile stops everyone from taking more
+                throw e;
+            }
+        };
+        ForkJoinTask<?>[] helpers = new ForkJoinTask<?>[helperCount];
+        for (int i = 0; i < helperCount; i++) {
+            helpers[i] = pool.submit(work);
+        }
+        Throwable failure = null;
+        try {
+            work.run();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        for (ForkJoinTask<?> helper : helpers) {
+            try {
+                helper.join();
+            } catch (RuntimeException | Error e) {
+                if (failure == null) {
+                    failure = e;
+                } else if (failure != e) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure instanceof RuntimeException r) {
+            throw r;
+        }
+        if (failure instanceof Error e) {
+            throw e;
         }
     }
 
     /** The number of tiles of at most {@code grain} units each that cover {@code units}. */
     public static int count(long units, long grain) {
         return (int) Math.max(1, (units + grain - 1) / grain);
-    }
-
-    /** Splits a range of tiles in halves until single tiles remain, so idle threads can steal work. */
-    private static final class Range extends RecursiveAction {
-        private final IntConsumer body;
-        private final int from;
-        private final int to;
-
-        Range(IntConsumer body, int from, int to) {
-            this.body = body;
-            this.from = from;
-            this.to = to;
-        }
-
-        @Override
-        protected void compute() {
-            if (to - from == 1) {
-                body.accept(from);
-                return;
-            }
-            int mid = (from + to) >>> 1;
-            invokeAll(new Range(body, from, mid), new Range(body, mid, to));
-        }
     }
 }

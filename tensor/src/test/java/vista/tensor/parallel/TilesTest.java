@@ -2,6 +2,7 @@ package vista.tensor.parallel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,29 @@ class TilesTest {
         });
         for (int i = 0; i < 12; i++) {
             assertEquals(1, runs.get(i));
+        }
+    }
+
+    @Test
+    void aFailingTileReachesTheCallerAfterTheOthersStop() {
+        for (int threads = 1; threads <= 3; threads++) {
+            int count = threads;
+            AtomicIntegerArray running = new AtomicIntegerArray(1);
+            var e = assertThrows(IllegalStateException.class, () -> Parallel.withThreads(count, () -> {
+                Tiles.forEach(50, t -> {
+                    running.incrementAndGet(0);
+                    try {
+                        if (t == 7) {
+                            throw new IllegalStateException("tile 7 failed");
+                        }
+                    } finally {
+                        running.decrementAndGet(0);
+                    }
+                });
+                return null;
+            }));
+            assertTrue(e.getMessage().contains("tile 7 failed"), e.getMessage());
+            assertEquals(0, running.get(0), "no tile may still run when forEach returns");
         }
     }
 
