@@ -2,9 +2,15 @@ package vista.autograd;
 
 import java.util.ArrayList;
 import java.util.List;
+import vista.autograd.functions.AvgPool2d;
+import vista.autograd.functions.BatchNorm;
+import vista.autograd.functions.Conv2d;
+import vista.autograd.functions.GlobalAvgPool2d;
+import vista.autograd.functions.MaxPool2d;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
+import vista.tensor.kernels.ConvGeometry;
 
 /**
  * The catalogue of differentiable operations under test: every operation of {@link Variable}, each
@@ -19,6 +25,9 @@ final class GradientCases {
     static final String MATMUL = "matmul";
     static final String LAYOUT = "layout";
     static final String COMPOSITE = "composite";
+    static final String NORMALIZATION = "normalization";
+    static final String CONVOLUTION = "convolution";
+    static final String POOLING = "pooling";
 
     /** One gradient check: {@code f} at {@code inputs}, with the inputs listed in {@code excluded} held constant. */
     record GradientCase(String family, String name, GradCheck.Computation f, Tensor[] inputs, int... excluded) {
@@ -28,15 +37,11 @@ final class GradientCases {
 
         @Override
         public String toString() {
-            return name;
+            return family + ": " + name;
         }
     }
 
     private GradientCases() {
-    }
-
-    static List<GradientCase> ofFamily(String family) {
-        return all().stream().filter(c -> c.family().equals(family)).toList();
     }
 
     static List<GradientCase> all() {
@@ -162,6 +167,90 @@ final class GradientCases {
                 inputs(normal(rng, 4, 3), normal(rng, 3, 5), normal(rng, 5),
                         Tensor.fromArray(new float[] {
                             1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0}, 4, 5)), 3));
+        cases.addAll(normalization(new Rng(5150)));
+        cases.addAll(convolution(new Rng(2112)));
+        cases.addAll(pooling(new Rng(2113)));
+        return cases;
+    }
+
+    /**
+     * Training-mode batch normalisation (inputs x, γ, β), on its own random stream so that these cases
+     * do not shift the inputs of the others.
+     */
+    private static List<GradientCase> normalization(Rng rng) {
+        List<GradientCase> cases = new ArrayList<>();
+        cases.add(new GradientCase(NORMALIZATION, "batchNorm [3,2,2,3] with γ and β",
+                x -> new BatchNorm(1e-5).apply(x[0], x[1], x[2]),
+                inputs(normal(rng, 3, 2, 2, 3), positive(rng, 2), normal(rng, 2))));
+        cases.add(new GradientCase(NORMALIZATION, "batchNorm of a scaled, shifted rank-3 input [2,3,5]",
+                x -> new BatchNorm(1e-5).apply(x[0].mul(3).add(2), x[1], x[2]),
+                inputs(normal(rng, 2, 3, 5), positive(rng, 3), normal(rng, 3))));
+        cases.add(new GradientCase(NORMALIZATION, "batchNorm with batch 1 [1,2,3,2]",
+                x -> new BatchNorm(1e-5).apply(x[0], x[1], x[2]),
+                inputs(normal(rng, 1, 2, 3, 2), positive(rng, 2), normal(rng, 2))));
+        cases.add(new GradientCase(NORMALIZATION, "batchNorm of a (B, C, k*k, L) tensor [2,3,4,5] as in SAN",
+                x -> new BatchNorm(1e-5).apply(x[0], x[1], x[2]),
+                inputs(normal(rng, 2, 3, 4, 5), positive(rng, 3), normal(rng, 3))));
+        cases.add(new GradientCase(NORMALIZATION, "batchNorm with a constant input: γ and β only",
+                x -> new BatchNorm(1e-5).apply(x[0], x[1], x[2]),
+                inputs(normal(rng, 4, 2, 3), positive(rng, 2), normal(rng, 2)), 0));
+        return cases;
+    }
+
+    /** Convolution with every geometry setting (inputs x, weight and, where given, bias), on its own stream. */
+    private static List<GradientCase> convolution(Rng rng) {
+        List<GradientCase> cases = new ArrayList<>();
+        ConvGeometry strided = ConvGeometry.convolution(3, 4, 3).stride(2).padding(1).build();
+        cases.add(new GradientCase(CONVOLUTION, "conv 3x3 stride 2 padding 1 with bias, odd sizes 7x6",
+                x -> Conv2d.apply(x[0], x[1], x[2], strided),
+                inputs(normal(rng, 2, 3, 7, 6), normal(rng, 4, 3, 3, 3), normal(rng, 4))));
+        ConvGeometry same = ConvGeometry.convolution(2, 3, 3).padding(1).build();
+        cases.add(new GradientCase(CONVOLUTION, "conv 3x3 padding 1 without bias, batch 1",
+                x -> Conv2d.apply(x[0], x[1], null, same), inputs(normal(rng, 1, 2, 5, 5), normal(rng, 3, 2, 3, 3))));
+        ConvGeometry dilated = ConvGeometry.convolution(2, 2, 3).padding(2).dilation(2).build();
+        cases.add(new GradientCase(CONVOLUTION, "conv 3x3 dilation 2 padding 2",
+                x -> Conv2d.apply(x[0], x[1], null, dilated), inputs(normal(rng, 1, 2, 7, 8), normal(rng, 2, 2, 3, 3))));
+        ConvGeometry grouped = ConvGeometry.convolution(4, 6, 3).padding(1).groups(2).build();
+        cases.add(new GradientCase(CONVOLUTION, "conv groups 2 with bias",
+                x -> Conv2d.apply(x[0], x[1], x[2], grouped),
+                inputs(normal(rng, 2, 4, 5, 6), normal(rng, 6, 2, 3, 3), normal(rng, 6))));
+        ConvGeometry depthwise = ConvGeometry.convolution(3, 3, 3).padding(1).groups(3).build();
+        cases.add(new GradientCase(CONVOLUTION, "depthwise conv 3x3",
+                x -> Conv2d.apply(x[0], x[1], null, depthwise), inputs(normal(rng, 1, 3, 5, 6), normal(rng, 3, 1, 3, 3))));
+        ConvGeometry pointwise = ConvGeometry.convolution(4, 3, 1).stride(2).build();
+        cases.add(new GradientCase(CONVOLUTION, "conv 1x1 stride 2 with bias",
+                x -> Conv2d.apply(x[0], x[1], x[2], pointwise),
+                inputs(normal(rng, 2, 4, 5, 7), normal(rng, 3, 4, 1, 1), normal(rng, 3))));
+        ConvGeometry rectangular = ConvGeometry.convolution(2, 3, 3, 2).stride(2, 1).padding(1, 0).build();
+        cases.add(new GradientCase(CONVOLUTION, "conv with a 3x2 kernel, stride (2, 1), padding (1, 0)",
+                x -> Conv2d.apply(x[0], x[1], x[2], rectangular),
+                inputs(normal(rng, 1, 2, 7, 5), normal(rng, 3, 2, 3, 2), normal(rng, 3))));
+        cases.add(new GradientCase(CONVOLUTION, "conv with a constant input: weight and bias only",
+                x -> Conv2d.apply(x[0], x[1], x[2], same),
+                inputs(normal(rng, 2, 2, 4, 3), normal(rng, 3, 2, 3, 3), normal(rng, 3)), 0));
+        return cases;
+    }
+
+    /** Max, average and global average pooling, with and without padding, on its own stream. */
+    private static List<GradientCase> pooling(Rng rng) {
+        List<GradientCase> cases = new ArrayList<>();
+        ConvGeometry stem = ConvGeometry.pooling("MaxPool2d", 3).stride(2).padding(1).build();
+        cases.add(new GradientCase(POOLING, "max pool 3x3 stride 2 padding 1 (overlapping windows)",
+                x -> MaxPool2d.apply(x[0], stem), inputs(distinct(rng, 2, 2, 7, 6))));
+        ConvGeometry halves = ConvGeometry.pooling("MaxPool2d", 2).build();
+        cases.add(new GradientCase(POOLING, "max pool 2x2, odd width",
+                x -> MaxPool2d.apply(x[0], halves), inputs(distinct(rng, 1, 3, 4, 7))));
+        ConvGeometry average = ConvGeometry.pooling("AvgPool2d", 3).stride(2).padding(1).build();
+        cases.add(new GradientCase(POOLING, "avg pool 3x3 stride 2 padding 1, count_include_pad",
+                x -> AvgPool2d.apply(x[0], average, true), inputs(normal(rng, 2, 2, 7, 6))));
+        ConvGeometry sliding = ConvGeometry.pooling("AvgPool2d", 3).stride(1).padding(1).build();
+        cases.add(new GradientCase(POOLING, "avg pool 3x3 stride 1 padding 1, padding not counted",
+                x -> AvgPool2d.apply(x[0], sliding, false), inputs(normal(rng, 1, 2, 5, 6))));
+        ConvGeometry rectangular = ConvGeometry.pooling("AvgPool2d", 2, 3).stride(2, 1).build();
+        cases.add(new GradientCase(POOLING, "avg pool 2x3 stride (2, 1)",
+                x -> AvgPool2d.apply(x[0], rectangular, true), inputs(normal(rng, 2, 1, 5, 6))));
+        cases.add(new GradientCase(POOLING, "global avg pool",
+                x -> new GlobalAvgPool2d().apply(x[0]), inputs(normal(rng, 2, 3, 4, 5))));
         return cases;
     }
 

@@ -1,0 +1,145 @@
+package vista.nn;
+
+import vista.autograd.Variable;
+import vista.autograd.functions.BatchNorm;
+import vista.tensor.Shape;
+import vista.tensor.Tensor;
+
+/**
+ * Batch normalisation of NCHW activations (Ioffe and Szegedy 2015), with PyTorch's semantics and
+ * state-dict names: parameters {@code weight} (γ, initially 1) and {@code bias} (β, initially 0),
+ * buffers {@code running_mean} (initially 0) and {@code running_var} (initially 1), all of shape
+ * {@code (C)}.
+ *
+ * <p><b>Training mode</b>, per channel over the n = N H W values of the batch (the fused
+ * {@link BatchNorm} function, where the backward formulas are):
+ * <pre>
+ *   μ = mean(x),  σ² = mean((x - μ)²)  (biased),  y = γ (x - μ) / sqrt(σ² + eps) + β
+ *   running_mean = (1 - momentum) running_mean + momentum μ
+ *   running_var  = (1 - momentum) running_var  + momentum σ² n / (n - 1)      (unbiased)
+ * </pre>
+ * The gradient flows through μ and σ². The running statistics are updated on every training-mode
+ * forward pass, with or without gradient recording, in double precision and then rounded.
+ *
+ * <p><b>Evaluation mode</b>: {@code y = γ (x - running_mean) / sqrt(running_var + eps) + β}, buffers
+ * unchanged; backward {@code dL/dx = g γ / sqrt(running_var + eps)},
+ * {@code dL/dγ = sum g (x - running_mean) / sqrt(running_var + eps)}, {@code dL/dβ = sum g}.
+ *
+ * <p>Any rank-4 tensor {@code (N, C, A, B)} is accepted; SAN's blocks normalise {@code (B, C, k*k, H*W)}
+ * tensors this way, with statistics over B k² H W values per channel.
+ *
+ * <p>PyTorch also keeps a {@code num_batches_tracked} buffer, used only when momentum is None
+ * (cumulative averaging). Vista has no such mode and leaves it out, so a state dict holds exactly the
+ * four tensors above, as the parity fixtures do; drop that entry when loading a PyTorch state dict.
+ */
+public final class BatchNorm2d extends Module {
+    /** PyTorch's default eps, added to the variance. */
+    public static final double DEFAULT_EPS = 1e-5;
+    /** PyTorch's default momentum of the running statistics. */
+    public static final double DEFAULT_MOMENTUM = 0.1;
+
+    private final int numFeatures;
+    private final double eps;
+    private final double momentum;
+    private final Variable weight;
+    private final Variable bias;
+    private final Tensor runningMean;
+    private final Tensor runningVar;
+
+    /** Batch normalisation of {@code numFeatures} channels with eps 1e-5 and momentum 0.1. */
+    public BatchNorm2d(int numFeatures) {
+        this(numFeatures, DEFAULT_EPS, DEFAULT_MOMENTUM);
+    }
+
+    public BatchNorm2d(int numFeatures, double eps, double momentum) {
+        if (numFeatures < 1) {
+            throw new IllegalArgumentException("BatchNorm2d: numFeatures must be >= 1, got " + numFeatures);
+        }
+        if (!(eps >= 0) || !(momentum >= 0 && momentum <= 1)) {
+            throw new IllegalArgumentException("BatchNorm2d(" + numFeatures + "): expected eps >= 0 and momentum "
+                    + "in [0, 1], got eps " + eps + " and momentum " + momentum);
+        }
+        this.numFeatures = numFeatures;
+        this.eps = eps;
+        this.momentum = momentum;
+        this.weight = registerParameter("weight", Tensor.ones(numFeatures));
+        this.bias = registerParameter("bias", Tensor.zeros(numFeatures));
+        this.runningMean = registerBuffer("running_mean", Tensor.zeros(numFeatures));
+        this.runningVar = registerBuffer("running_var", Tensor.ones(numFeatures));
+    }
+
+    @Override
+    public Variable forward(Variable input) {
+        if (input.rank() != 4 || input.dims()[1] != numFeatures) {
+            throw new IllegalArgumentException(this + ": expected input (N, " + numFeatures + ", H, W), got "
+                    + input.shape());
+        }
+        return isTraining() ? trainForward(input) : evalForward(input);
+    }
+
+    private Variable trainForward(Variable input) {
+        int[] dims = input.dims();
+        long n = (long) dims[0] * dims[2] * dims[3];
+        if (n < 2) {
+            throw new IllegalArgumentException(this + ": training mode needs more than one value per channel "
+                    + "to estimate the variance, got input " + input.shape());
+        }
+        BatchNorm batchNorm = new BatchNorm(eps);
+        Variable y = batchNorm.apply(input, weight, bias);
+        Tensor mean = batchNorm.mean();
+        Tensor variance = batchNorm.variance();
+        double unbiased = (double) n / (n - 1);
+        for (int c = 0; c < numFeatures; c++) {
+            runningMean.set((1 - momentum) * runningMean.get(c) + momentum * mean.get(c), c);
+            runningVar.set((1 - momentum) * runningVar.get(c) + momentum * variance.get(c) * unbiased, c);
+        }
+        return y;
+    }
+
+    private Variable evalForward(Variable input) {
+        Tensor inverseStd = Tensor.zeros(input.dtype(), Shape.of(numFeatures));
+        for (int c = 0; c < numFeatures; c++) {
+            inverseStd.set(1 / Math.sqrt(runningVar.get(c) + eps), c);
+        }
+        Variable scale = weight.mul(new Variable(inverseStd)).reshape(1, numFeatures, 1, 1);
+        Variable mean = new Variable(runningMean.to(input.dtype()).reshape(1, numFeatures, 1, 1));
+        return input.sub(mean).mul(scale).add(bias.reshape(1, numFeatures, 1, 1));
+    }
+
+    public int numFeatures() {
+        return numFeatures;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    public double momentum() {
+        return momentum;
+    }
+
+    /** γ, shape {@code (C)}. */
+    public Variable weight() {
+        return weight;
+    }
+
+    /** β, shape {@code (C)}. */
+    public Variable bias() {
+        return bias;
+    }
+
+    /** The running mean, shape {@code (C)} (the live buffer). */
+    public Tensor runningMean() {
+        return runningMean;
+    }
+
+    /** The running (unbiased) variance, shape {@code (C)} (the live buffer). */
+    public Tensor runningVar() {
+        return runningVar;
+    }
+
+    @Override
+    public String toString() {
+        return "BatchNorm2d(" + numFeatures + ")";
+    }
+}

@@ -1,0 +1,46 @@
+package vista.nn;
+
+import vista.autograd.Variable;
+import vista.tensor.kernels.ConvGeometry;
+
+/**
+ * Max pooling (PyTorch's {@code nn.MaxPool2d}, dilation 1, ceil_mode false): each output is the maximum
+ * of its {@code kH x kW} window, padding counting as minus infinity; the gradient goes to the window's
+ * maximum (the first on ties). No parameters. Formulas: {@link vista.autograd.functions.MaxPool2d}.
+ */
+public final class MaxPool2d extends Module {
+    private final ConvGeometry window;
+
+    /** A {@code kernel x kernel} window with stride = kernel and no padding (PyTorch's defaults). */
+    public MaxPool2d(int kernel) {
+        this(ConvGeometry.pooling("MaxPool2d", kernel).build());
+    }
+
+    /** A {@code kernel x kernel} window, e.g. {@code new MaxPool2d(3, 2, 1)} for ResNet's stem. */
+    public MaxPool2d(int kernel, int stride, int padding) {
+        this(ConvGeometry.pooling("MaxPool2d", kernel).stride(stride).padding(padding).build());
+    }
+
+    /** Any pooling window (rectangular kernels, strides or padding). */
+    public MaxPool2d(ConvGeometry window) {
+        if (window.isConvolution()) {
+            throw new IllegalArgumentException("MaxPool2d: " + window + " is a convolution, not a pooling window");
+        }
+        this.window = window;
+    }
+
+    @Override
+    public Variable forward(Variable input) {
+        return vista.autograd.functions.MaxPool2d.apply(input, window);
+    }
+
+    public ConvGeometry window() {
+        return window;
+    }
+
+    /** E.g. {@code MaxPool2d(k=3, s=2, p=1)}. */
+    @Override
+    public String toString() {
+        return window.toString();
+    }
+}

@@ -1,0 +1,263 @@
+package vista.tensor.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static vista.tensor.kernels.KernelTesting.assertSameFloats;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+import vista.tensor.DType;
+import vista.tensor.Rng;
+import vista.tensor.Tensor;
+import vista.tensor.parallel.Parallel;
+
+/**
+ * Training-mode batch normalisation: the fast kernel against the double-precision reference on awkward
+ * shapes, its documented summation order (bit for bit), and the same bits for any thread count and
+ * vector width.
+ */
+class BatchNormKernelsTest {
+    private static final double EPS = 1e-5;
+
+    /** Shapes with batch 1, odd channel counts, runs shorter than a vector, and runs longer than a block. */
+    private static final int[][] SHAPES = {
+        {4, 1}, {9, 5}, {3, 7, 17}, {1, 3, 2, 2}, {2, 3, 5, 7}, {1, 7, 17, 1}, {5, 3, 1, 1}, {4, 17, 9, 13},
+        {3, 2, 4, 300}, {20, 2, 70, 70}, {2, 3, 4, 5, 6},
+    };
+
+    @Test
+    void knownValues() {
+        Tensor x = Tensor.fromArray(new float[] {1, 2, 3, 4}, 4, 1);
+        BatchNormKernels.Forward f = BatchNormKernels.train(x, Tensor.full(2, 1), Tensor.full(0.5, 1), EPS);
+        assertEquals(2.5, f.mean().item(), 0);
+        assertEquals(1.25, f.variance().item(), 0);
+        assertEquals(1 / Math.sqrt(1.25 + EPS), f.inverseStd().item(), 1e-7);
+        double r = 1 / Math.sqrt(1.25 + EPS);
+        float[] expected = new float[4];
+        for (int i = 0; i < 4; i++) {
+            expected[i] = (float) (2 * (i + 1 - 2.5) * r + 0.5);
+        }
+        assertArrayEquals(expected, f.output().toFloatArray(), 1e-6f);
+    }
+
+    @Test
+    void fastMatchesReference() {
+        Rng rng = new Rng(11);
+        for (int[] dims : SHAPES) {
+            for (KernelTesting.Case c : KernelTesting.layouts(rng, 2, 0.5, dims)) {
+                if (c.name().equals("expanded")) {
+                    continue;
+                }
+                Tensor x = c.tensor();
+                int channels = dims[1];
+                Tensor gamma = Tensor.uniform(rng, 0.5, 2, channels);
+                Tensor beta = Tensor.randn(rng, channels);
+                Tensor g = Tensor.randn(rng, dims);
+                String what = c.toString();
+                BatchNormKernels.Forward fast = BatchNormFast.train(x, gamma, beta, EPS);
+                BatchNormKernels.Forward reference = BatchNormReference.train(x, gamma, beta, EPS);
+                assertClose(reference.output(), fast.output(), "output of " + what);
+                assertClose(reference.mean(), fast.mean(), "mean of " + what);
+                assertClose(reference.variance(), fast.variance(), "variance of " + what);
+                assertClose(reference.inverseStd(), fast.inverseStd(), "inverse std of " + what);
+                BatchNormKernels.Gradients fastGrads =
+                        BatchNormFast.backward(g, x, gamma, fast.mean(), fast.inverseStd(), true);
+                BatchNormKernels.Gradients referenceGrads =
+                        BatchNormReference.backward(g, x, gamma, fast.mean(), fast.inverseStd(), true);
+                assertClose(referenceGrads.input(), fastGrads.input(), "dL/dx of " + what);
+                assertClose(referenceGrads.weight(), fastGrads.weight(), "dL/dγ of " + what);
+                assertClose(referenceGrads.bias(), fastGrads.bias(), "dL/dβ of " + what);
+            }
+        }
+    }
+
+    /** Fast float32 against the double reference: |a - e| <= 1e-5 |e| + 2e-5 max |e|. */
+    private static void assertClose(Tensor expected, Tensor actual, String what) {
+        double[] e = expected.toDoubleArray();
+        double largest = Arrays.stream(e).map(Math::abs).max().orElse(0);
+        double[] tolerance = new double[e.length];
+        for (int i = 0; i < e.length; i++) {
+            tolerance[i] = 1e-5 * Math.abs(e[i]) + 2e-5 * largest;
+        }
+        KernelTesting.assertClose(expected, actual, tolerance, what);
+    }
+
+    @Test
+    void inputGradientIsSkippedWhenNotAsked() {
+        Rng rng = new Rng(12);
+        Tensor x = Tensor.randn(rng, 2, 3, 4, 5);
+        BatchNormKernels.Forward f = BatchNormKernels.train(x, Tensor.ones(3), Tensor.zeros(3), EPS);
+        BatchNormKernels.Gradients grads =
+                BatchNormKernels.backward(Tensor.randn(rng, 2, 3, 4, 5), x, Tensor.ones(3), f.mean(), f.inverseStd(), false);
+        assertNull(grads.input());
+        assertEquals(3, grads.weight().numel());
+    }
+
+    /**
+     * The fast kernel's statistics and parameter gradients equal, bit for bit, a scalar emulation of the
+     * order documented in {@link BatchNormFast}: blocks of max(1, 4096 / L) runs, value l of each run into
+     * accumulator l mod 16, the fixed tree, block results added in double.
+     */
+    @Test
+    void sumsFollowTheDocumentedOrder() {
+        Rng rng = new Rng(13);
+        for (int[] dims : new int[][] {{3, 2, 4, 300}, {20, 2, 70, 70}, {37, 3, 5, 7}, {300, 2, 1, 1}}) {
+            Tensor x = Tensor.randn(rng, dims).mul(3).add(1);
+            Tensor g = Tensor.randn(rng, dims);
+            Tensor gamma = Tensor.uniform(rng, 0.5, 2, dims[1]);
+            BatchNormKernels.Forward f = BatchNormFast.train(x, gamma, Tensor.zeros(dims[1]), EPS);
+            BatchNormKernels.Gradients grads = BatchNormFast.backward(g, x, gamma, f.mean(), f.inverseStd(), true);
+            float[] xs = x.toFloatArray();
+            float[] gs = g.toFloatArray();
+            int l = xs.length / (dims[0] * dims[1]);
+            for (int c = 0; c < dims[1]; c++) {
+                int n = dims[0] * l;
+                float mean = (float) (documentedSum(xs, null, dims, l, c, 0, Kind.SUM) / n);
+                float variance = (float) (documentedSum(xs, null, dims, l, c, mean, Kind.SQUARES) / n);
+                String what = Arrays.toString(dims) + " channel " + c;
+                assertEquals(Float.floatToIntBits(mean), Float.floatToIntBits(f.mean().toFloatArray()[c]), "mean " + what);
+                assertEquals(Float.floatToIntBits(variance), Float.floatToIntBits(f.variance().toFloatArray()[c]),
+                        "variance " + what);
+                float sumG = (float) documentedSum(gs, null, dims, l, c, 0, Kind.SUM);
+                float r = f.inverseStd().toFloatArray()[c];
+                float sumGXHat = (float) (r * documentedSum(gs, xs, dims, l, c, mean, Kind.PRODUCTS));
+                assertEquals(Float.floatToIntBits(sumG), Float.floatToIntBits(grads.bias().toFloatArray()[c]),
+                        "dL/dβ " + what);
+                assertEquals(Float.floatToIntBits(sumGXHat), Float.floatToIntBits(grads.weight().toFloatArray()[c]),
+                        "dL/dγ " + what);
+            }
+        }
+    }
+
+    private enum Kind { SUM, SQUARES, PRODUCTS }
+
+    /** The documented order in scalar code: SUM of a, SQUARES (a - mean)², or PRODUCTS a (b - mean), one FMA each. */
+    private static double documentedSum(float[] a, float[] b, int[] dims, int l, int c, float mean, Kind kind) {
+        int runsPerBlock = Math.max(1, 4096 / l);
+        double total = 0;
+        for (int first = 0; first < dims[0]; first += runsPerBlock) {
+            float[] acc = new float[16];
+            for (int i = first; i < Math.min(dims[0], first + runsPerBlock); i++) {
+                int start = (i * dims[1] + c) * l;
+                for (int p = 0; p < l; p++) {
+                    float v = a[start + p];
+                    acc[p % 16] = switch (kind) {
+                        case SUM -> acc[p % 16] + v;
+                        case SQUARES -> Math.fma(v - mean, v - mean, acc[p % 16]);
+                        case PRODUCTS -> Math.fma(v, b[start + p] - mean, acc[p % 16]);
+                    };
+                }
+            }
+            total += (((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])))
+                    + (((acc[8] + acc[9]) + (acc[10] + acc[11])) + ((acc[12] + acc[13]) + (acc[14] + acc[15])));
+        }
+        return total;
+    }
+
+    @Test
+    void sameBitsForAnyThreadCount() {
+        Rng rng = new Rng(14);
+        Tensor x = Tensor.randn(rng, 2, 64, 64, 64).mul(2).add(0.3);
+        Tensor g = Tensor.randn(rng, 2, 64, 64, 64);
+        Tensor gamma = Tensor.uniform(rng, 0.5, 2, 64);
+        Tensor beta = Tensor.randn(rng, 64);
+        Tensor[] one = run(1, x, g, gamma, beta);
+        for (int threads : new int[] {2, 3}) {
+            Tensor[] many = run(threads, x, g, gamma, beta);
+            for (int i = 0; i < one.length; i++) {
+                assertSameFloats(one[i], many[i], "result " + i + " with " + threads + " threads");
+            }
+        }
+    }
+
+    private static Tensor[] run(int threads, Tensor x, Tensor g, Tensor gamma, Tensor beta) {
+        return Parallel.withThreads(threads, () -> {
+            BatchNormKernels.Forward f = BatchNormFast.train(x, gamma, beta, EPS);
+            BatchNormKernels.Gradients grads = BatchNormFast.backward(g, x, gamma, f.mean(), f.inverseStd(), true);
+            return new Tensor[] {f.output(), f.mean(), f.variance(), grads.input(), grads.weight(), grads.bias()};
+        });
+    }
+
+    /**
+     * The fast kernel gives the same bits with every narrower vector width: {@link #main} run in a fresh
+     * JVM with {@code -Dvista.vector.bits} prints what {@link #probe()} computes here.
+     */
+    @Test
+    void sameBitsForEveryVectorWidth() throws IOException, InterruptedException {
+        List<String> here = probe();
+        int checked = 0;
+        for (int bits : new int[] {128, 256, 512}) {
+            if (bits == Vectors.FLOAT.vectorBitSize() || bits > FloatVector.SPECIES_PREFERRED.vectorBitSize()) {
+                continue;
+            }
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process process = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
+                    "-Dvista.vector.bits=" + bits, "-cp", System.getProperty("java.class.path"),
+                    BatchNormKernelsTest.class.getName())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "probe with " + bits + " bits did not finish");
+            assertEquals(0, process.exitValue(), "probe with " + bits + " bits failed; output:\n" + output);
+            assertEquals(here, output.lines().toList(), "results with " + bits + "-bit vectors differ from "
+                    + Vectors.FLOAT.vectorBitSize() + "-bit ones");
+            checked++;
+        }
+        assertTrue(checked > 0 || Vectors.FLOAT.vectorBitSize() == 128, "no other vector width was tried");
+    }
+
+    /** Prints {@link #probe()}, one line per result (run by {@link #sameBitsForEveryVectorWidth}). */
+    public static void main(String[] args) {
+        probe().forEach(System.out::println);
+    }
+
+    /** Name and float bits hash of each fast result on shapes with short, odd and long runs. */
+    static List<String> probe() {
+        Rng rng = new Rng(15);
+        List<String> lines = new ArrayList<>();
+        for (int[] dims : new int[][] {{3, 5, 7, 3}, {2, 3, 70, 70}, {9, 4, 1, 1}, {2, 2, 1, 37}}) {
+            Tensor x = Tensor.randn(rng, dims).mul(2).add(0.5);
+            Tensor g = Tensor.randn(rng, dims);
+            Tensor gamma = Tensor.uniform(rng, 0.5, 2, dims[1]);
+            Tensor beta = Tensor.randn(rng, dims[1]);
+            BatchNormKernels.Forward f = BatchNormFast.train(x, gamma, beta, EPS);
+            BatchNormKernels.Gradients grads = BatchNormFast.backward(g, x, gamma, f.mean(), f.inverseStd(), true);
+            Tensor[] results = {f.output(), f.mean(), f.variance(), f.inverseStd(), grads.input(), grads.weight(),
+                grads.bias()};
+            for (int i = 0; i < results.length; i++) {
+                lines.add(Arrays.toString(dims) + " result " + i + " " + Arrays.hashCode(KernelTesting.bits(results[i])));
+            }
+        }
+        return lines;
+    }
+
+    @Test
+    void float64UsesTheReference() {
+        Tensor x = Tensor.randn(new Rng(16), 2, 3, 4).to(DType.FLOAT64);
+        BatchNormKernels.Forward f = BatchNormKernels.train(x, Tensor.ones(3), Tensor.zeros(3), EPS);
+        assertEquals(DType.FLOAT64, f.output().dtype());
+        assertEquals(DType.FLOAT64, f.mean().dtype());
+    }
+
+    @Test
+    void rejectsMismatchedShapes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BatchNormKernels.train(Tensor.zeros(2, 3, 4), Tensor.ones(4), Tensor.zeros(3), EPS));
+        assertEquals("batchNorm: expected weight of shape [3] for input [2, 3, 4], got [4]", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> BatchNormKernels.train(Tensor.zeros(6), Tensor.ones(6), Tensor.zeros(6), EPS));
+        assertEquals("batchNorm: expected an input (N, C, ...) of rank 2 or more, got [6]", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> BatchNormKernels.train(Tensor.zeros(0, 3), Tensor.ones(3), Tensor.zeros(3), EPS));
+        assertTrue(e.getMessage().contains("no values per channel"), e.getMessage());
+    }
+}
