@@ -37,7 +37,7 @@ final class BatchNormFast {
     private static final int TILE = 1 << 15;
     /** Values per block of runs (at least one run): the unit whose 16 float accumulators are combined. */
     private static final int BLOCK = 1 << 12;
-    private static final int ACCUMULATORS = 16;
+    private static final int ACCUMULATORS = LogicalLanes.COUNT;
     private static final VectorSpecies<Float> S = Vectors.FLOAT;
     private static final int LANES = Vectors.LANES;
 
@@ -163,7 +163,7 @@ final class BatchNormFast {
             }
             acc.intoArray(scratch, k);
         }
-        return sumTree(scratch, 0);
+        return LogicalLanes.sumTree(scratch, 0);
     }
 
     /** The sum of the block's {@code (x - mean)²}, each added with one FMA. */
@@ -188,7 +188,7 @@ final class BatchNormFast {
             }
             acc.intoArray(scratch, k);
         }
-        return sumTree(scratch, 0);
+        return LogicalLanes.sumTree(scratch, 0);
     }
 
     /**
@@ -223,17 +223,8 @@ final class BatchNormFast {
             accG.intoArray(scratch, k);
             accGD.intoArray(scratch, ACCUMULATORS + k);
         }
-        sums[0] = sumTree(scratch, 0);
-        sums[1] = sumTree(scratch, ACCUMULATORS);
-    }
-
-    /** The fixed tree {@code (((a0+a1)+(a2+a3))+...)} over the 16 accumulators {@code s[at .. at + 16)}. */
-    private static float sumTree(float[] s, int at) {
-        float low = ((s[at] + s[at + 1]) + (s[at + 2] + s[at + 3]))
-                + ((s[at + 4] + s[at + 5]) + (s[at + 6] + s[at + 7]));
-        float high = ((s[at + 8] + s[at + 9]) + (s[at + 10] + s[at + 11]))
-                + ((s[at + 12] + s[at + 13]) + (s[at + 14] + s[at + 15]));
-        return low + high;
+        sums[0] = LogicalLanes.sumTree(scratch, 0);
+        sums[1] = LogicalLanes.sumTree(scratch, ACCUMULATORS);
     }
 
     // ---------------------------------------------------------------- elementwise passes over a channel

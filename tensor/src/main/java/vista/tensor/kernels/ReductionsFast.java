@@ -16,10 +16,8 @@ import vista.tensor.parallel.Tiles;
  *
  * <p><b>The order.</b> Each output reduces a sequence {@code v_0 .. v_{n-1}}: its reduced elements in
  * row-major order of the reduced axes. The sequence is cut into chunks of {@value #CHUNK} elements. In
- * a chunk, element {@code i} goes to logical accumulator {@code i mod 16}, in increasing i (16
- * independent float accumulators, whatever the number of hardware lanes: one 16-lane vector, two of 8
- * or four of 4); the 16 accumulators are then combined by the fixed tree
- * {@code (((a0+a1)+(a2+a3))+((a4+a5)+(a6+a7)))+(((a8+a9)+(a10+a11))+((a12+a13)+(a14+a15)))}. The chunk
+ * a chunk, element {@code i} goes to logical accumulator {@code i mod 16} and the 16 accumulators are
+ * combined by a fixed tree, as {@link LogicalLanes} defines, whatever the number of hardware lanes. The chunk
  * results are added in chunk order, left to right. Chunks are what threads share out: each is one
  * partial result, combined afterwards in order. The same holds for max (any order gives the same bits)
  * and for the squared deviations of var (accumulated with one FMA per element).
@@ -45,7 +43,7 @@ final class ReductionsFast {
     private static final int TILE = 1 << 15;
     /** Kept columns per tile in the strided ({@code Q > 1}) layout. */
     private static final int COLUMNS = 256;
-    private static final int ACCUMULATORS = 16;
+    private static final int ACCUMULATORS = LogicalLanes.COUNT;
     private static final VectorSpecies<Float> S = Vectors.FLOAT;
     private static final int LANES = Vectors.LANES;
 
@@ -250,7 +248,7 @@ final class ReductionsFast {
             }
             acc.intoArray(scratch, k);
         }
-        return sumTree(scratch);
+        return LogicalLanes.sumTree(scratch, 0);
     }
 
     private static float runMax(float[] data, int from, int length, float[] scratch) {
@@ -267,7 +265,7 @@ final class ReductionsFast {
             }
             acc.intoArray(scratch, k);
         }
-        return maxTree(scratch);
+        return LogicalLanes.maxTree(scratch);
     }
 
     /** The sum of {@code (x - mean)^2}, each square added with one FMA. */
@@ -288,7 +286,7 @@ final class ReductionsFast {
             }
             acc.intoArray(scratch, k);
         }
-        return sumTree(scratch);
+        return LogicalLanes.sumTree(scratch, 0);
     }
 
     /**
@@ -305,18 +303,6 @@ final class ReductionsFast {
     }
 
     /** The fixed tree over the 16 logical accumulators {@code s[0..15]}. */
-    private static float sumTree(float[] s) {
-        return (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7])))
-                + (((s[8] + s[9]) + (s[10] + s[11])) + ((s[12] + s[13]) + (s[14] + s[15])));
-    }
-
-    private static float maxTree(float[] s) {
-        return Math.max(Math.max(Math.max(Math.max(s[0], s[1]), Math.max(s[2], s[3])),
-                        Math.max(Math.max(s[4], s[5]), Math.max(s[6], s[7]))),
-                Math.max(Math.max(Math.max(s[8], s[9]), Math.max(s[10], s[11])),
-                        Math.max(Math.max(s[12], s[13]), Math.max(s[14], s[15]))));
-    }
-
     // ---------------------------------------------------------------- columns
     //
     // {@code width} adjacent columns, element (r, c) at {@code start + r * q + c}. Slot j of {@code acc}
@@ -366,7 +352,7 @@ final class ReductionsFast {
     /** Per column c, the fixed sum tree over the 16 slots of {@code acc}, stored at {@code out[outAt + c]}. */
     private static void sumTrees(float[] acc, int width, float[] out, int outAt) {
         for (int c = 0; c < width; c += LANES) {
-            sumTreeOfLanes(acc, c, COLUMNS).intoArray(out, outAt + c, S.indexInRange(c, width));
+            LogicalLanes.sumTreeOfLanes(acc, c, COLUMNS).intoArray(out, outAt + c, S.indexInRange(c, width));
         }
     }
 
@@ -378,26 +364,6 @@ final class ReductionsFast {
             }
             m.intoArray(out, outAt + c, S.indexInRange(c, width));
         }
-    }
-
-    /**
-     * Lane by lane, the fixed tree {@code (((a0+a1)+(a2+a3))+...)} over 16 logical accumulators stored as
-     * vectors at {@code s[at + j * stride]}, j = 0..15.
-     */
-    static FloatVector sumTreeOfLanes(float[] s, int at, int stride) {
-        FloatVector low = slot(s, at, stride, 0).add(slot(s, at, stride, 1))
-                .add(slot(s, at, stride, 2).add(slot(s, at, stride, 3)))
-                .add(slot(s, at, stride, 4).add(slot(s, at, stride, 5))
-                        .add(slot(s, at, stride, 6).add(slot(s, at, stride, 7))));
-        FloatVector high = slot(s, at, stride, 8).add(slot(s, at, stride, 9))
-                .add(slot(s, at, stride, 10).add(slot(s, at, stride, 11)))
-                .add(slot(s, at, stride, 12).add(slot(s, at, stride, 13))
-                        .add(slot(s, at, stride, 14).add(slot(s, at, stride, 15))));
-        return low.add(high);
-    }
-
-    private static FloatVector slot(float[] s, int at, int stride, int accumulator) {
-        return FloatVector.fromArray(S, s, at + accumulator * stride);
     }
 
     // ---------------------------------------------------------------- layout

@@ -23,7 +23,7 @@ import vista.tensor.parallel.Tiles;
 final class SoftmaxFast {
     private static final int TILE = 1 << 15;
     private static final int COLUMNS = 256;
-    private static final int ACCUMULATORS = 16;
+    private static final int ACCUMULATORS = LogicalLanes.COUNT;
     private static final VectorSpecies<Float> S = Vectors.FLOAT;
     private static final int LANES = Vectors.LANES;
 
@@ -170,7 +170,7 @@ final class SoftmaxFast {
                 }
                 acc.intoArray(scratch, j * LANES);
             }
-            FloatVector partial = ReductionsFast.sumTreeOfLanes(scratch, 0, LANES);
+            FloatVector partial = LogicalLanes.sumTreeOfLanes(scratch, 0, LANES);
             sum = sum.add(partial);
         }
         if (log) {
