@@ -1,6 +1,7 @@
 package vista.nn;
 
 import vista.autograd.Variable;
+import vista.tensor.Shape;
 import vista.tensor.kernels.ConvGeometry;
 
 /**
@@ -9,7 +10,7 @@ import vista.tensor.kernels.ConvGeometry;
  * {@code countIncludePad} (PyTorch's default), else by the number of the window's cells inside the image.
  * No parameters. Formulas: {@link vista.autograd.functions.AvgPool2d}.
  */
-public final class AvgPool2d extends Module {
+public final class AvgPool2d extends Module implements Complexity {
     private final ConvGeometry window;
     private final boolean countIncludePad;
 
@@ -39,7 +40,14 @@ public final class AvgPool2d extends Module {
 
     @Override
     public Variable forward(Variable input) {
-        return vista.autograd.functions.AvgPool2d.apply(input, window, countIncludePad);
+        return ForwardTrace.record(this, input,
+                vista.autograd.functions.AvgPool2d.apply(input, window, countIncludePad));
+    }
+
+    /** Other ops only, one per window cell per output value: {@code kH kW} per output. */
+    @Override
+    public Cost cost(Shape input, Shape output) {
+        return Cost.otherOps((long) output.numel() * window.kernelHeight() * window.kernelWidth());
     }
 
     public ConvGeometry window() {

@@ -32,7 +32,7 @@ import vista.tensor.Tensor;
  * (cumulative averaging). Vista has no such mode and leaves it out, so a state dict holds exactly the
  * four tensors above, as the parity fixtures do; drop that entry when loading a PyTorch state dict.
  */
-public final class BatchNorm2d extends Module {
+public final class BatchNorm2d extends Module implements Complexity {
     /** PyTorch's default eps, added to the variance. */
     public static final double DEFAULT_EPS = 1e-5;
     /** PyTorch's default momentum of the running statistics. */
@@ -74,7 +74,17 @@ public final class BatchNorm2d extends Module {
             throw new IllegalArgumentException(this + ": expected input (N, " + numFeatures + ", H, W), got "
                     + input.shape());
         }
-        return isTraining() ? trainForward(input) : evalForward(input);
+        return ForwardTrace.record(this, input, isTraining() ? trainForward(input) : evalForward(input));
+    }
+
+    /**
+     * Other ops only, two per element: with the statistics, γ and β folded into a per-channel scale a
+     * and shift b, normalisation is {@code y = a x + b} (the inference cost; the statistics of training
+     * mode are not counted).
+     */
+    @Override
+    public Cost cost(Shape input, Shape output) {
+        return Cost.otherOps(2L * output.numel());
     }
 
     private Variable trainForward(Variable input) {

@@ -2,6 +2,7 @@ package vista.nn;
 
 import vista.autograd.Variable;
 import vista.nn.Init.FanMode;
+import vista.tensor.Shape;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
 import vista.tensor.kernels.ConvGeometry;
@@ -24,7 +25,7 @@ import vista.tensor.kernels.ConvGeometry;
  * {@code [-1/sqrt(fan_in), 1/sqrt(fan_in))} with {@code fan_in = C_in / groups * kH * kW}. Both are drawn
  * from the {@link Rng} given to {@link Builder#build}, in row-major order, the weight first.
  */
-public final class Conv2d extends Module {
+public final class Conv2d extends Module implements Complexity {
     private final ConvGeometry geometry;
     private final Variable weight;
     private final Variable bias;
@@ -160,7 +161,19 @@ public final class Conv2d extends Module {
 
     @Override
     public Variable forward(Variable input) {
-        return vista.autograd.functions.Conv2d.apply(input, weight, bias, geometry);
+        return ForwardTrace.record(this, input, vista.autograd.functions.Conv2d.apply(input, weight, bias, geometry));
+    }
+
+    /**
+     * {@code N C_out H_out W_out (C_in / groups) kH kW} multiply-adds (each output reads
+     * {@code C_in / groups * kH * kW} input values); the bias adds, {@code N C_out H_out W_out}, are
+     * other ops.
+     */
+    @Override
+    public Cost cost(Shape input, Shape output) {
+        long outputs = output.numel();
+        long macs = outputs * geometry.inChannelsPerGroup() * geometry.kernelHeight() * geometry.kernelWidth();
+        return new Cost(macs, bias == null ? 0 : outputs);
     }
 
     /** The sizes: channels, kernel, stride, padding, dilation, groups. */

@@ -2,6 +2,7 @@ package vista.nn;
 
 import vista.autograd.Variable;
 import vista.tensor.Rng;
+import vista.tensor.Shape;
 import vista.tensor.Tensor;
 
 /**
@@ -16,7 +17,7 @@ import vista.tensor.Tensor;
  * {@code [-1/sqrt(in), 1/sqrt(in))}, drawn from the given {@link Rng} in row-major order, the weight
  * first, then the bias (for the weight this is Kaiming uniform with a = sqrt(5), see {@link Init}).
  */
-public final class Linear extends Module {
+public final class Linear extends Module implements Complexity {
     private final int inFeatures;
     private final int outFeatures;
     private final Variable weight;
@@ -49,7 +50,14 @@ public final class Linear extends Module {
             throw new IllegalArgumentException(this + ": expected input (N, " + inFeatures + "), got "
                     + input.shape());
         }
-        return linear(input, weight, bias);
+        return ForwardTrace.record(this, input, linear(input, weight, bias));
+    }
+
+    /** {@code in} multiply-adds per output value ({@code rows in out} in all); the bias adds are other ops. */
+    @Override
+    public Cost cost(Shape input, Shape output) {
+        long outputs = output.numel();
+        return new Cost(outputs * inFeatures, bias == null ? 0 : outputs);
     }
 
     /** {@code y = x W^T + b} ({@code bias} may be null): the computation of {@link #forward}, for any operands. */

@@ -1,6 +1,7 @@
 package vista.nn;
 
 import vista.autograd.Variable;
+import vista.tensor.Shape;
 import vista.tensor.kernels.ConvGeometry;
 
 /**
@@ -8,7 +9,7 @@ import vista.tensor.kernels.ConvGeometry;
  * of its {@code kH x kW} window, padding counting as minus infinity; the gradient goes to the window's
  * maximum (the first on ties). No parameters. Formulas: {@link vista.autograd.functions.MaxPool2d}.
  */
-public final class MaxPool2d extends Module {
+public final class MaxPool2d extends Module implements Complexity {
     private final ConvGeometry window;
 
     /** A {@code kernel x kernel} window with stride = kernel and no padding (PyTorch's defaults). */
@@ -31,7 +32,13 @@ public final class MaxPool2d extends Module {
 
     @Override
     public Variable forward(Variable input) {
-        return vista.autograd.functions.MaxPool2d.apply(input, window);
+        return ForwardTrace.record(this, input, vista.autograd.functions.MaxPool2d.apply(input, window));
+    }
+
+    /** Other ops only, one per window cell per output value: {@code kH kW} per output. */
+    @Override
+    public Cost cost(Shape input, Shape output) {
+        return Cost.otherOps((long) output.numel() * window.kernelHeight() * window.kernelWidth());
     }
 
     public ConvGeometry window() {
