@@ -1,0 +1,54 @@
+package vista.nn;
+
+import vista.tensor.Shape;
+
+/**
+ * A layer that can say what one forward pass costs, from the shapes of its input and output. Model
+ * summaries ({@code vista summary}) add these costs up over the calls that {@link ForwardTrace}
+ * records, so a new layer (an attention layer, say) reports its own cost by implementing this interface
+ * and recording its calls; nothing in the counter changes.
+ *
+ * <p><b>The conventions.</b> Two counts are kept apart:
+ * <ul>
+ *   <li>{@link Cost#macs() MACs}, multiply-adds (one multiplication and one addition, a fused
+ *       multiply-add) of the layer's products: those of convolutions and linear layers, and an attention
+ *       layer's logits q·k and weighted sums of values. FLOPs are defined as {@code 2 x MACs}. The MAC
+ *       count is the one ptflops prints as "GMac" and torchvision's model tables and fvcore print as
+ *       "GFLOPS": 4.09 G for ResNet-50 at 224 x 224 (so 8.18 GFLOPs here).</li>
+ *   <li>{@link Cost#otherOps() other ops}: everything else, counted per element: bias additions,
+ *       normalisation, activations, pooling, softmax. They are reported beside the MACs, never added
+ *       to them or to the FLOPs.</li>
+ * </ul>
+ * Each implementing layer states in its {@link #cost} javadoc exactly what it counts.
+ */
+public interface Complexity {
+
+    /**
+     * The cost of one forward pass that turned an input of shape {@code input} into an output of
+     * shape {@code output}, for the whole batch (the batch size is the first axis of both shapes).
+     */
+    Cost cost(Shape input, Shape output);
+
+    /**
+     * What one forward pass costs.
+     *
+     * @param macs     multiply-adds of the products (convolution, linear, attention logits and sums)
+     * @param otherOps other elementwise operations: bias adds, normalisation, activations, pooling
+     */
+    record Cost(long macs, long otherOps) {
+        /** No cost at all (reshapes, identities). */
+        public static final Cost NONE = new Cost(0, 0);
+
+        public Cost {
+            if (macs < 0 || otherOps < 0) {
+                throw new IllegalArgumentException("Cost: counts must not be negative, got " + macs + " MACs and "
+                        + otherOps + " other ops");
+            }
+        }
+
+        /** Only other ops, no multiply-adds. */
+        public static Cost otherOps(long count) {
+            return new Cost(0, count);
+        }
+    }
+}
