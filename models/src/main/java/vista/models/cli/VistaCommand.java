@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VistaVersion.class,
         description = "Vista: deep learning for vision in pure Java.",
-        subcommands = {DemoCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, SummaryCommand.class, ParityCommand.class, CommandLine.HelpCommand.class})
 public final class VistaCommand implements Runnable {
 
     @CommandLine.Spec

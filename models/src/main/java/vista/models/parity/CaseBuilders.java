@@ -1,0 +1,325 @@
+package vista.models.parity;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import vista.autograd.Variable;
+import vista.models.resnet.ResNet;
+import vista.models.resnet.ResNetSpec;
+import vista.nn.AvgPool2d;
+import vista.nn.BatchNorm2d;
+import vista.nn.Conv2d;
+import vista.nn.GlobalAvgPool2d;
+import vista.nn.Linear;
+import vista.nn.MaxPool2d;
+import vista.nn.Module;
+import vista.nn.loss.CrossEntropyLoss;
+import vista.tensor.Rng;
+import vista.tensor.kernels.ConvGeometry;
+
+/**
+ * Builds what a parity case names, an op, a block or a whole model, from its {@code op} and
+ * {@code attrs} (FORMAT.md sections 5 and 6), as Vista's own layers: the runner then loads the case's
+ * parameters into them by name, so the names checked are Vista's.
+ *
+ * <p>An op of the vocabulary (or a model family) without a builder here is "not implemented yet": its
+ * cases are skipped, not failed. Anything outside the vocabulary is an error. Attributes that ask for
+ * something Vista does not do (say {@code ceil_mode} true) are errors naming the attribute, never
+ * silently ignored.
+ */
+public final class CaseBuilders {
+    /** Every op of FORMAT.md's vocabulary, in its order. */
+    public static final List<String> VOCABULARY = List.of("conv2d", "linear", "batchnorm2d", "maxpool2d", "avgpool2d",
+            "global_avgpool", "softmax", "cross_entropy", "sasa_attention", "san_subtraction", "san_subtraction2",
+            "san_aggregation", "san_sam", "san_bottleneck", "model");
+
+    /** Every model family of FORMAT.md section 6. */
+    public static final List<String> MODEL_FAMILIES = List.of("resnet", "sasa_resnet", "san");
+
+    /**
+     * What a case runs.
+     *
+     * @param module  the module holding the case's parameters and buffers and switching train/eval mode,
+     *                or null for an op without state (softmax, cross-entropy)
+     * @param forward the forward pass over the case's inputs
+     */
+    public record Subject(Module module, Forward forward) {
+    }
+
+    /** A forward pass over a case's inputs. */
+    @FunctionalInterface
+    public interface Forward {
+        Variable apply(CaseInputs inputs);
+    }
+
+    private interface Builder {
+        Subject build(ParityCase c, Attrs a);
+    }
+
+    private static final Map<String, Builder> OPS = new LinkedHashMap<>();
+    private static final Map<String, Builder> MODELS = new LinkedHashMap<>();
+
+    static {
+        OPS.put("conv2d", CaseBuilders::conv2d);
+        OPS.put("linear", CaseBuilders::linear);
+        OPS.put("batchnorm2d", CaseBuilders::batchNorm2d);
+        OPS.put("maxpool2d", CaseBuilders::maxPool2d);
+        OPS.put("avgpool2d", CaseBuilders::avgPool2d);
+        OPS.put("global_avgpool", CaseBuilders::globalAvgPool);
+        OPS.put("softmax", CaseBuilders::softmax);
+        OPS.put("cross_entropy", CaseBuilders::crossEntropy);
+        OPS.put("model", CaseBuilders::model);
+        MODELS.put("resnet", CaseBuilders::resnet);
+    }
+
+    /** Parameters are overwritten by the case's; this only makes the layers' constructors happy. */
+    private static final long INIT_SEED = 0;
+
+    private CaseBuilders() {
+    }
+
+    /** The ops of the vocabulary Vista cannot build yet. */
+    public static Set<String> notImplementedOps() {
+        return VOCABULARY.stream().filter(op -> !OPS.containsKey(op))
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    /** The model families Vista cannot build yet. */
+    public static Set<String> notImplementedModelFamilies() {
+        return MODEL_FAMILIES.stream().filter(f -> !MODELS.containsKey(f))
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    /**
+     * Why the case cannot run yet ({@code op sasa_attention not implemented yet}, {@code model family san
+     * not implemented yet}), or empty if Vista has what it names or the op is unknown (an error, reported
+     * by {@link #build}).
+     */
+    public static Optional<String> notImplemented(ParityCase c) {
+        if (notImplementedOps().contains(c.op())) {
+            return Optional.of("op " + c.op() + " not implemented yet");
+        }
+        if (c.op().equals("model") && c.attrs().has("family")) {
+            String family = c.attrs().string("family");
+            if (notImplementedModelFamilies().contains(family)) {
+                return Optional.of("model family " + family + " not implemented yet");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Builds the case's op, block or model.
+     *
+     * @throws ParityException naming case.json if the op is unknown or not implemented, an attribute is
+     *     missing or unsupported, or Vista rejects the settings
+     */
+    public static Subject build(ParityCase c) {
+        Builder builder = OPS.get(c.op());
+        if (builder == null) {
+            throw new ParityException(c.caseFile() + ": op \"" + c.op() + "\" is "
+                    + (VOCABULARY.contains(c.op()) ? "not implemented in Vista yet" : "not in the fixtures' vocabulary ("
+                    + String.join(", ", VOCABULARY) + ")"));
+        }
+        try {
+            return builder.build(c, c.attrs());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ParityException(c.caseFile() + ": Vista rejects this " + c.op() + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- layers
+
+    private static Subject conv2d(ParityCase c, Attrs a) {
+        requireInputs(c, 1);
+        a.requireIfPresent("padding_mode", "zeros");
+        int[] kernel = a.pair("kernel_size");
+        int[] stride = a.pair("stride");
+        int[] padding = a.pair("padding");
+        int[] dilation = a.has("dilation") ? a.pair("dilation") : new int[] {1, 1};
+        Conv2d conv = Conv2d.builder()
+                .setChannels(a.integer("in_channels"), a.integer("out_channels"))
+                .setKernel(kernel[0], kernel[1])
+                .optStride(stride[0], stride[1])
+                .optPadding(padding[0], padding[1])
+                .optDilation(dilation[0], dilation[1])
+                .optGroups(a.has("groups") ? a.integer("groups") : 1)
+                .optBias(a.bool("bias"))
+                .build(new Rng(INIT_SEED));
+        return single(conv);
+    }
+
+    private static Subject linear(ParityCase c, Attrs a) {
+        requireInputs(c, 1);
+        return single(new Linear(a.integer("in_features"), a.integer("out_features"), a.bool("bias"), new Rng(INIT_SEED)));
+    }
+
+    private static Subject batchNorm2d(ParityCase c, Attrs a) {
+        requireInputs(c, 1);
+        a.requireIfPresent("affine", true);
+        a.requireIfPresent("track_running_stats", true);
+        double eps = a.has("eps") ? a.number("eps") : BatchNorm2d.DEFAULT_EPS;
+        double momentum = a.has("momentum") ? a.number("momentum") : BatchNorm2d.DEFAULT_MOMENTUM;
+        return single(new BatchNorm2d(a.integer("num_features"), eps, momentum));
+    }
+
+    private static Subject maxPool2d(ParityCase c, Attrs a) {
+        requireInputs(c, 1);
+        a.requireIfPresent("ceil_mode", false);
+        return single(new MaxPool2d(window("MaxPool2d", a)));
+    }
+
+    private static Subject avgPool2d(ParityCase c, Attrs a) {
+        requireInputs(c, 1);
+        a.requireIfPresent("ceil_mode", false);
+        if (!a.isNull("divisor_override")) {
+            throw a.unsupported("divisor_override", "null");
+        }
+        return single(new AvgPool2d(window("AvgPool2d", a), a.has("count_include_pad") ? a.bool("count_include_pad") : true));
+    }
+
+    /** A pooling window from {@code kernel_size}, {@code stride} (default: the kernel), {@code padding}, {@code dilation}. */
+    private static ConvGeometry window(String layer, Attrs a) {
+        int[] kernel = a.pair("kernel_size");
+        int[] stride = a.isNull("stride") ? kernel : a.pair("stride");
+        int[] padding = a.has("padding") ? a.pair("padding") : new int[] {0, 0};
+        int[] dilation = a.has("dilation") ? a.pair("dilation") : new int[] {1, 1};
+        return ConvGeometry.pooling(layer, kernel[0], kernel[1]).stride(stride[0], stride[1])
+                .padding(padding[0], padding[1]).dilation(dilation[0], dilation[1]).build();
+    }
+
+    private static Subject globalAvgPool(ParityCase c, Attrs a) {
+        requireInputs(c, 1);
+        GlobalAvgPool2d pool = new GlobalAvgPool2d();
+        boolean keepdim = !a.has("keepdim") || a.bool("keepdim");
+        return new Subject(pool, in -> {
+            Variable y = pool.forward(in.floats(0));
+            return keepdim ? y : y.reshape(y.dims()[0], y.dims()[1]);
+        });
+    }
+
+    private static Subject softmax(ParityCase c, Attrs a) {
+        requireInputs(c, 1);
+        int dim = a.integer("dim");
+        return new Subject(null, in -> in.floats(0).softmax(dim));
+    }
+
+    /**
+     * Cross-entropy with {@code smoothing} {@code "none"}, {@code "torch"} (PyTorch's
+     * {@code label_smoothing}: ε/K on every class) or {@code "san"} (the SAN code's: ε/(K-1) on the
+     * other classes), as {@link CrossEntropyLoss} names them {@code TORCH} and {@code SAN}.
+     */
+    private static Subject crossEntropy(ParityCase c, Attrs a) {
+        requireInputs(c, 2);
+        a.requireIfPresent("reduction", "mean");
+        double epsilon = a.has("label_smoothing") ? a.number("label_smoothing") : 0;
+        String smoothing = a.has("smoothing") ? a.string("smoothing") : "none";
+        CrossEntropyLoss loss = switch (smoothing) {
+            case "none" -> {
+                if (epsilon != 0) {
+                    throw a.error("label_smoothing", "is " + epsilon + " but smoothing is \"none\"");
+                }
+                yield new CrossEntropyLoss();
+            }
+            case "torch" -> new CrossEntropyLoss(epsilon, CrossEntropyLoss.Smoothing.TORCH);
+            case "san" -> new CrossEntropyLoss(epsilon, CrossEntropyLoss.Smoothing.SAN);
+            default -> throw a.unsupported("smoothing", "\"none\", \"torch\" or \"san\"");
+        };
+        int classes = a.integer("num_classes");
+        return new Subject(null, in -> {
+            Variable logits = in.floats(0);
+            if (logits.rank() != 2 || logits.dims()[1] != classes) {
+                throw new ParityException(c.caseFile() + ": cross_entropy with num_classes " + classes
+                        + " needs logits (N, " + classes + "), got " + logits.shape());
+            }
+            return loss.forward(logits, in.ints(1));
+        });
+    }
+
+    // ---------------------------------------------------------------- models
+
+    private static Subject model(ParityCase c, Attrs a) {
+        requireInputs(c, 1);
+        String family = a.string("family");
+        Builder builder = MODELS.get(family);
+        if (builder == null) {
+            throw new ParityException(c.caseFile() + ": model family \"" + family + "\" is "
+                    + (MODEL_FAMILIES.contains(family) ? "not implemented in Vista yet" : "unknown (the families are "
+                    + String.join(", ", MODEL_FAMILIES) + ")"));
+        }
+        if (a.has("input_shape")) {
+            int[] declared = a.integers("input_shape");
+            int[] actual = c.tensor(c.inputs().get(0)).shape().dims();
+            if (!Arrays.equals(declared, actual)) {
+                throw a.error("input_shape", "is " + Arrays.toString(declared) + " but the input tensor has shape "
+                        + Arrays.toString(actual));
+            }
+        }
+        return builder.build(c, a);
+    }
+
+    /**
+     * A bottleneck ResNet (FORMAT.md section 6, family {@code resnet}) as {@link ResNet} builds it from a
+     * {@link ResNetSpec}: the stem's convolution as given, its max pool if not null (Vista's is the
+     * ImageNet stem's 3x3 stride 2 padding 1), the stages from {@code blocks_per_stage},
+     * {@code mid_widths} and {@code strides}.
+     */
+    private static Subject resnet(ParityCase c, Attrs a) {
+        a.requireIfPresent("block", "bottleneck_v1.5");
+        a.requireIfPresent("downsample", "conv1x1_bn");
+        a.requireIfPresent("conv_bias", false);
+        a.requireIfPresent("head", "global_avgpool_linear");
+        a.requireIfPresent("bn_eps", BatchNorm2d.DEFAULT_EPS);
+        a.requireIfPresent("bn_momentum", BatchNorm2d.DEFAULT_MOMENTUM);
+        if (a.has("spatial")) {
+            a.object("spatial").requireIfPresent("kind", "conv3x3");
+        }
+        Attrs stem = a.object("stem");
+        String kind = stem.string("kind");
+        if (!kind.equals("small") && !kind.equals("imagenet")) {
+            throw stem.unsupported("kind", "\"small\" or \"imagenet\"");
+        }
+        boolean maxPool = !stem.isNull("maxpool");
+        if (maxPool) {
+            Attrs pool = stem.object("maxpool");
+            if (!Arrays.equals(pool.pair("kernel_size"), new int[] {3, 3}) || !Arrays.equals(pool.pair("stride"), new int[] {2, 2})
+                    || !Arrays.equals(pool.pair("padding"), new int[] {1, 1})) {
+                throw stem.unsupported("maxpool", "null or {kernel_size 3, stride 2, padding 1}");
+            }
+        }
+        int expansion = a.integer("expansion");
+        int[] mids = a.integers("mid_widths");
+        if (a.has("out_widths")) {
+            int[] outs = a.integers("out_widths");
+            int[] expected = Arrays.stream(mids).map(m -> expansion * m).toArray();
+            if (!Arrays.equals(outs, expected)) {
+                throw a.error("out_widths", "is " + Arrays.toString(outs) + ", but expansion " + expansion
+                        + " times mid_widths gives " + Arrays.toString(expected));
+            }
+        }
+        ResNetSpec.Stem stemSpec = new ResNetSpec.Stem(stem.integer("out_channels"), stem.integer("conv_kernel"),
+                stem.integer("conv_stride"), stem.integer("conv_padding"), maxPool);
+        ResNetSpec spec = new ResNetSpec(a.integer("in_channels"), a.integer("num_classes"), stemSpec,
+                a.integers("blocks_per_stage"), mids, a.integers("strides"), expansion, false);
+        return single(new ResNet(spec, new Rng(INIT_SEED)));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** A module applied to the case's one float input. */
+    private static Subject single(Module module) {
+        return new Subject(module, in -> module.forward(in.floats(0)));
+    }
+
+    private static void requireInputs(ParityCase c, int count) {
+        if (c.inputs().size() != count) {
+            throw new ParityException(c.caseFile() + ": " + c.op() + " takes " + count + " input" + (count == 1 ? "" : "s")
+                    + ", but inputs lists " + c.inputs().size() + " (" + String.join(", ", c.inputs()) + ")");
+        }
+    }
+}
