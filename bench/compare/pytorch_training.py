@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""PyTorch side of TrainingBenchmark: the same two measurements, for a Vista/PyTorch ratio.
+
+A checking tool, never a dependency of Vista: run it with Debian's PyTorch (`apt-get install
+python3-torch libopenblas0-openmp`, then `/usr/bin/python3`). It imports the peer's model definitions
+from the planning folder (default ../shared/peer next to the repository; `--peer DIR` to change it).
+
+  bottleneck_stage : forward + backward of ResNet-50's layer1 (3 bottlenecks 64 -> 256, mid 64),
+                     batch 8, 56 x 56, BatchNorm in training mode, L = sum(out * R)
+  mini_resnet_step : one SGD step (momentum 0.9, weight decay 1e-4, lr 0.05) of resnet26_mini on a
+                     batch of 64 images 1 x 28 x 28, 10 classes, plain cross-entropy
+
+Each measurement runs in its own process with torch.set_num_threads(T); prints one JSON line per
+(case, threads) with the median milliseconds over the timed repetitions.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def measure(case, threads, peer, seconds):
+    sys.path.insert(0, peer)
+    import torch
+    import models as M
+    torch.set_num_threads(threads)
+    torch.manual_seed(7)
+    if case == "bottleneck_stage":
+        stage = torch.nn.Sequential(M.Bottleneck(64, 64, 1), M.Bottleneck(256, 64, 1), M.Bottleneck(256, 64, 1))
+        stage.train()
+        x = torch.randn(8, 64, 56, 56, requires_grad=True)
+        r = torch.randn(8, 256, 56, 56)
+
+        def run():
+            for p in stage.parameters():
+                p.grad = None
+            x.grad = None
+            (stage(x) * r).sum().backward()
+    else:
+        model = M.build_mini("resnet26_mini")
+        model.train()
+        sgd = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-4)
+        images = torch.randn(64, 1, 28, 28)
+        labels = torch.randint(0, 10, (64,))
+        loss_fn = torch.nn.CrossEntropyLoss()
+
+        def run():
+            sgd.zero_grad(set_to_none=True)
+            loss_fn(model(images), labels).backward()
+            sgd.step()
+    for _ in range(3):
+        run()
+    times = []
+    start = time.perf_counter()
+    while len(times) < 5 or time.perf_counter() - start < seconds:
+        t0 = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - t0) * 1e3)
+    return {"case": case, "threads": threads, "median_ms": statistics.median(times), "runs": len(times),
+            "torch": torch.__version__}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    here = os.path.dirname(os.path.abspath(__file__))
+    parser.add_argument("--peer", default=os.path.normpath(os.path.join(here, "..", "..", "..", "shared", "peer")))
+    parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--cases", default="bottleneck_stage,mini_resnet_step")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure(args.one[0], int(args.one[1]), args.peer, args.seconds)), flush=True)
+        return
+    for case in args.cases.split(","):
+        for threads in args.threads.split(","):
+            subprocess.run([sys.executable, __file__, "--peer", args.peer, "--seconds", str(args.seconds),
+                            "--one", case, threads], check=True)
+
+
+if __name__ == "__main__":
+    main()

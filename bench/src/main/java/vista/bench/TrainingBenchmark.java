@@ -1,0 +1,113 @@
+package vista.bench;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import vista.autograd.Variable;
+import vista.models.resnet.Bottleneck;
+import vista.models.zoo.ModelZoo;
+import vista.nn.Module;
+import vista.nn.Sequential;
+import vista.nn.loss.CrossEntropyLoss;
+import vista.nn.optim.Sgd;
+import vista.tensor.Rng;
+import vista.tensor.Tensor;
+import vista.tensor.parallel.Parallel;
+
+/**
+ * Training work measured the way {@code bench/compare/pytorch_training.py} measures PyTorch, for a
+ * side-by-side ratio (same shapes, same thread counts, run one after the other on this machine):
+ * <ul>
+ *   <li>{@code bottleneckStage}: forward and backward (input and every parameter gradient, BatchNorm in
+ *       training mode) of ResNet-50's first stage, three bottlenecks 64 -> 256 channels (mid 64), on a
+ *       batch of 8 at 56 x 56, with L = sum(output * R) for a fixed R;</li>
+ *   <li>{@code miniResNetStep}: one SGD step (forward, cross-entropy, backward, momentum update) of
+ *       {@code resnet26-mini} on a batch of 64 Fashion-MNIST-sized images (1 x 28 x 28, 10 classes),
+ *       the peer's {@code bench_train.py} setting; images per second = 64 / time.</li>
+ * </ul>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
+@Warmup(iterations = 3, time = 5)
+@Measurement(iterations = 5, time = 5)
+public class TrainingBenchmark {
+
+    /** ResNet-50's layer1 and its input, output weights R, and the thread count. */
+    @State(Scope.Benchmark)
+    public static class Stage {
+        @Param({"1", "2"})
+        int threads;
+
+        Module stage;
+        Tensor input;
+        Tensor outputWeights;
+
+        @Setup
+        public void setUp() {
+            Rng rng = new Rng(7);
+            stage = new Sequential(new Bottleneck(64, 64, 4, 1, false, rng), new Bottleneck(256, 64, 4, 1, false, rng),
+                    new Bottleneck(256, 64, 4, 1, false, rng));
+            input = Tensor.randn(rng, 8, 64, 56, 56);
+            outputWeights = Tensor.randn(rng, 8, 256, 56, 56);
+            Parallel.setThreads(threads);
+        }
+    }
+
+    /** resnet26-mini, its optimiser, a batch and its labels, and the thread count. */
+    @State(Scope.Benchmark)
+    public static class Step {
+        @Param({"1", "2"})
+        int threads;
+
+        Module model;
+        Sgd sgd;
+        Tensor images;
+        int[] labels;
+        final CrossEntropyLoss loss = new CrossEntropyLoss();
+
+        @Setup
+        public void setUp() {
+            Rng rng = new Rng(7);
+            model = ModelZoo.create("resnet26-mini", new ModelZoo.Request(1, 10, rng.split("init")));
+            Map<String, Variable> named = model.namedParameters();
+            sgd = Sgd.builder(named).setLearningRate(0.05).optMomentum(0.9).optWeightDecay(1e-4).build();
+            images = Tensor.randn(rng.split("data"), 64, 1, 28, 28);
+            labels = new int[64];
+            Rng labelRng = rng.split("labels");
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = labelRng.nextInt(10);
+            }
+            Parallel.setThreads(threads);
+        }
+    }
+
+    @Benchmark
+    public Tensor bottleneckStage(Stage s) {
+        Variable x = new Variable(s.input, true);
+        s.stage.forward(x).mul(new Variable(s.outputWeights)).sum().backward();
+        for (Variable p : s.stage.parameters()) {
+            p.zeroGrad();
+        }
+        return x.grad();
+    }
+
+    @Benchmark
+    public double miniResNetStep(Step s) {
+        s.sgd.zeroGrad();
+        Variable loss = s.loss.forward(s.model.forward(new Variable(s.images)), s.labels);
+        loss.backward();
+        s.sgd.step();
+        return loss.item();
+    }
+}
