@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VistaVersion.class,
         description = "Vista: deep learning for vision in pure Java.",
-        subcommands = {DemoCommand.class, SummaryCommand.class, ParityCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, SummaryCommand.class, ParityCommand.class,
+            CommandLine.HelpCommand.class})
 public final class VistaCommand implements Runnable {
 
     @CommandLine.Spec
