@@ -37,9 +37,12 @@ final class CheckpointWriter {
     static void write(Checkpoint checkpoint, Path file, UnaryOperator<OutputStream> interpose) throws IOException {
         Path target = file.toAbsolutePath();
         Path directory = target.getParent();
-        Path temporary = Files.createTempFile(directory, "." + target.getFileName() + ".", ".tmp");
+        // A name of this process's own (not createTempFile, whose 0600 mode would end up on the checkpoint:
+        // the file gets the same permissions as any other file the run writes).
+        Path temporary = directory.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE);
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
                  OutputStream stream = interpose.apply(Channels.newOutputStream(channel))) {
                 Output out = new Output(stream);
                 writeBody(checkpoint, out);

@@ -104,6 +104,18 @@ class CheckpointTest {
         assertTrue(read.optimizer().containsKey("fc.weight"));
     }
 
+    @Test
+    void checkpointGetsTheSamePermissionsAsOtherFilesAndLeavesNoTemporaryFile() throws IOException {
+        Path file = dir.resolve("run.ckpt");
+        sample().write(file);
+        sample().write(file);
+        Path plain = Files.createFile(dir.resolve("plain.txt"));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of("plain.txt", "run.ckpt"), files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
     private static void assertSameTensors(Map<String, Tensor> expected, Map<String, Tensor> actual) {
         assertEquals(List.copyOf(expected.keySet()), List.copyOf(actual.keySet()), "names in order");
         expected.forEach((name, e) -> {
