@@ -1,5 +1,8 @@
 package vista.nn;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import vista.autograd.Variable;
 import vista.nn.Init.FanMode;
 import vista.tensor.Shape;
@@ -59,16 +62,11 @@ public final class Conv2d extends Module implements Complexity {
         private int outChannels;
         private int kernelHeight;
         private int kernelWidth;
-        private int strideHeight = 1;
-        private int strideWidth = 1;
-        private int paddingHeight;
-        private int paddingWidth;
-        private int dilationHeight = 1;
-        private int dilationWidth = 1;
-        private int groups = 1;
-        private boolean bias = true;
         private boolean channelsSet;
         private boolean kernelSet;
+        private boolean bias = true;
+        /** The optional geometry settings in call order, applied to a {@link ConvGeometry.Builder} by {@link #build}. */
+        private final List<UnaryOperator<ConvGeometry.Builder>> geometrySettings = new ArrayList<>();
 
         private Builder() {
         }
@@ -99,8 +97,7 @@ public final class Conv2d extends Module implements Complexity {
         }
 
         public Builder optStride(int height, int width) {
-            strideHeight = height;
-            strideWidth = width;
+            geometrySettings.add(g -> g.stride(height, width));
             return this;
         }
 
@@ -110,8 +107,7 @@ public final class Conv2d extends Module implements Complexity {
         }
 
         public Builder optPadding(int height, int width) {
-            paddingHeight = height;
-            paddingWidth = width;
+            geometrySettings.add(g -> g.padding(height, width));
             return this;
         }
 
@@ -120,14 +116,13 @@ public final class Conv2d extends Module implements Complexity {
         }
 
         public Builder optDilation(int height, int width) {
-            dilationHeight = height;
-            dilationWidth = width;
+            geometrySettings.add(g -> g.dilation(height, width));
             return this;
         }
 
         /** Groups: channels are split into this many independent convolutions (= channels: depthwise). */
         public Builder optGroups(int groups) {
-            this.groups = groups;
+            geometrySettings.add(g -> g.groups(groups));
             return this;
         }
 
@@ -149,13 +144,11 @@ public final class Conv2d extends Module implements Complexity {
                         : !channelsSet ? "setChannels(in, out) is" : "setKernel(k) is";
                 throw new IllegalStateException("Conv2d.builder(): " + missing + " required before build");
             }
-            ConvGeometry geometry = ConvGeometry.convolution(inChannels, outChannels, kernelHeight, kernelWidth)
-                    .stride(strideHeight, strideWidth)
-                    .padding(paddingHeight, paddingWidth)
-                    .dilation(dilationHeight, dilationWidth)
-                    .groups(groups)
-                    .build();
-            return new Conv2d(geometry, bias, rng);
+            ConvGeometry.Builder geometry = ConvGeometry.convolution(inChannels, outChannels, kernelHeight, kernelWidth);
+            for (UnaryOperator<ConvGeometry.Builder> setting : geometrySettings) {
+                geometry = setting.apply(geometry);
+            }
+            return new Conv2d(geometry.build(), bias, rng);
         }
     }
 
