@@ -9,6 +9,7 @@ from the planning folder (default ../shared/peer next to the repository; `--peer
                      batch 8, 56 x 56, BatchNorm in training mode, L = sum(out * R)
   mini_resnet_step : one SGD step (momentum 0.9, weight decay 1e-4, lr 0.05) of resnet26_mini on a
                      batch of 64 images 1 x 28 x 28, 10 classes, plain cross-entropy
+  sasa_mini_step   : the same step of sasa26_mini (every 3x3 conv replaced by SASA, k = 7, 4 heads)
 
 Each measurement runs in its own process with torch.set_num_threads(T); prints one JSON line per
 (case, threads) with the median milliseconds over the timed repetitions.
@@ -40,7 +41,7 @@ def measure(case, threads, peer, seconds):
             x.grad = None
             (stage(x) * r).sum().backward()
     else:
-        model = M.build_mini("resnet26_mini")
+        model = M.build_mini("sasa26_mini" if case == "sasa_mini_step" else "resnet26_mini")
         model.train()
         sgd = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-4)
         images = torch.randn(64, 1, 28, 28)
@@ -68,7 +69,7 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     parser.add_argument("--peer", default=os.path.normpath(os.path.join(here, "..", "..", "..", "shared", "peer")))
     parser.add_argument("--threads", default="1,2")
-    parser.add_argument("--cases", default="bottleneck_stage,mini_resnet_step")
+    parser.add_argument("--cases", default="bottleneck_stage,mini_resnet_step,sasa_mini_step")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -6,11 +6,14 @@ import vista.autograd.functions.AvgPool2d;
 import vista.autograd.functions.BatchNorm;
 import vista.autograd.functions.Conv2d;
 import vista.autograd.functions.GlobalAvgPool2d;
+import vista.autograd.functions.LocalSelfAttention;
 import vista.autograd.functions.MaxPool2d;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
 import vista.tensor.kernels.ConvGeometry;
+import vista.tensor.kernels.LocalAttentionWindow;
+import vista.tensor.kernels.LocalAttentionWindow.Border;
 
 /**
  * The catalogue of differentiable operations under test: every operation of {@link Variable}, each
@@ -28,6 +31,7 @@ final class GradientCases {
     static final String NORMALIZATION = "normalization";
     static final String CONVOLUTION = "convolution";
     static final String POOLING = "pooling";
+    static final String ATTENTION = "attention";
 
     /** One gradient check: {@code f} at {@code inputs}, with the inputs listed in {@code excluded} held constant. */
     record GradientCase(String family, String name, GradCheck.Computation f, Tensor[] inputs, int... excluded) {
@@ -170,6 +174,7 @@ final class GradientCases {
         cases.addAll(normalization(new Rng(5150)));
         cases.addAll(convolution(new Rng(2112)));
         cases.addAll(pooling(new Rng(2113)));
+        cases.addAll(attention(new Rng(2114)));
         return cases;
     }
 
@@ -252,6 +257,41 @@ final class GradientCases {
         cases.add(new GradientCase(POOLING, "global avg pool",
                 x -> new GlobalAvgPool2d().apply(x[0]), inputs(normal(rng, 2, 3, 4, 5))));
         return cases;
+    }
+
+    /**
+     * SASA local self-attention (inputs q, k, v, relRow, relColumn) with both border modes, windows of 3
+     * and 5, images smaller than the window and scaled logits, on its own stream.
+     */
+    private static List<GradientCase> attention(Rng rng) {
+        List<GradientCase> cases = new ArrayList<>();
+        cases.add(attention(rng, "k 3, mask, 2 heads of 2 channels, batch 2, 5x6",
+                new LocalAttentionWindow(2, 3, Border.MASK, 1), 2, 4, 5, 6));
+        cases.add(attention(rng, "k 3, zero, 2 heads of 4 channels, batch 1, 7x5",
+                new LocalAttentionWindow(2, 3, Border.ZERO, 1), 1, 8, 7, 5));
+        cases.add(attention(rng, "k 5, mask, 1 head of 6 channels, batch 2, 3x4 (smaller than the window)",
+                new LocalAttentionWindow(1, 5, Border.MASK, 1), 2, 6, 3, 4));
+        cases.add(attention(rng, "k 5, zero, 2 heads of 4 channels, batch 1, 2x7 (height below the window)",
+                new LocalAttentionWindow(2, 5, Border.ZERO, 1), 1, 8, 2, 7));
+        cases.add(attention(rng, "k 5, mask, 3 heads of 2 channels, batch 1, 7x5",
+                new LocalAttentionWindow(3, 5, Border.MASK, 1), 1, 6, 7, 5));
+        cases.add(attention(rng, "k 3, mask, scaled logits 1/sqrt(dh), 2 heads of 4 channels, batch 2, 4x5",
+                new LocalAttentionWindow(2, 3, Border.MASK, LocalAttentionWindow.scaledLogitFactor(8, 2)),
+                2, 8, 4, 5));
+        cases.add(attention(rng, "k 3, zero, scaled logits 1/sqrt(dh), 1 head of 4 channels, batch 1, 3x2",
+                new LocalAttentionWindow(1, 3, Border.ZERO, LocalAttentionWindow.scaledLogitFactor(4, 1)),
+                1, 4, 3, 2));
+        return cases;
+    }
+
+    private static GradientCase attention(Rng rng, String name, LocalAttentionWindow window, int batch, int channels,
+            int height, int width) {
+        int half = channels / window.heads() / 2;
+        return new GradientCase(ATTENTION, name,
+                x -> LocalSelfAttention.apply(x[0], x[1], x[2], x[3], x[4], window),
+                inputs(normal(rng, batch, channels, height, width), normal(rng, batch, channels, height, width),
+                        normal(rng, batch, channels, height, width), normal(rng, window.kernelSize(), half),
+                        normal(rng, window.kernelSize(), half)));
     }
 
     private static Tensor[] inputs(Tensor... tensors) {

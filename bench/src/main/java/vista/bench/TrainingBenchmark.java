@@ -32,13 +32,18 @@ import vista.tensor.parallel.Parallel;
  *       training mode) of ResNet-50's first stage, three bottlenecks 64 -> 256 channels (mid 64), on a
  *       batch of 8 at 56 x 56, with L = sum(output * R) for a fixed R;</li>
  *   <li>{@code miniResNetStep}: one SGD step (forward, cross-entropy, backward, momentum update) of
- *       {@code resnet26-mini} on a batch of 64 Fashion-MNIST-sized images (1 x 28 x 28, 10 classes),
- *       the peer's {@code bench_train.py} setting; images per second = 64 / time.</li>
+ *       {@code resnet26-mini}, or of {@code sasa-resnet26-mini} (the same network with every 3x3
+ *       convolution replaced by SASA attention, k = 7, 4 heads), on a batch of 64 Fashion-MNIST-sized
+ *       images (1 x 28 x 28, 10 classes), the peer's {@code bench_train.py} setting; images per second =
+ *       64 / time.</li>
  * </ul>
+ * The forked JVM gets the heap the {@code vista} launcher gives training (initial = maximum = a
+ * quarter of RAM), so the step is timed as {@code vista train} runs it.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:InitialRAMPercentage=25",
+    "-XX:MaxRAMPercentage=25"})
 @Warmup(iterations = 3, time = 5)
 @Measurement(iterations = 5, time = 5)
 public class TrainingBenchmark {
@@ -64,13 +69,16 @@ public class TrainingBenchmark {
         }
     }
 
-    /** resnet26-mini, its optimiser, a batch and its labels, and the thread count. */
+    /** A slim 28 x 28 model, its optimiser, a batch and its labels, and the thread count. */
     @State(Scope.Benchmark)
     public static class Step {
+        @Param({"resnet26-mini", "sasa-resnet26-mini"})
+        String model;
+
         @Param({"1", "2"})
         int threads;
 
-        Module model;
+        Module network;
         Sgd sgd;
         Tensor images;
         int[] labels;
@@ -79,8 +87,8 @@ public class TrainingBenchmark {
         @Setup
         public void setUp() {
             Rng rng = new Rng(7);
-            model = ModelZoo.create("resnet26-mini", new ModelZoo.Request(1, 10, rng.split("init")));
-            Map<String, Variable> named = model.namedParameters();
+            network = ModelZoo.create(model, new ModelZoo.Request(1, 10, rng.split("init")));
+            Map<String, Variable> named = network.namedParameters();
             sgd = Sgd.builder(named).setLearningRate(0.05).optMomentum(0.9).optWeightDecay(1e-4).build();
             images = Tensor.randn(rng.split("data"), 64, 1, 28, 28);
             labels = new int[64];
@@ -105,7 +113,7 @@ public class TrainingBenchmark {
     @Benchmark
     public double miniResNetStep(Step s) {
         s.sgd.zeroGrad();
-        Variable loss = s.loss.forward(s.model.forward(new Variable(s.images)), s.labels);
+        Variable loss = s.loss.forward(s.network.forward(new Variable(s.images)), s.labels);
         loss.backward();
         s.sgd.step();
         return loss.item();

@@ -12,7 +12,7 @@ import vista.tensor.Shape;
  * <ul>
  *   <li>{@link Cost#macs() MACs}, multiply-adds (one multiplication and one addition, a fused
  *       multiply-add) of the layer's products: those of convolutions and linear layers, and an attention
- *       layer's logits q·k and weighted sums of values. FLOPs are defined as {@code 2 x MACs}. The MAC
+ *       layer's projections, logits (q·k and the positional q·r) and weighted sums of values. FLOPs are defined as {@code 2 x MACs}. The MAC
  *       count is the one ptflops prints as "GMac" and torchvision's model tables and fvcore print as
  *       "GFLOPS": 4.09 G for ResNet-50 at 224 x 224 (so 8.18 GFLOPs here).</li>
  *   <li>{@link Cost#otherOps() other ops}: everything else, counted per element: bias additions,
@@ -28,6 +28,15 @@ public interface Complexity {
      * shape {@code output}, for the whole batch (the batch size is the first axis of both shapes).
      */
     Cost cost(Shape input, Shape output);
+
+    /**
+     * The same call's cost counted as the paper that introduced the layer counts it, where that differs
+     * from {@link #cost}; by default it does not. {@link LocalSelfAttention2d} is the case: SASA's
+     * Table 1 counts its positional logits as a full product per neighbour.
+     */
+    default Cost paperCost(Shape input, Shape output) {
+        return cost(input, output);
+    }
 
     /**
      * What one forward pass costs.

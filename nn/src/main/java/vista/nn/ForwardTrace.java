@@ -20,9 +20,11 @@ import vista.tensor.Shape;
  * {@code return ForwardTrace.record(this, input, output);}. Outside {@link #run} that is a single
  * thread-local read and returns {@code output} unchanged, so it costs nothing measurable and never
  * changes a result. Inside {@link #run} it appends a {@link Call}. Vista's layers (Conv2d, Linear,
- * BatchNorm2d, the pools, ReLU, Flatten) record themselves; a new layer does the same and implements
- * {@link Complexity} to report its cost. Only the layers that do the work should record: a block made
- * of recording layers must not record itself as well, or its children's work would be counted twice.
+ * BatchNorm2d, the pools, ReLU, Flatten, LocalSelfAttention2d) record themselves; a new layer does the
+ * same and implements {@link Complexity} to report its cost. Only the layers that do the work should
+ * record: a block made of recording layers must not record itself as well, or its children's work would
+ * be counted twice. (LocalSelfAttention2d holds its projections as Conv2d children for their names but
+ * applies their weights as functions, so it records once, with the projections in its cost.)
  * Operations a block applies as functions rather than through a layer (for example
  * {@code x.relu()} or a residual {@code y.add(x)}) are not seen.
  *

@@ -19,17 +19,20 @@ import vista.tensor.parallel.Parallel;
  * output shapes, parameters and operation counts for one image, and the totals beside the published
  * figures where a paper gives them.
  *
- * <p>MACs are the multiply-adds of convolutions and linear layers; FLOPs are {@code 2 x MACs}; the
- * elementwise work of BatchNorm, activation and pooling layers and of bias adds is reported separately
- * as "other ops" and is in neither (see {@link ModelSummary}). The output says so too.
+ * <p>MACs are the multiply-adds of convolutions, attention layers and linear layers; FLOPs are
+ * {@code 2 x MACs}; the elementwise work of BatchNorm, activation, softmax and pooling layers and of bias
+ * adds is reported separately as "other ops" and is in neither (see {@link ModelSummary}). The output
+ * says so too.
  *
- * <p>Defaults: a {@code -small} or {@code -mini} model takes a 1x28x28 image and has 10 classes
- * (Fashion-MNIST), any other a 3x224x224 image and 1000 classes (ImageNet).
+ * <p>Defaults: the image and the number of classes the model is made for ({@link ModelZoo#defaultImage},
+ * {@link ModelZoo#defaultClasses}): 3x224x224 and 1000 classes for the ImageNet networks, 1x28x28 and 10
+ * for the {@code -small} ResNets and the {@code -mini} networks, 3x32x32 and 10 for the {@code -small}
+ * SASA networks.
  */
 @Command(name = "summary", mixinStandardHelpOptions = true,
         description = {"Print a model's layers (output shape, parameters, MACs) and totals for one image.",
-            "MACs = multiply-adds of convolutions and linear layers; FLOPs = 2 x MACs; BatchNorm, ReLU, pooling "
-                    + "and bias adds are counted separately as 'other ops'."})
+            "MACs = multiply-adds of convolutions, attention and linear layers; FLOPs = 2 x MACs; BatchNorm, ReLU, "
+                    + "softmax, pooling and bias adds are counted separately as 'other ops'."})
 final class SummaryCommand implements Callable<Integer> {
     private static final Pattern IMAGE = Pattern.compile("([1-9]\\d{0,8})x([1-9]\\d{0,8})x([1-9]\\d{0,8})");
 
@@ -38,12 +41,12 @@ final class SummaryCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--input", paramLabel = "CxHxW",
-            description = "Image channels x height x width (default: 1x28x28 for -small and -mini models, "
-                    + "else 3x224x224).")
+            description = "Image channels x height x width (default: the model's own, 3x224x224 for ImageNet "
+                    + "networks, 1x28x28 for -mini and -small ResNets, 3x32x32 for -small SASA networks).")
     String input;
 
     @Option(names = "--classes", paramLabel = "N",
-            description = "Number of classes (default: 10 for -small and -mini models, else 1000).")
+            description = "Number of classes (default: 1000 for ImageNet networks, else 10).")
     Integer classes;
 
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
@@ -79,9 +82,8 @@ final class SummaryCommand implements Callable<Integer> {
 
     /** The report as the options ask; IllegalArgumentException with a sentence for bad options. */
     private SummaryReport report() {
-        boolean small = model.endsWith("-small") || model.endsWith("-mini");
-        Shape image = input == null ? (small ? Shape.of(1, 28, 28) : Shape.of(3, 224, 224)) : parseImage(input);
-        int numClasses = classes == null ? (small ? 10 : 1000) : classes;
+        Shape image = input == null ? ModelZoo.defaultImage(model) : parseImage(input);
+        int numClasses = classes == null ? ModelZoo.defaultClasses(model) : classes;
         if (numClasses < 1) {
             throw new IllegalArgumentException("--classes must be at least 1, got " + numClasses + ".");
         }

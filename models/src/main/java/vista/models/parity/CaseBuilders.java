@@ -5,22 +5,27 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import vista.autograd.Variable;
 import vista.models.resnet.ResNet;
 import vista.models.resnet.ResNetSpec;
+import vista.models.resnet.ResNetSpec.Spatial;
 import vista.nn.AvgPool2d;
 import vista.nn.BatchNorm2d;
 import vista.nn.Conv2d;
 import vista.nn.GlobalAvgPool2d;
 import vista.nn.Linear;
+import vista.nn.LocalSelfAttention2d;
 import vista.nn.MaxPool2d;
 import vista.nn.Module;
 import vista.nn.loss.CrossEntropyLoss;
 import vista.tensor.Rng;
 import vista.tensor.kernels.ConvGeometry;
+import vista.tensor.kernels.LocalAttentionWindow;
+import vista.tensor.kernels.LocalAttentionWindow.Border;
 
 /**
  * Builds what a parity case names, an op, a block or a whole model, from its {@code op} and
@@ -73,8 +78,10 @@ public final class CaseBuilders {
         OPS.put("global_avgpool", CaseBuilders::globalAvgPool);
         OPS.put("softmax", CaseBuilders::softmax);
         OPS.put("cross_entropy", CaseBuilders::crossEntropy);
+        OPS.put("sasa_attention", CaseBuilders::sasaAttention);
         OPS.put("model", CaseBuilders::model);
         MODELS.put("resnet", CaseBuilders::resnet);
+        MODELS.put("sasa_resnet", CaseBuilders::sasaResnet);
     }
 
     /** Parameters are overwritten by the case's; this only makes the layers' constructors happy. */
@@ -241,6 +248,54 @@ public final class CaseBuilders {
         });
     }
 
+    /**
+     * SASA's layer ({@link LocalSelfAttention2d}): projections {@code in_channels -> out_channels},
+     * {@code heads} of {@code head_dim} channels, a {@code kernel_size} window, {@code pad_mode} mask or
+     * zero, {@code scale} null or {@code 1/sqrt(head_dim)}, and at {@code stride} 2 the 2x2 average pool
+     * that {@code downsample} {@code "avgpool2x2"} names.
+     */
+    private static Subject sasaAttention(ParityCase c, Attrs a) {
+        requireInputs(c, 1);
+        a.requireIfPresent("qkv_bias", false);
+        int out = a.integer("out_channels");
+        int heads = a.integer("heads");
+        if (a.has("head_dim") && a.integer("head_dim") * heads != out) {
+            throw a.error("head_dim", "is " + a.integer("head_dim") + ", but out_channels " + out + " / heads " + heads
+                    + " gives " + (double) out / heads);
+        }
+        int stride = a.integer("stride");
+        String pool = stride == 2 ? "avgpool2x2" : null;
+        String declared = a.isNull("downsample") ? null : a.string("downsample");
+        if (a.has("downsample") && !Objects.equals(declared, pool)) {
+            throw a.unsupported("downsample", (pool == null ? "null" : "\"" + pool + "\"") + " at stride " + stride);
+        }
+        LocalSelfAttention2d layer = LocalSelfAttention2d.builder().setChannels(a.integer("in_channels"), out)
+                .optHeads(heads).optKernel(a.integer("kernel_size")).optBorder(border(a))
+                .optScaledLogits(scaledLogits(a, out, heads)).optStride(stride).build(new Rng(INIT_SEED));
+        return single(layer);
+    }
+
+    /** {@code pad_mode}: {@code "mask"} or {@code "zero"}. */
+    private static Border border(Attrs a) {
+        return switch (a.string("pad_mode")) {
+            case "mask" -> Border.MASK;
+            case "zero" -> Border.ZERO;
+            default -> throw a.unsupported("pad_mode", "\"mask\" or \"zero\"");
+        };
+    }
+
+    /** {@code scale}: null (the paper: no factor) or the factor {@code 1/sqrt(dh)} of scaled attention. */
+    private static boolean scaledLogits(Attrs a, int channels, int heads) {
+        if (a.isNull("scale")) {
+            return false;
+        }
+        double scaled = LocalAttentionWindow.scaledLogitFactor(channels, heads);
+        if (Math.abs(a.number("scale") - scaled) > 1e-12 * scaled) {
+            throw a.unsupported("scale", "null or 1/sqrt(dh) = " + scaled);
+        }
+        return true;
+    }
+
     // ---------------------------------------------------------------- models
 
     private static Subject model(ParityCase c, Attrs a) {
@@ -267,18 +322,39 @@ public final class CaseBuilders {
      * A bottleneck ResNet (FORMAT.md section 6, family {@code resnet}) as {@link ResNet} builds it from a
      * {@link ResNetSpec}: the stem's convolution as given, its max pool if not null (Vista's is the
      * ImageNet stem's 3x3 stride 2 padding 1), the stages from {@code blocks_per_stage},
-     * {@code mid_widths} and {@code strides}.
+     * {@code mid_widths} and {@code strides}; {@code spatial}, if given, must be the 3x3 convolution.
      */
     private static Subject resnet(ParityCase c, Attrs a) {
+        if (a.has("spatial")) {
+            a.object("spatial").requireIfPresent("kind", "conv3x3");
+        }
+        return single(new ResNet(resnetSpec(a), new Rng(INIT_SEED)));
+    }
+
+    /**
+     * A SASA-ResNet (family {@code sasa_resnet}): the ResNet of {@link #resnet} with every bottleneck's
+     * 3x3 convolution replaced by SASA attention of {@code spatial}'s {@code kernel_size}, {@code heads}
+     * and {@code pad_mode}; {@code scale} must be null (one factor cannot be 1/sqrt(dh) for every stage).
+     */
+    private static Subject sasaResnet(ParityCase c, Attrs a) {
+        Attrs spatial = a.object("spatial");
+        spatial.requireIfPresent("kind", "sasa");
+        if (!spatial.isNull("scale")) {
+            throw spatial.unsupported("scale", "null (unscaled logits, as the paper and the peer's SASA-ResNets)");
+        }
+        Spatial attention = Spatial.selfAttention(spatial.integer("kernel_size"), spatial.integer("heads"),
+                border(spatial));
+        return single(new ResNet(resnetSpec(a).withSpatial(attention), new Rng(INIT_SEED)));
+    }
+
+    /** The attributes common to both ResNet families, as a spec with the 3x3 convolution. */
+    private static ResNetSpec resnetSpec(Attrs a) {
         a.requireIfPresent("block", "bottleneck_v1.5");
         a.requireIfPresent("downsample", "conv1x1_bn");
         a.requireIfPresent("conv_bias", false);
         a.requireIfPresent("head", "global_avgpool_linear");
         a.requireIfPresent("bn_eps", BatchNorm2d.DEFAULT_EPS);
         a.requireIfPresent("bn_momentum", BatchNorm2d.DEFAULT_MOMENTUM);
-        if (a.has("spatial")) {
-            a.object("spatial").requireIfPresent("kind", "conv3x3");
-        }
         Attrs stem = a.object("stem");
         String kind = stem.string("kind");
         if (!kind.equals("small") && !kind.equals("imagenet")) {
@@ -304,9 +380,8 @@ public final class CaseBuilders {
         }
         ResNetSpec.Stem stemSpec = new ResNetSpec.Stem(stem.integer("out_channels"), stem.integer("conv_kernel"),
                 stem.integer("conv_stride"), stem.integer("conv_padding"), maxPool);
-        ResNetSpec spec = new ResNetSpec(a.integer("in_channels"), a.integer("num_classes"), stemSpec,
+        return new ResNetSpec(a.integer("in_channels"), a.integer("num_classes"), stemSpec,
                 a.integers("blocks_per_stage"), mids, a.integers("strides"), expansion, false);
-        return single(new ResNet(spec, new Rng(INIT_SEED)));
     }
 
     // ---------------------------------------------------------------- helpers

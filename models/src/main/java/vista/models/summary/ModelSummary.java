@@ -29,9 +29,12 @@ import vista.tensor.Tensor;
  *   <li>{@value #MACS_CONVENTION}</li>
  *   <li>{@value #FLOPS_CONVENTION}</li>
  *   <li>{@value #OTHER_OPS_CONVENTION}</li>
+ *   <li>{@value #PAPER_COUNT_CONVENTION}</li>
  * </ul>
  * Under them ResNet-50 at 224 x 224 costs 4,089,184,256 MACs, torchvision's "4.09 GFLOPS", which are
- * multiply-adds too.
+ * multiply-adds too. A second total, {@link #paperMacs()}, counts each layer as its paper does
+ * ({@link Complexity#paperCost}); it differs only for SASA attention layers, whose paper counts the
+ * positional logits as a full product (the last convention above).
  *
  * <p><b>Parameters</b> of a row are those of the layer and its descendants, counted at its first call
  * only (a layer called twice shares its weights). Parameters no recorded layer holds (a layer that
@@ -44,15 +47,19 @@ import vista.tensor.Tensor;
  */
 public final class ModelSummary {
     /** What MACs count. */
-    public static final String MACS_CONVENTION = "MACs = multiply-adds of convolutions and linear layers; "
-            + "bias adds are not MACs";
+    public static final String MACS_CONVENTION = "MACs = multiply-adds of convolutions and linear layers, and of "
+            + "attention layers' projections, logits (q·k, q·r) and weighted sums of values; bias adds are not MACs";
     /** How FLOPs follow from MACs. */
     public static final String FLOPS_CONVENTION = "FLOPs = 2 x MACs (a multiply-add is two floating-point "
             + "operations); other ops are not included";
     /** What other ops count. */
     public static final String OTHER_OPS_CONVENTION = "other ops = elementwise work reported separately, "
             + "not part of MACs or FLOPs: bias adds, BatchNorm (2 per element), ReLU layers (1 per element), "
-            + "pooling (1 per window cell read)";
+            + "pooling (1 per window cell read), attention softmax (1 per logit)";
+    /** How the paper's count differs, when it does. */
+    public static final String PAPER_COUNT_CONVENTION = "FLOPs, paper's count = 2 x MACs with each layer counted "
+            + "as its paper counts it where that differs: SASA's Table 1 counts an attention layer's positional "
+            + "logits q·r as k·k·C multiply-adds per pixel (as if logit = q·(k + r)), ours k·C";
     /** What the counts cannot see. */
     public static final String NOT_COUNTED = "not counted: operations a model applies as functions rather than "
             + "through layers, such as ResNet's x.relu() calls and residual additions";
@@ -92,12 +99,14 @@ public final class ModelSummary {
     private final Shape output;
     private final List<Layer> layers;
     private final long params;
+    private final long paperMacs;
 
-    private ModelSummary(Shape image, Shape output, List<Layer> layers, long params) {
+    private ModelSummary(Shape image, Shape output, List<Layer> layers, long params, long paperMacs) {
         this.image = image;
         this.output = output;
         this.layers = Collections.unmodifiableList(layers);
         this.params = params;
+        this.paperMacs = paperMacs;
     }
 
     /**
@@ -127,6 +136,7 @@ public final class ModelSummary {
 
         List<Layer> layers = new ArrayList<>();
         Set<Object> counted = Collections.newSetFromMap(new IdentityHashMap<>());
+        long paperMacs = 0;
         for (ForwardTrace.Call call : trace.calls()) {
             Module m = call.module();
             long params = 0;
@@ -136,11 +146,12 @@ public final class ModelSummary {
                 }
             }
             Cost cost = m instanceof Complexity c ? c.cost(call.input(), call.output()) : null;
+            paperMacs += m instanceof Complexity c ? c.paperCost(call.input(), call.output()).macs() : 0;
             layers.add(new Layer(paths.getOrDefault(m, UNREGISTERED), m.getClass().getSimpleName(), call.input(),
                     call.output(), params, cost));
         }
         layers.addAll(parametersOutsideCalls(model, paths, counted));
-        return new ModelSummary(image, trace.output().shape(), layers, model.parameterCount());
+        return new ModelSummary(image, trace.output().shape(), layers, model.parameterCount(), paperMacs);
     }
 
     /** The registration path of every module reachable through {@link Module#children()}, root {@code ""}. */
@@ -227,6 +238,20 @@ public final class ModelSummary {
     /** {@code 2 x} {@link #macs()}. */
     public long flops() {
         return 2 * macs();
+    }
+
+    /**
+     * Multiply-adds with every layer counted as its paper counts it ({@link Complexity#paperCost}):
+     * {@link #macs()} except for SASA attention layers, whose positional logits count {@code k² C}
+     * instead of {@code k C} per pixel.
+     */
+    public long paperMacs() {
+        return paperMacs;
+    }
+
+    /** {@code 2 x} {@link #paperMacs()}: what SASA's Table 1 calls FLOPs. */
+    public long paperFlops() {
+        return 2 * paperMacs;
     }
 
     /** Other ops of one forward pass on one image: the sum over the rows. */

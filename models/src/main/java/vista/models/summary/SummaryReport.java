@@ -19,7 +19,9 @@ import vista.tensor.Shape;
  * JSON object for programs ({@link #json()}), both stating the counting conventions.
  *
  * <p>The JSON object's keys, in order: {@code model}, {@code input} ({@code [C, H, W]}), {@code classes},
- * {@code params}, {@code macs}, {@code flops}, {@code other_ops}, {@code paper} (an object with
+ * {@code params}, {@code macs}, {@code flops}, {@code flops_paper_count} (FLOPs with each layer counted as
+ * its paper counts it, {@link ModelSummary#paperFlops()}; equal to {@code flops} without SASA layers),
+ * {@code other_ops}, {@code paper} (an object with
  * {@code source}, {@code params}, {@code flops}, {@code note}, or null), {@code layers} (one object per
  * row with {@code path}, {@code type}, {@code input} and {@code output} (shapes with the batch of one
  * first, null for a row that is not a call), {@code params}, {@code macs} and {@code other_ops} (null
@@ -39,7 +41,11 @@ public record SummaryReport(String model, int classes, ModelSummary summary, Opt
 
     // ---------------------------------------------------------------- text
 
-    /** The per-layer table, then the totals beside the paper's figures, then the conventions. */
+    /**
+     * The per-layer table, then the totals beside the paper's figures, then the conventions. When the
+     * paper counts some layer differently (SASA), a row "FLOPs, paper's count" follows ours, and the
+     * paper's FLOPs stand beside it.
+     */
     public String text() {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"layer", "type", "output shape", "params", "MACs", "other ops"});
@@ -65,14 +71,20 @@ public record SummaryReport(String model, int classes, ModelSummary summary, Opt
         }
 
         sb.append('\n');
-        List<String[]> totals = List.of(
-                new String[] {"", "ours", "", "paper"},
-                new String[] {"parameters", count(summary.params()), "(" + scaled(summary.params(), 2) + ")",
-                        paper.map(p -> scaled(p.params(), 1)).orElse("-")},
-                new String[] {"MACs", count(summary.macs()), "(" + scaled(summary.macs(), 2) + ")", "-"},
-                new String[] {"FLOPs", count(summary.flops()), "(" + scaled(summary.flops(), 2) + ")",
-                        paper.map(p -> scaled(p.flops(), 1)).orElse("-")},
-                new String[] {"other ops", count(summary.otherOps()), "(" + scaled(summary.otherOps(), 2) + ")", "-"});
+        boolean paperCounts = summary.paperMacs() != summary.macs();
+        String paperFlops = paper.map(p -> scaled(p.flops(), 1)).orElse("-");
+        List<String[]> totals = new ArrayList<>();
+        totals.add(new String[] {"", "ours", "", "paper"});
+        totals.add(new String[] {"parameters", count(summary.params()), "(" + scaled(summary.params(), 2) + ")",
+                paper.map(p -> scaled(p.params(), 1)).orElse("-")});
+        totals.add(new String[] {"MACs", count(summary.macs()), "(" + scaled(summary.macs(), 2) + ")", "-"});
+        totals.add(new String[] {"FLOPs", count(summary.flops()), "(" + scaled(summary.flops(), 2) + ")",
+                paperCounts ? "-" : paperFlops});
+        if (paperCounts) {
+            totals.add(new String[] {"FLOPs, paper's count", count(summary.paperFlops()),
+                    "(" + scaled(summary.paperFlops(), 2) + ")", paperFlops});
+        }
+        totals.add(new String[] {"other ops", count(summary.otherOps()), "(" + scaled(summary.otherOps(), 2) + ")", "-"});
         int[] totalWidths = IntStream.range(0, 4)
                 .map(c -> totals.stream().mapToInt(r -> r[c].length()).max().orElse(0)).toArray();
         for (String[] row : totals) {
@@ -84,6 +96,9 @@ public record SummaryReport(String model, int classes, ModelSummary summary, Opt
         sb.append(ModelSummary.MACS_CONVENTION).append('\n');
         sb.append(ModelSummary.FLOPS_CONVENTION).append('\n');
         sb.append(ModelSummary.OTHER_OPS_CONVENTION).append('\n');
+        if (paperCounts) {
+            sb.append(ModelSummary.PAPER_COUNT_CONVENTION).append('\n');
+        }
         sb.append(ModelSummary.NOT_COUNTED).append('\n');
         if (summary.layers().stream().anyMatch(l -> l.path().equals(ModelSummary.UNREGISTERED))) {
             sb.append(ModelSummary.UNREGISTERED).append(": a layer the model calls without registering it, so it has no path\n");
@@ -144,6 +159,7 @@ public record SummaryReport(String model, int classes, ModelSummary summary, Opt
         o.addProperty("params", summary.params());
         o.addProperty("macs", summary.macs());
         o.addProperty("flops", summary.flops());
+        o.addProperty("flops_paper_count", summary.paperFlops());
         o.addProperty("other_ops", summary.otherOps());
         o.add("paper", paper.<JsonElement>map(p -> {
             JsonObject j = new JsonObject();
@@ -170,6 +186,7 @@ public record SummaryReport(String model, int classes, ModelSummary summary, Opt
         conventions.addProperty("macs", ModelSummary.MACS_CONVENTION);
         conventions.addProperty("flops", ModelSummary.FLOPS_CONVENTION);
         conventions.addProperty("other_ops", ModelSummary.OTHER_OPS_CONVENTION);
+        conventions.addProperty("flops_paper_count", ModelSummary.PAPER_COUNT_CONVENTION);
         conventions.addProperty("not_counted", ModelSummary.NOT_COUNTED);
         o.add("conventions", conventions);
         return new GsonBuilder().serializeNulls().disableHtmlEscaping().create().toJson(o);

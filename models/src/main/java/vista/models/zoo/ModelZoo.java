@@ -6,8 +6,11 @@ import java.util.Set;
 import java.util.function.Function;
 import vista.models.resnet.ResNet;
 import vista.models.resnet.ResNetSpec;
+import vista.models.resnet.ResNetSpec.Spatial;
 import vista.nn.Module;
 import vista.tensor.Rng;
+import vista.tensor.Shape;
+import vista.tensor.kernels.LocalAttentionWindow.Border;
 
 /**
  * The models Vista can build by name, as {@code vista train --model NAME} and {@code vista summary}
@@ -20,33 +23,88 @@ import vista.tensor.Rng;
  *       32x32 images (a 28x28 input reaches the head at 4x4);</li>
  *   <li>{@code resnet26-mini}: the PyTorch peer's {@code resnet26_mini}, for side-by-side timing and
  *       quick real runs: [1, 2, 4, 1] blocks, a 16-channel 3x3 stem, widths 16-32-64-128 (x4), strides
- *       1, 2, 2, 1 (28x28 -> 28, 14, 7, 7).</li>
+ *       1, 2, 2, 1 (28x28 -> 28, 14, 7, 7);</li>
+ *   <li>{@code sasa-resnet26}, {@code sasa-resnet38}, {@code sasa-resnet50}: SASA's "conv-stem +
+ *       attention" networks (Ramachandran et al. 2019, Table 1): the ResNets above with the ImageNet
+ *       convolution stem kept and every bottleneck's 3x3 convolution replaced by local self-attention,
+ *       7x7 window, 8 heads, masked border (stride 2: attention, then 2x2 average pooling);</li>
+ *   <li>{@code sasa-resnet26-small} etc.: the same with the small stem. The image size must stay even
+ *       down to the last stride-2 stage (32x32 works, 28x28 does not: stage 4 would pool 7x7 to 3x3
+ *       while the shortcut gives 4x4), as in the peer;</li>
+ *   <li>{@code sasa-resnet26-full}, {@code sasa-resnet38-full}, {@code sasa-resnet50-full}: SASA's "full
+ *       attention" networks (Table 1): {@code sasa-resnet26} etc. with the convolution stem replaced by
+ *       the attention stem ({@link vista.nn.AttentionStem}: attention with spatially aware values in 4x4
+ *       blocks, 64 channels, 4 heads, 4 mixtures, then BatchNorm, ReLU and a 4x4 stride-4 max pool,
+ *       224 -> 56). Image sides must be multiples of 32 (the stem's 4, then three halvings). There are no
+ *       {@code -small-full} models: the small stem keeps the resolution, and the attention stem is defined
+ *       by its pooling window, so on 28x28 or 32x32 images it would leave 7x7 or 8x8 for the first stage,
+ *       a different network; a block of 1 (no pool) would attend to the pixel alone;</li>
+ *   <li>{@code sasa-resnet26-mini}: the peer's {@code sasa26_mini}, {@code resnet26-mini} with SASA
+ *       attention, 7x7 window, 4 heads (dh = 4, 8, 16, 32), masked border; fits 28x28.</li>
  * </ul>
+ * Each model also has the image it is made for ({@link #defaultImage}: 3x224x224 for the ImageNet
+ * networks, 1x28x28 (Fashion-MNIST) for the {@code -small} ResNets and the {@code -mini} networks,
+ * 3x32x32 (CIFAR) for the {@code -small} SASA networks) and its number of classes
+ * ({@link #defaultClasses}: 1000 for ImageNet, else 10), which {@code vista summary} uses when it is
+ * not told.
  */
 public final class ModelZoo {
     /** What a model needs besides its name: the input channels, the number of classes and the RNG. */
     public record Request(int inChannels, int numClasses, Rng rng) {
     }
 
-    private static final Map<String, Function<Request, Module>> MODELS = new LinkedHashMap<>();
+    /** The attention of SASA's ResNets: a 7x7 window, 8 heads, masked border. */
+    private static final Spatial SASA = Spatial.selfAttention(7, 8, Border.MASK);
+
+    private static final Shape IMAGENET = Shape.of(3, 224, 224);
+    private static final Shape FASHION_MNIST = Shape.of(1, 28, 28);
+    private static final Shape CIFAR = Shape.of(3, 32, 32);
+
+    /** How to build a model, and the image it is made for. */
+    private record Entry(Function<Request, Module> factory, Shape image) {
+    }
+
+    private static final Map<String, Entry> MODELS = new LinkedHashMap<>();
 
     static {
         resnet("resnet26", new int[] {1, 2, 4, 1});
         resnet("resnet38", new int[] {2, 3, 5, 2});
         resnet("resnet50", new int[] {3, 4, 6, 3});
-        MODELS.put("resnet26-mini", r -> new ResNet(new ResNetSpec(r.inChannels(), r.numClasses(),
-                new ResNetSpec.Stem(16, 3, 1, 1, false), new int[] {1, 2, 4, 1}, new int[] {16, 32, 64, 128},
-                new int[] {1, 2, 2, 1}, 4, false), r.rng()));
+        add("resnet26-mini", FASHION_MNIST, r -> new ResNet(mini(r), r.rng()));
+        sasaResnet("sasa-resnet26", new int[] {1, 2, 4, 1});
+        sasaResnet("sasa-resnet38", new int[] {2, 3, 5, 2});
+        sasaResnet("sasa-resnet50", new int[] {3, 4, 6, 3});
+        add("sasa-resnet26-mini", FASHION_MNIST, r -> new ResNet(mini(r).withSpatial(Spatial.selfAttention(7, 4,
+                Border.MASK)), r.rng()));
     }
 
     private ModelZoo() {
     }
 
     private static void resnet(String name, int[] blocks) {
-        MODELS.put(name, r -> new ResNet(ResNetSpec.standard(blocks, ResNetSpec.Stem.imagenet(), r.inChannels(),
+        add(name, IMAGENET, r -> new ResNet(ResNetSpec.standard(blocks, ResNetSpec.Stem.imagenet(), r.inChannels(),
                 r.numClasses()), r.rng()));
-        MODELS.put(name + "-small", r -> new ResNet(ResNetSpec.standard(blocks, ResNetSpec.Stem.small(),
+        add(name + "-small", FASHION_MNIST, r -> new ResNet(ResNetSpec.standard(blocks, ResNetSpec.Stem.small(),
                 r.inChannels(), r.numClasses()), r.rng()));
+    }
+
+    private static void sasaResnet(String name, int[] blocks) {
+        add(name, IMAGENET, r -> new ResNet(ResNetSpec.standard(blocks, ResNetSpec.Stem.imagenet(), r.inChannels(),
+                r.numClasses()).withSpatial(SASA), r.rng()));
+        add(name + "-small", CIFAR, r -> new ResNet(ResNetSpec.standard(blocks, ResNetSpec.Stem.small(),
+                r.inChannels(), r.numClasses()).withSpatial(SASA), r.rng()));
+        add(name + "-full", IMAGENET, r -> new ResNet(ResNetSpec.standard(blocks, ResNetSpec.SelfAttentionStem.imagenet(),
+                r.inChannels(), r.numClasses()).withSpatial(SASA), r.rng()));
+    }
+
+    private static void add(String name, Shape image, Function<Request, Module> factory) {
+        MODELS.put(name, new Entry(factory, image));
+    }
+
+    /** The peer's slim 28x28 ResNet-26 ({@code resnet26_mini}). */
+    private static ResNetSpec mini(Request r) {
+        return new ResNetSpec(r.inChannels(), r.numClasses(), new ResNetSpec.Stem(16, 3, 1, 1, false),
+                new int[] {1, 2, 4, 1}, new int[] {16, 32, 64, 128}, new int[] {1, 2, 2, 1}, 4, false);
     }
 
     /** Every model name, in a stable order. */
@@ -56,10 +114,24 @@ public final class ModelZoo {
 
     /** Builds the model {@code name}, initialised from {@code request.rng()}. */
     public static Module create(String name, Request request) {
-        Function<Request, Module> factory = MODELS.get(name);
-        if (factory == null) {
+        return entry(name).factory().apply(request);
+    }
+
+    /** The image {@code (C, H, W)} the model {@code name} is made for. */
+    public static Shape defaultImage(String name) {
+        return entry(name).image();
+    }
+
+    /** The classes of the data set the model {@code name} is made for: 1000 for ImageNet, else 10. */
+    public static int defaultClasses(String name) {
+        return entry(name).image().equals(IMAGENET) ? 1000 : 10;
+    }
+
+    private static Entry entry(String name) {
+        Entry entry = MODELS.get(name);
+        if (entry == null) {
             throw new IllegalArgumentException("unknown model '" + name + "'; the models are: " + String.join(", ", names()));
         }
-        return factory.apply(request);
+        return entry;
     }
 }

@@ -81,6 +81,37 @@ class SummaryTest {
         return macs + 2048L * 1000;
     }
 
+    /**
+     * The same for a SASA-ResNet (attention with a k x k window in place of every 3x3 conv), in the PyTorch
+     * peer's convention: per pixel of the attention (the block's input resolution, before the 2x2 pool of
+     * a stride-2 block), 3 projections m m, logits k k m, positional logits k m and the weighted sum k k m;
+     * with {@code paper} the positional logits count k k m, as SASA's Table 1 does.
+     */
+    private static long handCountedSasaMacs(int k, boolean paper, int... blocks) {
+        int size = 112;
+        long macs = (long) size * size * 64 * 3 * 7 * 7;
+        size = 56;
+        int in = 64;
+        int[] widths = {64, 128, 256, 512};
+        for (int stage = 0; stage < 4; stage++) {
+            int mid = widths[stage];
+            int out = 4 * mid;
+            for (int b = 0; b < blocks[stage]; b++) {
+                int stride = b == 0 && stage > 0 ? 2 : 1;
+                int outSize = size / stride;
+                macs += (long) size * size * mid * in;
+                macs += (long) size * size * (3L * mid * mid + (long) mid * (2 * k * k + (paper ? k * k : k)));
+                macs += (long) outSize * outSize * out * mid;
+                if (b == 0) {
+                    macs += (long) outSize * outSize * out * in;
+                }
+                in = out;
+                size = outSize;
+            }
+        }
+        return macs + 2048L * 1000;
+    }
+
     @Test
     void resnet50MacsEqualTheHandCountAndTorchvisionsFigure() {
         assertEquals(handCountedMacs(3, 4, 6, 3), resnet50Summary.macs());
@@ -103,6 +134,144 @@ class SummaryTest {
         assertEquals(19_626_792, s38.params());
         assertEquals(handCountedMacs(2, 3, 5, 2), s38.macs());
         assertEquals(3_215_720_448L, s38.macs());
+    }
+
+    @Test
+    void sasaResNet26CountsEqualTheHandCountAndThePapersFigures() {
+        ModelSummary s = ModelSummary.of(imagenet("sasa-resnet26"), IMAGENET);
+        assertEquals(10_331_264, s.params());
+        assertEquals(handCountedSasaMacs(7, false, 1, 2, 4, 1), s.macs());
+        assertEquals(2_193_685_504L, s.macs(), "the PyTorch peer's count_complexity");
+        assertEquals(2 * handCountedSasaMacs(7, true, 1, 2, 4, 1), s.paperFlops());
+        assertEquals(4.5e9, s.paperFlops(), 0.05e9, "SASA's Table 1: 4.5 GFLOPs");
+        Layer attention = s.layers().stream().filter(l -> l.path().equals("layer2.0.conv2")).findFirst().orElseThrow();
+        assertEquals("LocalSelfAttention2d", attention.type());
+        assertEquals(Shape.of(1, 128, 56, 56), attention.input());
+        assertEquals(Shape.of(1, 128, 28, 28), attention.output(), "stride 2: the 2x2 pool after the attention");
+        assertEquals(2 * 7 * 8 + 3 * 128 * 128, attention.params());
+        assertEquals(56L * 56 * (3 * 128 * 128 + 128 * (2 * 49 + 7)), attention.macs());
+    }
+
+    @Test
+    void sasaResNet38And50CountsArePinned() {
+        ModelSummary s38 = ModelSummary.of(imagenet("sasa-resnet38"), IMAGENET);
+        assertEquals(14_173_384, s38.params());
+        assertEquals(handCountedSasaMacs(7, false, 2, 3, 5, 2), s38.macs());
+        assertEquals(2_798_381_568L, s38.macs());
+        assertEquals(5.7e9, s38.paperFlops(), 0.05e9, "SASA's Table 1: 5.7 GFLOPs");
+
+        ModelSummary s50 = ModelSummary.of(imagenet("sasa-resnet50"), IMAGENET);
+        assertEquals(18_015_504, s50.params());
+        assertEquals(handCountedSasaMacs(7, false, 3, 4, 6, 3), s50.macs());
+        assertEquals(3_403_077_632L, s50.macs());
+        assertEquals(7.0e9, s50.paperFlops(), 0.05e9, "SASA's Table 1: 7.0 GFLOPs");
+        assertEquals(2 * handCountedSasaMacs(7, true, 3, 4, 6, 3), s50.paperFlops());
+    }
+
+    /**
+     * A full-attention SASA-ResNet: {@link #handCountedSasaMacs} with the 7x7 stem convolution (3 -> 64 at
+     * 112 x 112) replaced by the attention stem (3 -> 64 at 224 x 224, 4x4 blocks, P = 16 positions, 4
+     * heads, 4 mixtures, relative logits): per pixel the q and k projections 2 * 3 * 64, the value 3 * 64
+     * with its position's mixed matrix, and logits q·k, positional logits q·r and the weighted sum 16 * 64
+     * each; once per image the mixture logits 16 * 4 * 16 and the mixed matrices 16 * 4 * 64 * 3. With
+     * {@code paper}, the value is all four projections 4 * 3 * 64 and their mixture 4 * 64 per pixel.
+     */
+    private static long handCountedFullMacs(boolean paper, int... blocks) {
+        long pixels = 224L * 224;
+        long stem = paper ? pixels * (2 * 3 * 64 + 4 * 3 * 64 + 4 * 64 + 3 * 16 * 64)
+                : pixels * (2 * 3 * 64 + 3 * 64 + 3 * 16 * 64) + 16 * 4 * 16 + 16 * 4 * 64 * 3;
+        return handCountedSasaMacs(7, paper, blocks) - 112L * 112 * 64 * 3 * 7 * 7 + stem;
+    }
+
+    @Test
+    void fullAttentionSasaResNet26CountsEqualTheHandCountAndThePapersFigures() {
+        ModelSummary s = ModelSummary.of(imagenet("sasa-resnet26-full"), IMAGENET);
+        assertEquals(10_323_312, s.params());
+        assertEquals(10.3e6, s.params(), 0.05e6, "SASA's Table 1: 10.3 M");
+        assertEquals(handCountedFullMacs(false, 1, 2, 4, 1), s.macs());
+        assertEquals(2_258_726_912L, s.macs());
+        assertEquals(2 * handCountedFullMacs(true, 1, 2, 4, 1), s.paperFlops());
+        assertEquals(4.7e9, s.paperFlops(), 0.05e9, "SASA's Table 1: 4.7 GFLOPs");
+        Layer stem = s.layers().get(0);
+        assertEquals(List.of("stem", "AttentionStem"), List.of(stem.path(), stem.type()));
+        assertEquals(Shape.of(1, 64, 224, 224), stem.output(), "the attention runs at the image's resolution");
+        assertEquals(1_456, stem.params());
+        assertEquals(183_055_360L, stem.macs());
+        Layer pool = s.layers().get(2);
+        assertEquals(List.of("MaxPool2d", Shape.of(1, 64, 56, 56)), List.of(pool.type(), pool.output()),
+                "4x4 stride 4: 224 -> 56, as the convolution stem");
+    }
+
+    @Test
+    void fullAttentionSasaResNet38And50CountsArePinned() {
+        ModelSummary s38 = ModelSummary.of(imagenet("sasa-resnet38-full"), IMAGENET);
+        assertEquals(14_165_432, s38.params());
+        assertEquals(handCountedFullMacs(false, 2, 3, 5, 2), s38.macs());
+        assertEquals(2_863_422_976L, s38.macs());
+        assertEquals(2 * handCountedFullMacs(true, 2, 3, 5, 2), s38.paperFlops());
+        assertEquals(6.0e9, s38.paperFlops(), 0.07e9, "SASA's Table 1: 6.0 GFLOPs, printed from at least 5.95; the "
+                + "baseline (6.43 against 6.5), conv-stem (5.73 against 5.7) and full ResNet-38 figures all fit a count "
+                + "0.019 to 0.025 G above Vista's");
+
+        ModelSummary s50 = ModelSummary.of(imagenet("sasa-resnet50-full"), IMAGENET);
+        assertEquals(18_007_552, s50.params());
+        assertEquals(handCountedFullMacs(false, 3, 4, 6, 3), s50.macs());
+        assertEquals(3_468_119_040L, s50.macs());
+        assertEquals(2 * handCountedFullMacs(true, 3, 4, 6, 3), s50.paperFlops());
+        assertEquals(7.2e9, s50.paperFlops(), 0.05e9, "SASA's Table 1: 7.2 GFLOPs");
+    }
+
+    @Test
+    void sasaResNet26MiniCountsEqualThePeers() {
+        Module mini = ModelZoo.create("sasa-resnet26-mini", new ModelZoo.Request(1, 10, new Rng(0)));
+        ModelSummary s = ModelSummary.of(mini, Shape.of(1, 28, 28));
+        // models.count_complexity(build_mini("sasa26_mini"), (1, 28, 28)): params, macs, macs_naive.
+        assertEquals(528_678, s.params());
+        assertEquals(45_423_808, s.macs());
+        assertEquals(48_453_184, s.paperMacs());
+    }
+
+    @Test
+    void plainModelsHaveNoSeparatePaperCount() {
+        assertEquals(resnet50Summary.macs(), resnet50Summary.paperMacs());
+        String text = SummaryReport.of("resnet50", 1000, resnet50Summary).text();
+        assertFalse(text.contains("paper's count"), text);
+    }
+
+    /** What {@code vista summary --model NAME} prints, after checking that it succeeded. */
+    private static String summaryCommand(String model) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int code;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            code = new CommandLine(new VistaCommand()).execute("summary", "--model", model);
+        } finally {
+            System.setOut(original);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        return text;
+    }
+
+    @Test
+    void summaryCommandShowsSasaResNet26BesideThePaper() {
+        String text = summaryCommand("sasa-resnet26");
+        assertTrue(text.matches("(?s).*parameters\\s+10,331,264\\s+\\(10\\.33 M\\)\\s+10\\.3 M.*"), text);
+        assertTrue(text.matches("(?s).*FLOPs\\s+4,387,371,008\\s+\\(4\\.39 G\\)\\s+-.*"), text);
+        assertTrue(text.matches("(?s).*FLOPs, paper's count\\s+4,484,311,040\\s+\\(4\\.48 G\\)\\s+4\\.5 G.*"), text);
+        assertTrue(text.matches("(?s).*\\nlayer1\\.0\\.conv2 +LocalSelfAttention2d +1x64x56x56 .*"), text);
+        assertTrue(text.contains("counts an attention layer's positional logits q·r as k·k·C"), text);
+    }
+
+    @Test
+    void summaryCommandShowsFullAttentionSasaResNet26BesideThePaper() {
+        String text = summaryCommand("sasa-resnet26-full");
+        assertTrue(text.matches("(?s).*parameters\\s+10,323,312\\s+\\(10\\.32 M\\)\\s+10\\.3 M.*"), text);
+        assertTrue(text.matches("(?s).*FLOPs\\s+4,517,453,824\\s+\\(4\\.52 G\\)\\s+-.*"), text);
+        assertTrue(text.matches("(?s).*FLOPs, paper's count\\s+4,697,860,096\\s+\\(4\\.70 G\\)\\s+4\\.7 G.*"), text);
+        assertTrue(text.matches("(?s).*\\nstem +AttentionStem +1x64x224x224 +1,456 +183,055,360 .*"), text);
+        assertTrue(text.contains("the attention stem's values as four projections mixed per pixel"), text);
     }
 
     @Test
@@ -151,6 +320,7 @@ class SummaryTest {
         assertEquals(1000, json.get("classes").getAsInt());
         assertEquals("[3,224,224]", json.get("input").toString());
         assertEquals(8.2e9, json.getAsJsonObject("paper").get("flops").getAsDouble());
+        assertEquals(8_178_368_512L, json.get("flops_paper_count").getAsLong(), "no SASA layer: the same count");
         assertEquals(resnet50Summary.layers().size(), json.getAsJsonArray("layers").size());
         JsonObject first = json.getAsJsonArray("layers").get(0).getAsJsonObject();
         assertEquals("conv1", first.get("path").getAsString());
