@@ -57,28 +57,7 @@ class SummaryTest {
      * resolution, and the final 2048 -> 1000 linear layer. Each conv: H_out W_out C_out C_in k k.
      */
     private static long handCountedMacs(int... blocks) {
-        int size = 112;
-        long macs = (long) size * size * 64 * 3 * 7 * 7;
-        size = 56;
-        int in = 64;
-        int[] widths = {64, 128, 256, 512};
-        for (int stage = 0; stage < 4; stage++) {
-            int mid = widths[stage];
-            int out = 4 * mid;
-            for (int b = 0; b < blocks[stage]; b++) {
-                int stride = b == 0 && stage > 0 ? 2 : 1;
-                int outSize = size / stride;
-                macs += (long) size * size * mid * in;
-                macs += (long) outSize * outSize * mid * mid * 9;
-                macs += (long) outSize * outSize * out * mid;
-                if (b == 0) {
-                    macs += (long) outSize * outSize * out * in;
-                }
-                in = out;
-                size = outSize;
-            }
-        }
-        return macs + 2048L * 1000;
+        return handCounted((size, outSize, mid) -> (long) outSize * outSize * mid * mid * 9, blocks);
     }
 
     /**
@@ -88,6 +67,17 @@ class SummaryTest {
      * with {@code paper} the positional logits count k k m, as SASA's Table 1 does.
      */
     private static long handCountedSasaMacs(int k, boolean paper, int... blocks) {
+        return handCounted((size, outSize, mid) -> (long) size * size * (3L * mid * mid
+                + (long) mid * (2 * k * k + (paper ? k * k : k))), blocks);
+    }
+
+    /** The multiply-adds of a bottleneck's spatial layer {@code mid -> mid}, from its input and output sizes. */
+    private interface SpatialMacs {
+        long of(int size, int outSize, int mid);
+    }
+
+    /** The hand count of both: the stem, the stages with {@code spatial} as each block's middle layer, the head. */
+    private static long handCounted(SpatialMacs spatial, int... blocks) {
         int size = 112;
         long macs = (long) size * size * 64 * 3 * 7 * 7;
         size = 56;
@@ -100,7 +90,7 @@ class SummaryTest {
                 int stride = b == 0 && stage > 0 ? 2 : 1;
                 int outSize = size / stride;
                 macs += (long) size * size * mid * in;
-                macs += (long) size * size * (3L * mid * mid + (long) mid * (2 * k * k + (paper ? k * k : k)));
+                macs += spatial.of(size, outSize, mid);
                 macs += (long) outSize * outSize * out * mid;
                 if (b == 0) {
                     macs += (long) outSize * outSize * out * in;
