@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch side of TrainingBenchmark: the same two measurements, for a Vista/PyTorch ratio.
+"""PyTorch side of TrainingBenchmark: the same measurements, for a Vista/PyTorch ratio.
 
 A checking tool, never a dependency of Vista: run it with Debian's PyTorch (`apt-get install
 python3-torch libopenblas0-openmp`, then `/usr/bin/python3`). It imports the peer's model definitions
@@ -10,6 +10,8 @@ from the planning folder (default ../shared/peer next to the repository; `--peer
   mini_resnet_step : one SGD step (momentum 0.9, weight decay 1e-4, lr 0.05) of resnet26_mini on a
                      batch of 64 images 1 x 28 x 28, 10 classes, plain cross-entropy
   sasa_mini_step   : the same step of sasa26_mini (every 3x3 conv replaced by SASA, k = 7, 4 heads)
+  san_pairwise_mini_step, san_patchwise_mini_step : the same step of san10_pairwise_mini and
+                     san10_patchwise_mini (the official SAN10 blocks at widths 32..512, 28 -> 28, 14, 7, 7, 7)
 
 Each measurement runs in its own process with torch.set_num_threads(T); prints one JSON line per
 (case, threads) with the median milliseconds over the timed repetitions.
@@ -41,7 +43,9 @@ def measure(case, threads, peer, seconds):
             x.grad = None
             (stage(x) * r).sum().backward()
     else:
-        model = M.build_mini("sasa26_mini" if case == "sasa_mini_step" else "resnet26_mini")
+        minis = {"mini_resnet_step": "resnet26_mini", "sasa_mini_step": "sasa26_mini",
+                 "san_pairwise_mini_step": "san10_pairwise_mini", "san_patchwise_mini_step": "san10_patchwise_mini"}
+        model = M.build_mini(minis[case])
         model.train()
         sgd = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-4)
         images = torch.randn(64, 1, 28, 28)

@@ -19,9 +19,10 @@ import vista.tensor.Tensor;
  *   <li>Order the graph topologically (every variable after its parents) by a depth-first search with
  *       an explicit stack, so that a chain of any length fits in the Java call stack.</li>
  *   <li>Walk that order backwards. A variable is reached only after all its consumers, so the
- *       gradients they sent it are complete: sum them once, in the order they arrived (which is fixed
- *       by the ordered parent lists), then either hand the sum to the creator's {@code backward}, whose
- *       results go to its inputs, or, for a leaf, add it to {@code leaf.grad}.</li>
+ *       gradients they sent it are complete. They are summed as they arrive, {@code ((g_0 + g_1) + g_2)}
+ *       in the order fixed by the ordered parent lists, so that at most one partial sum per variable is
+ *       held; the sum goes to the creator's {@code backward}, whose results go to its inputs, or, for
+ *       a leaf, is added to {@code leaf.grad}.</li>
  * </ol>
  * Non-leaf variables keep no gradient unless {@link Variable#retainGrad()} asked for it. Unless
  * {@code retainGraph} is set, every creator on the way releases its saved tensors and input edges
@@ -43,11 +44,11 @@ final class Backward {
                         + "backward(grad, true)), or rebuild the graph by running the forward pass again");
             }
         }
-        Map<Variable, List<Tensor>> received = new IdentityHashMap<>();
-        received.computeIfAbsent(root, v -> new ArrayList<>()).add(rootGrad);
+        Map<Variable, Tensor> received = new IdentityHashMap<>();
+        received.put(root, rootGrad);
         for (int n = order.size() - 1; n >= 0; n--) {
             Variable v = order.get(n);
-            Tensor grad = sum(received.remove(v));
+            Tensor grad = received.remove(v);
             Function creator = v.gradFn();
             if (creator == null || v.retainsGrad()) {
                 v.accumulateGrad(grad);
@@ -57,7 +58,7 @@ final class Backward {
                 List<Variable> inputs = creator.inputs();
                 for (int i = 0; i < inputs.size(); i++) {
                     if (creator.needsInputGrad(i)) {
-                        received.computeIfAbsent(inputs.get(i), p -> new ArrayList<>()).add(inputGrads[i]);
+                        received.merge(inputs.get(i), inputGrads[i], Tensor::add);
                     }
                 }
                 if (!retainGraph) {
@@ -104,14 +105,5 @@ final class Backward {
             }
         }
         return parents;
-    }
-
-    /** g_0 + g_1 + ... in arrival order. */
-    private static Tensor sum(List<Tensor> grads) {
-        Tensor total = grads.get(0);
-        for (int i = 1; i < grads.size(); i++) {
-            total = total.add(grads.get(i));
-        }
-        return total;
     }
 }

@@ -52,7 +52,12 @@ public abstract class Function {
             needsInputGrad[i] = recording && inputs[i].requiresGrad();
             anyNeedsGrad |= needsInputGrad[i];
         }
+        OpProfile profile = OpProfile.active();
+        long start = profile == null ? 0 : System.nanoTime();
         Tensor result = forward(data);
+        if (profile != null) {
+            profile.addForward(this, System.nanoTime() - start);
+        }
         if (!anyNeedsGrad) {
             return new Variable(result);
         }
@@ -99,12 +104,27 @@ public abstract class Function {
         return getClass().getSimpleName();
     }
 
+    /** The kind {@link OpProfile} files this operation's time under: its {@link #name()} unless refined. */
+    public String profileName() {
+        return name();
+    }
+
+    /** Multiply-adds of the forward pass, valid after it ran; 0 for operations that do not count theirs. */
+    public long multiplyAdds() {
+        return 0;
+    }
+
     /**
      * Runs {@link #backward}, checks that it returned one gradient of the right shape per needed input,
      * and converts each to its input's dtype (mixed float32/float64 operations promote to float64).
      */
     final Tensor[] gradients(Tensor gradOutput) {
+        OpProfile profile = OpProfile.active();
+        long start = profile == null ? 0 : System.nanoTime();
         Tensor[] grads = backward(gradOutput);
+        if (profile != null) {
+            profile.addBackward(this, System.nanoTime() - start);
+        }
         if (grads.length != inputs.size()) {
             throw new IllegalStateException(name() + ".backward returned " + grads.length + " gradients for "
                     + inputs.size() + " inputs");

@@ -2,16 +2,22 @@ package vista.autograd;
 
 import java.util.ArrayList;
 import java.util.List;
+import vista.autograd.functions.Aggregation;
 import vista.autograd.functions.AvgPool2d;
 import vista.autograd.functions.BatchNorm;
 import vista.autograd.functions.Conv2d;
 import vista.autograd.functions.GlobalAvgPool2d;
 import vista.autograd.functions.LocalSelfAttention;
 import vista.autograd.functions.MaxPool2d;
+import vista.autograd.functions.Neighbourhood;
+import vista.autograd.functions.SanWeightMapping;
+import vista.autograd.functions.Subtraction2;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
 import vista.tensor.kernels.ConvGeometry;
+import vista.tensor.kernels.Footprint;
+import vista.tensor.kernels.Footprint.Padding;
 import vista.tensor.kernels.LocalAttentionWindow;
 import vista.tensor.kernels.LocalAttentionWindow.Border;
 
@@ -32,6 +38,7 @@ final class GradientCases {
     static final String CONVOLUTION = "convolution";
     static final String POOLING = "pooling";
     static final String ATTENTION = "attention";
+    static final String SAN = "san";
 
     /** One gradient check: {@code f} at {@code inputs}, with the inputs listed in {@code excluded} held constant. */
     record GradientCase(String family, String name, GradCheck.Computation f, Tensor[] inputs, int... excluded) {
@@ -175,6 +182,7 @@ final class GradientCases {
         cases.addAll(convolution(new Rng(2112)));
         cases.addAll(pooling(new Rng(2113)));
         cases.addAll(attention(new Rng(2114)));
+        cases.addAll(san(new Rng(2115)));
         return cases;
     }
 
@@ -292,6 +300,97 @@ final class GradientCases {
                 inputs(normal(rng, batch, channels, height, width), normal(rng, batch, channels, height, width),
                         normal(rng, batch, channels, height, width), normal(rng, window.kernelSize(), half),
                         normal(rng, window.kernelSize(), half)));
+    }
+
+    /**
+     * SAN's aggregation, subtraction (two maps and one) and neighbourhood with reflection and zero
+     * padding, stride 2, dilation 2, odd and non-square images, a reflection as wide as the image allows
+     * (pad = size - 1), and weights shared by every channel (Cw = 1) or by none (Cw = C).
+     */
+    private static List<GradientCase> san(Rng rng) {
+        Footprint reflect3 = Footprint.of(3);
+        Footprint zero3 = new Footprint(3, 1, 1, Padding.ZERO);
+        Footprint reflectStride2 = new Footprint(3, 2, 1, Padding.REFLECT);
+        Footprint zeroDilation2 = new Footprint(3, 1, 2, Padding.ZERO);
+        Footprint reflectDilation2 = new Footprint(3, 1, 2, Padding.REFLECT);
+        Footprint reflect5 = Footprint.of(5);
+        List<GradientCase> cases = new ArrayList<>();
+        cases.add(aggregation(rng, "aggregation k 3 reflect, 4 channels sharing 2 weight channels, 5x6", reflect3,
+                2, 4, 2, 5, 6));
+        cases.add(aggregation(rng, "aggregation k 3 zero, Cw = 1, 4x3", zero3, 1, 3, 1, 4, 3));
+        cases.add(aggregation(rng, "aggregation k 3 reflect stride 2, Cw = C, 5x7", reflectStride2, 1, 2, 2, 5, 7));
+        cases.add(aggregation(rng, "aggregation k 3 zero dilation 2, 6x5", zeroDilation2, 1, 4, 2, 6, 5));
+        cases.add(aggregation(rng, "aggregation k 3 reflect dilation 2 (pad 2 on a 3-wide image), 4x3",
+                reflectDilation2, 1, 2, 1, 4, 3));
+        cases.add(aggregation(rng, "aggregation k 5 reflect (pad 2 on a 3-high image), 3x4", reflect5, 1, 2, 2, 3, 4));
+        cases.add(subtraction(rng, "subtraction2 k 3 reflect, 5x4", reflect3, 2, 2, 5, 4));
+        cases.add(subtraction(rng, "subtraction2 k 3 zero stride 2, 5x5", new Footprint(3, 2, 1, Padding.ZERO),
+                1, 2, 5, 5));
+        cases.add(subtraction(rng, "subtraction2 k 3 reflect dilation 2, 4x5", reflectDilation2, 1, 2, 4, 5));
+        cases.add(new GradientCase(SAN, "subtraction of one map (x - x[neighbour]), k 3 reflect stride 2, 5x3",
+                x -> Subtraction2.single(x[0], reflectStride2), inputs(normal(rng, 1, 2, 5, 3))));
+        cases.add(new GradientCase(SAN, "neighbourhood k 3 reflect, 4x5",
+                x -> Neighbourhood.apply(x[0], reflect3), inputs(normal(rng, 2, 2, 4, 5))));
+        cases.add(new GradientCase(SAN, "neighbourhood k 3 zero stride 2 dilation 2, 5x6",
+                x -> Neighbourhood.apply(x[0], new Footprint(3, 2, 2, Padding.ZERO)), inputs(normal(rng, 1, 2, 5, 6))));
+        cases.add(weightMapping(rng, "weight mapping with the softmax over 3 neighbours, 5 samples in chunks", true));
+        cases.add(weightMapping(rng, "weight mapping without softmax (patchwise), 5 samples in chunks", false));
+        return cases;
+    }
+
+    /**
+     * γ of the SAN blocks through {@link SanWeightMapping}, on a relation that is the input itself
+     * ({@code (N, C0, P)}; 3 neighbours x 2 pixels): BN(4), ReLU, 1x1 to 3, BN(3), ReLU, 1x1 to C2 with bias;
+ * chunks of two samples, so the moments and sums are merged across chunks of unequal size (2, 2, 1).
+     */
+    private static GradientCase weightMapping(Rng rng, String name, boolean softmax) {
+        SanWeightMapping.Relation identity = new SanWeightMapping.Relation() {
+            @Override
+            public int inputCount() {
+                return 1;
+            }
+
+            @Override
+            public int channels(Tensor[] inputs) {
+                return inputs[0].dim(1);
+            }
+
+            @Override
+            public int positions(Tensor[] inputs) {
+                return inputs[0].dim(2);
+            }
+
+            @Override
+            public Tensor forward(Tensor[] inputs, int from, int to) {
+                return inputs[0].slice(0, from, to);
+            }
+
+            @Override
+            public void backward(Tensor[] inputs, int from, int to, Tensor gradient, Tensor[] inputGradients) {
+                inputGradients[0].slice(0, from, to).copyFrom(gradient);
+            }
+        };
+        int positions = softmax ? 6 : 2;
+        int outputs = softmax ? 2 : 6;
+        return new GradientCase(SAN, name,
+                x -> new SanWeightMapping(identity, 3, 2, softmax, 1e-5, 2 * 4 * 6).apply(new Variable[] {x[0]}, x[1], x[2], x[3],
+                        x[4], x[5], x[6], x[7]),
+                inputs(normal(rng, 5, 4, positions), positive(rng, 4), normal(rng, 4), normal(rng, 3, 4, 1, 1),
+                        positive(rng, 3), normal(rng, 3), normal(rng, outputs, 3, 1, 1), normal(rng, outputs)));
+    }
+
+    private static GradientCase aggregation(Rng rng, String name, Footprint footprint, int batch, int channels,
+            int weightChannels, int height, int width) {
+        int pixels = footprint.outputSize(height) * footprint.outputSize(width);
+        return new GradientCase(SAN, name, x -> Aggregation.apply(x[0], x[1], footprint),
+                inputs(normal(rng, batch, channels, height, width),
+                        normal(rng, batch, weightChannels, footprint.neighbours(), pixels)));
+    }
+
+    private static GradientCase subtraction(Rng rng, String name, Footprint footprint, int batch, int channels,
+            int height, int width) {
+        return new GradientCase(SAN, name, x -> Subtraction2.apply(x[0], x[1], footprint),
+                inputs(normal(rng, batch, channels, height, width), normal(rng, batch, channels, height, width)));
     }
 
     private static Tensor[] inputs(Tensor... tensors) {

@@ -32,8 +32,9 @@ import vista.tensor.parallel.Parallel;
  *       training mode) of ResNet-50's first stage, three bottlenecks 64 -> 256 channels (mid 64), on a
  *       batch of 8 at 56 x 56, with L = sum(output * R) for a fixed R;</li>
  *   <li>{@code miniResNetStep}: one SGD step (forward, cross-entropy, backward, momentum update) of
- *       {@code resnet26-mini}, or of {@code sasa-resnet26-mini} (the same network with every 3x3
- *       convolution replaced by SASA attention, k = 7, 4 heads), on a batch of 64 Fashion-MNIST-sized
+ *       {@code resnet26-mini}, of {@code sasa-resnet26-mini} (the same network with every 3x3
+ *       convolution replaced by SASA attention, k = 7, 4 heads), or of {@code san10-pairwise-mini} and
+ *       {@code san10-patchwise-mini} (the peer's 28 x 28 SAN10s), on a batch of 64 Fashion-MNIST-sized
  *       images (1 x 28 x 28, 10 classes), the peer's {@code bench_train.py} setting; images per second =
  *       64 / time.</li>
  * </ul>
@@ -72,7 +73,7 @@ public class TrainingBenchmark {
     /** A slim 28 x 28 model, its optimiser, a batch and its labels, and the thread count. */
     @State(Scope.Benchmark)
     public static class Step {
-        @Param({"resnet26-mini", "sasa-resnet26-mini"})
+        @Param({"resnet26-mini", "sasa-resnet26-mini", "san10-pairwise-mini", "san10-patchwise-mini"})
         String model;
 
         @Param({"1", "2"})

@@ -96,14 +96,23 @@ public final class BatchNorm2d extends Module implements Complexity {
         }
         BatchNorm batchNorm = new BatchNorm(eps);
         Variable y = batchNorm.apply(input, weight, bias);
-        Tensor mean = batchNorm.mean();
-        Tensor variance = batchNorm.variance();
-        double unbiased = (double) n / (n - 1);
+        updateRunningStatistics(batchNorm.mean(), batchNorm.variance(), n);
+        return y;
+    }
+
+    /**
+     * Moves the running averages towards a batch's statistics, as a training-mode pass does:
+     * {@code running_mean = (1 - m) running_mean + m μ}, {@code running_var = (1 - m) running_var
+     * + m σ² n / (n - 1)} (the unbiased variance), for the batch mean μ and biased variance σ² of
+     * {@code count} = n values per channel. Public for fused operations that normalise with this layer's
+     * parameters without calling {@link #forward}.
+     */
+    public void updateRunningStatistics(Tensor mean, Tensor variance, long count) {
+        double unbiased = (double) count / (count - 1);
         for (int c = 0; c < numFeatures; c++) {
             runningMean.set((1 - momentum) * runningMean.get(c) + momentum * mean.get(c), c);
             runningVar.set((1 - momentum) * runningVar.get(c) + momentum * variance.get(c) * unbiased, c);
         }
-        return y;
     }
 
     private Variable evalForward(Variable input) {

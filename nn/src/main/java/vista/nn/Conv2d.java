@@ -22,26 +22,46 @@ import vista.tensor.kernels.ConvGeometry;
  *         .build(rng.split("layer2.0.conv1"));
  * }</pre>
  *
- * <p><b>Initialisation</b>, as torchvision's ResNet: the weight is Kaiming normal with fan_out and the
- * ReLU gain, {@code w ~ N(0, 2 / fan_out)} with {@code fan_out = C_out kH kW} (PyTorch's fan, which does
- * not divide by the groups); the bias, which torchvision leaves at PyTorch's default, is uniform on
- * {@code [-1/sqrt(fan_in), 1/sqrt(fan_in))} with {@code fan_in = C_in / groups * kH * kW}. Both are drawn
- * from the {@link Rng} given to {@link Builder#build}, in row-major order, the weight first.
+ * <p><b>Initialisation</b> ({@link Initialisation}), by default as torchvision's ResNet: the weight is
+ * Kaiming normal with fan_out and the ReLU gain, {@code w ~ N(0, 2 / fan_out)} with
+ * {@code fan_out = C_out kH kW} (PyTorch's fan, which does not divide by the groups); the bias, which
+ * torchvision leaves at PyTorch's default, is uniform on {@code [-1/sqrt(fan_in), 1/sqrt(fan_in))} with
+ * {@code fan_in = C_in / groups * kH * kW}. Both are drawn from the {@link Rng} given to
+ * {@link Builder#build}, in row-major order, the weight first.
  */
 public final class Conv2d extends Module implements Complexity {
+    /** How the weight is drawn; the bias is always PyTorch's default. */
+    public enum Initialisation {
+        /** {@code N(0, 2 / fan_out)}: torchvision's ResNet (the default). */
+        KAIMING_NORMAL_FAN_OUT,
+        /**
+         * Uniform on {@code [-1/sqrt(fan_in), 1/sqrt(fan_in))}: PyTorch's own default ({@code kaiming_uniform_}
+         * with {@code a = sqrt(5)}), which the official SAN code keeps.
+         */
+        PYTORCH_DEFAULT
+    }
+
     private final ConvGeometry geometry;
     private final Variable weight;
     private final Variable bias;
 
     /** A layer of the given geometry, with or without bias, initialised from {@code rng} (see the class comment). */
     public Conv2d(ConvGeometry geometry, boolean bias, Rng rng) {
+        this(geometry, bias, Initialisation.KAIMING_NORMAL_FAN_OUT, rng);
+    }
+
+    /** A layer of the given geometry, with or without bias, its weight drawn as {@code initialisation} says. */
+    public Conv2d(ConvGeometry geometry, boolean bias, Initialisation initialisation, Rng rng) {
         if (!geometry.isConvolution()) {
             throw new IllegalArgumentException("Conv2d: " + geometry + " is a pooling window, not a convolution");
         }
         this.geometry = geometry;
         Tensor w = Tensor.zeros(geometry.weightShape().dims());
-        this.weight = registerParameter("weight", Init.kaimingNormal(w, FanMode.FAN_OUT, Init.RELU_GAIN, rng));
         double bound = 1 / Math.sqrt(Init.fanIn(w.shape()));
+        this.weight = registerParameter("weight", switch (initialisation) {
+            case KAIMING_NORMAL_FAN_OUT -> Init.kaimingNormal(w, FanMode.FAN_OUT, Init.RELU_GAIN, rng);
+            case PYTORCH_DEFAULT -> Init.uniform(w, -bound, bound, rng);
+        });
         this.bias = bias
                 ? registerParameter("bias", Init.uniform(Tensor.zeros(geometry.outChannels()), -bound, bound, rng))
                 : null;
@@ -65,6 +85,7 @@ public final class Conv2d extends Module implements Complexity {
         private boolean channelsSet;
         private boolean kernelSet;
         private boolean bias = true;
+        private Initialisation initialisation = Initialisation.KAIMING_NORMAL_FAN_OUT;
         /** The optional geometry settings in call order, applied to a {@link ConvGeometry.Builder} by {@link #build}. */
         private final List<UnaryOperator<ConvGeometry.Builder>> geometrySettings = new ArrayList<>();
 
@@ -132,6 +153,12 @@ public final class Conv2d extends Module implements Complexity {
             return this;
         }
 
+        /** How the weight is drawn (default {@link Initialisation#KAIMING_NORMAL_FAN_OUT}). */
+        public Builder optInitialisation(Initialisation initialisation) {
+            this.initialisation = initialisation;
+            return this;
+        }
+
         /**
          * The layer, its parameters initialised from {@code rng}.
          *
@@ -148,7 +175,7 @@ public final class Conv2d extends Module implements Complexity {
             for (UnaryOperator<ConvGeometry.Builder> setting : geometrySettings) {
                 geometry = setting.apply(geometry);
             }
-            return new Conv2d(geometry.build(), bias, rng);
+            return new Conv2d(geometry.build(), bias, initialisation, rng);
         }
     }
 

@@ -21,6 +21,7 @@ import vista.tensor.kernels.Convolution;
 public final class Conv2d extends Function {
     private final ConvGeometry geometry;
     private boolean hasBias;
+    private long multiplyAdds;
 
     public Conv2d(ConvGeometry geometry) {
         if (!geometry.isConvolution()) {
@@ -44,7 +45,21 @@ public final class Conv2d extends Function {
         hasBias = inputs.length == 3;
         Tensor bias = hasBias ? inputs[2] : null;
         save(inputs[0], inputs[1]);
-        return Convolution.forward(inputs[0], inputs[1], bias, geometry);
+        Tensor y = Convolution.forward(inputs[0], inputs[1], bias, geometry);
+        multiplyAdds = (long) y.numel() * geometry.inChannelsPerGroup() * geometry.kernelHeight() * geometry.kernelWidth();
+        return y;
+    }
+
+    /** {@code Conv2d 1x1}, {@code Conv2d 3x3}, ...: pointwise and spatial convolutions run different kernels. */
+    @Override
+    public String profileName() {
+        return "Conv2d " + geometry.kernelHeight() + "x" + geometry.kernelWidth();
+    }
+
+    /** {@code N C_out H_out W_out (C_in / groups) kH kW}. */
+    @Override
+    public long multiplyAdds() {
+        return multiplyAdds;
     }
 
     @Override

@@ -84,8 +84,9 @@ final class TrainCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     String smoothingStyle;
 
-    @Option(names = "--schedule", defaultValue = "cosine", paramLabel = "cosine|step",
-            description = "Learning rate per step: cosine to 0, or step decay (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--schedule", defaultValue = "cosine", paramLabel = "cosine|cosine-epoch|step",
+            description = "Learning rate: cosine to 0 set every step, cosine-epoch set once per epoch (the official "
+                    + "SAN recipe), or step decay (default: ${DEFAULT-VALUE}).")
     String schedule;
 
     @Option(names = "--warmup-epochs", defaultValue = "0", paramLabel = "N",

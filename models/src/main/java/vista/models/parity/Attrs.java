@@ -84,6 +84,24 @@ public final class Attrs {
         return out;
     }
 
+    /** A list of booleans. */
+    public boolean[] booleans(String key) {
+        JsonElement e = require(key, "a list of booleans");
+        if (!e.isJsonArray()) {
+            throw invalid(key, "a list of booleans", e);
+        }
+        JsonArray a = e.getAsJsonArray();
+        boolean[] out = new boolean[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonElement item = a.get(i);
+            if (!item.isJsonPrimitive() || !item.getAsJsonPrimitive().isBoolean()) {
+                throw invalid(key, "a list of booleans", e);
+            }
+            out[i] = item.getAsBoolean();
+        }
+        return out;
+    }
+
     /** A {@code [rows, columns]} pair; a single integer {@code k} means {@code [k, k]}. */
     public int[] pair(String key) {
         JsonElement e = require(key, "an integer or a pair [rows, columns]");

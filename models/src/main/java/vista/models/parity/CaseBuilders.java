@@ -10,9 +10,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import vista.autograd.Variable;
+import vista.autograd.functions.Aggregation;
+import vista.autograd.functions.Subtraction2;
 import vista.models.resnet.ResNet;
 import vista.models.resnet.ResNetSpec;
 import vista.models.resnet.ResNetSpec.Spatial;
+import vista.models.san.San;
+import vista.models.san.SanBottleneck;
+import vista.models.san.SanSpec;
 import vista.nn.AvgPool2d;
 import vista.nn.BatchNorm2d;
 import vista.nn.Conv2d;
@@ -21,9 +26,11 @@ import vista.nn.Linear;
 import vista.nn.LocalSelfAttention2d;
 import vista.nn.MaxPool2d;
 import vista.nn.Module;
+import vista.nn.SanAttentionShape;
 import vista.nn.loss.CrossEntropyLoss;
 import vista.tensor.Rng;
 import vista.tensor.kernels.ConvGeometry;
+import vista.tensor.kernels.Footprint;
 import vista.tensor.kernels.LocalAttentionWindow;
 import vista.tensor.kernels.LocalAttentionWindow.Border;
 
@@ -79,9 +86,15 @@ public final class CaseBuilders {
         OPS.put("softmax", CaseBuilders::softmax);
         OPS.put("cross_entropy", CaseBuilders::crossEntropy);
         OPS.put("sasa_attention", CaseBuilders::sasaAttention);
+        OPS.put("san_subtraction", CaseBuilders::sanSubtraction);
+        OPS.put("san_subtraction2", CaseBuilders::sanSubtraction2);
+        OPS.put("san_aggregation", CaseBuilders::sanAggregation);
+        OPS.put("san_sam", CaseBuilders::sanSam);
+        OPS.put("san_bottleneck", CaseBuilders::sanBottleneck);
         OPS.put("model", CaseBuilders::model);
         MODELS.put("resnet", CaseBuilders::resnet);
         MODELS.put("sasa_resnet", CaseBuilders::sasaResnet);
+        MODELS.put("san", CaseBuilders::san);
     }
 
     /** Parameters are overwritten by the case's; this only makes the layers' constructors happy. */
@@ -296,6 +309,95 @@ public final class CaseBuilders {
         return true;
     }
 
+    /** SAN's single-map subtraction {@code x[centre] - x[neighbour]} over the case's footprint. */
+    private static Subject sanSubtraction(ParityCase c, Attrs a) {
+        requireInputs(c, 1);
+        Footprint footprint = footprint(a);
+        return new Subject(null, in -> Subtraction2.single(in.floats(0), footprint));
+    }
+
+    /** SAN's subtraction {@code x1[centre] - x2[neighbour]} over the case's footprint. */
+    private static Subject sanSubtraction2(ParityCase c, Attrs a) {
+        requireInputs(c, 2);
+        Footprint footprint = footprint(a);
+        return new Subject(null, in -> Subtraction2.apply(in.floats(0), in.floats(1), footprint));
+    }
+
+    /** SAN's aggregation of values x with weights w; {@code channels} and {@code weight_channels} are checked. */
+    private static Subject sanAggregation(ParityCase c, Attrs a) {
+        requireInputs(c, 2);
+        Footprint footprint = footprint(a);
+        return new Subject(null, in -> {
+            Variable x = in.floats(0);
+            Variable w = in.floats(1);
+            if (a.has("channels") && x.dims()[1] != a.integer("channels")) {
+                throw a.error("channels", "is " + a.integer("channels") + " but x has shape " + x.shape());
+            }
+            if (a.has("weight_channels") && w.dims()[1] != a.integer("weight_channels")) {
+                throw a.error("weight_channels", "is " + a.integer("weight_channels") + " but w has shape " + w.shape());
+            }
+            return Aggregation.apply(x, w, footprint);
+        });
+    }
+
+    /** A pairwise or patchwise SAN attention block ({@code SAM}) of the case's sizes. */
+    private static Subject sanSam(ParityCase c, Attrs a) {
+        requireInputs(c, 1);
+        return single(sanAttention(a).block(samShape(a, a.integer("out_planes")), new Rng(INIT_SEED)));
+    }
+
+    /** SAN's pre-activation bottleneck around a SAM of {@code mid_planes}; out_planes must equal in_planes. */
+    private static Subject sanBottleneck(ParityCase c, Attrs a) {
+        requireInputs(c, 1);
+        if (a.integer("out_planes") != a.integer("in_planes")) {
+            throw a.unsupported("out_planes", "equal to in_planes (" + a.integer("in_planes") + "), as in the official "
+                    + "residual block");
+        }
+        return single(new SanBottleneck(sanAttention(a), samShape(a, a.integer("mid_planes")), new Rng(INIT_SEED)));
+    }
+
+    /** {@code sa_type} 0 (pairwise, with softmax) or 1 (patchwise, without), with the official relations. */
+    private static SanSpec.Attention sanAttention(Attrs a) {
+        int type = a.integer("sa_type");
+        if (type != 0 && type != 1) {
+            throw a.unsupported("sa_type", "0 (pairwise) or 1 (patchwise)");
+        }
+        if (a.has("softmax") && a.bool("softmax") != (type == 0)) {
+            throw a.unsupported("softmax", (type == 0) + " for sa_type " + type + ", as in the official code");
+        }
+        return type == 0 ? SanSpec.Attention.pairwise() : SanSpec.Attention.patchwise();
+    }
+
+    private static SanAttentionShape samShape(Attrs a, int outChannels) {
+        a.requireIfPresent("bn_eps", BatchNorm2d.DEFAULT_EPS);
+        a.requireIfPresent("bn_momentum", BatchNorm2d.DEFAULT_MOMENTUM);
+        return new SanAttentionShape(a.integer("in_planes"), a.integer("rel_planes"), outChannels,
+                a.integer("share_planes"), footprint(a));
+    }
+
+    /**
+     * A {@link Footprint} from {@code kernel_size}, {@code stride} and {@code dilation} (default 1),
+     * {@code pad_mode} reflect or zero, and {@code padding}, if given, checked against the official
+     * {@code (dilation (k - 1) + 1) / 2}.
+     */
+    private static Footprint footprint(Attrs a) {
+        Footprint footprint = new Footprint(a.integer("kernel_size"), a.has("stride") ? a.integer("stride") : 1,
+                a.has("dilation") ? a.integer("dilation") : 1, padding(a));
+        if (a.has("padding") && a.integer("padding") != footprint.pad()) {
+            throw a.unsupported("padding", footprint.pad() + ", the official (dilation (k - 1) + 1) / 2");
+        }
+        return footprint;
+    }
+
+    /** {@code pad_mode}: {@code "reflect"} (the official models') or {@code "zero"}. */
+    private static Footprint.Padding padding(Attrs a) {
+        return switch (a.string("pad_mode")) {
+            case "reflect" -> Footprint.Padding.REFLECT;
+            case "zero" -> Footprint.Padding.ZERO;
+            default -> throw a.unsupported("pad_mode", "\"reflect\" or \"zero\"");
+        };
+    }
+
     // ---------------------------------------------------------------- models
 
     private static Subject model(ParityCase c, Attrs a) {
@@ -345,6 +447,40 @@ public final class CaseBuilders {
         Spatial attention = Spatial.selfAttention(spatial.integer("kernel_size"), spatial.integer("heads"),
                 border(spatial));
         return single(new ResNet(resnetSpec(a).withSpatial(attention), new Rng(INIT_SEED)));
+    }
+
+    /**
+     * A SAN (family {@code san}) as {@link San} builds it from a {@link SanSpec}: the 1x1 stem, then per
+     * stage the pool flag, width, footprint and block count; {@code rel_planes} and {@code mid_planes},
+     * if given, must be the official width/16 and width/4.
+     */
+    private static Subject san(ParityCase c, Attrs a) {
+        a.requireIfPresent("transition", "maxpool2x2_conv1x1");
+        a.requireIfPresent("head", "global_avgpool_linear");
+        a.requireIfPresent("share_planes", 8);
+        a.requireIfPresent("bn_eps", BatchNorm2d.DEFAULT_EPS);
+        a.requireIfPresent("bn_momentum", BatchNorm2d.DEFAULT_MOMENTUM);
+        Attrs stem = a.object("stem");
+        stem.requireIfPresent("kind", "conv1x1_bn_relu");
+        int[] widths = a.integers("widths");
+        requireStageWidths(a, "rel_planes", widths, 16);
+        requireStageWidths(a, "mid_planes", widths, 4);
+        boolean[] pools = a.booleans("pools");
+        SanSpec spec = new SanSpec(sanAttention(a), a.integer("in_channels"), a.integer("num_classes"),
+                stem.integer("out_channels"), a.integers("blocks_per_stage"), widths, a.integers("kernels"), pools,
+                padding(a));
+        return single(new San(spec, new Rng(INIT_SEED)));
+    }
+
+    private static void requireStageWidths(Attrs a, String key, int[] widths, int divisor) {
+        if (!a.has(key)) {
+            return;
+        }
+        int[] expected = Arrays.stream(widths).map(w -> w / divisor).toArray();
+        if (!Arrays.equals(a.integers(key), expected)) {
+            throw a.unsupported(key, "each stage's width / " + divisor + " = " + Arrays.toString(expected)
+                    + ", as in the official blocks");
+        }
     }
 
     /** The attributes common to both ResNet families, as a spec with the 3x3 convolution. */

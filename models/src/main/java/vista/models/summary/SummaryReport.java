@@ -22,7 +22,8 @@ import vista.tensor.Shape;
  * {@code params}, {@code macs}, {@code flops}, {@code flops_paper_count} (FLOPs with each layer counted as
  * its paper counts it, {@link ModelSummary#paperFlops()}; equal to {@code flops} without SASA layers),
  * {@code other_ops}, {@code paper} (an object with
- * {@code source}, {@code params}, {@code flops}, {@code note}, or null), {@code layers} (one object per
+ * {@code source}, {@code params}, {@code flops} (SASA) or {@code san_counter_macs} (SAN: compare with
+ * macs + other_ops), {@code note}, or null), {@code layers} (one object per
  * row with {@code path}, {@code type}, {@code input} and {@code output} (shapes with the batch of one
  * first, null for a row that is not a call), {@code params}, {@code macs} and {@code other_ops} (null
  * when the layer reports no cost)) and {@code conventions} (the sentences of {@link ModelSummary}).
@@ -72,7 +73,8 @@ public record SummaryReport(String model, int classes, ModelSummary summary, Opt
 
         sb.append('\n');
         boolean paperCounts = summary.paperMacs() != summary.macs();
-        String paperFlops = paper.map(p -> scaled(p.flops(), 1)).orElse("-");
+        boolean sanCounter = paper.map(p -> p.measure() == PaperFigures.Measure.SAN_COUNTER).orElse(false);
+        String paperFlops = paper.filter(p -> !sanCounter).map(p -> scaled(p.cost(), 1)).orElse("-");
         List<String[]> totals = new ArrayList<>();
         totals.add(new String[] {"", "ours", "", "paper"});
         totals.add(new String[] {"parameters", count(summary.params()), "(" + scaled(summary.params(), 2) + ")",
@@ -85,6 +87,11 @@ public record SummaryReport(String model, int classes, ModelSummary summary, Opt
                     "(" + scaled(summary.paperFlops(), 2) + ")", paperFlops});
         }
         totals.add(new String[] {"other ops", count(summary.otherOps()), "(" + scaled(summary.otherOps(), 2) + ")", "-"});
+        if (sanCounter) {
+            long counted = summary.macs() + summary.otherOps();
+            totals.add(new String[] {"MACs + other ops (SAN's counter)", count(counted), "(" + scaled(counted, 2) + ")",
+                    scaled(paper.get().cost(), 1)});
+        }
         int[] totalWidths = IntStream.range(0, 4)
                 .map(c -> totals.stream().mapToInt(r -> r[c].length()).max().orElse(0)).toArray();
         for (String[] row : totals) {
@@ -165,7 +172,7 @@ public record SummaryReport(String model, int classes, ModelSummary summary, Opt
             JsonObject j = new JsonObject();
             j.addProperty("source", p.source());
             j.addProperty("params", p.params());
-            j.addProperty("flops", p.flops());
+            j.addProperty(p.measure() == PaperFigures.Measure.FLOPS ? "flops" : "san_counter_macs", p.cost());
             j.addProperty("note", p.note());
             return j;
         }).orElse(JsonNull.INSTANCE));

@@ -32,7 +32,8 @@ import vista.nn.optim.StepSchedule;
  * @param noDecayBnBias  exclude parameters of rank 0 or 1 (BatchNorm's γ and β, biases) from weight decay
  * @param labelSmoothing ε of the label smoothing, in [0, 1)
  * @param smoothingStyle {@code torch} or {@code san}: how ε is spread (see {@link CrossEntropyLoss})
- * @param schedule       {@code cosine} (to 0 over the run) or {@code step} (× lrGamma every lrStepEpochs)
+ * @param schedule       {@code cosine} (to 0 over the run, per step), {@code cosine-epoch} (per epoch, as
+ *                       the official SAN code) or {@code step} (× lrGamma every lrStepEpochs)
  * @param warmupEpochs   epochs of linear warmup from η / (warmup steps) up to η, before the schedule
  * @param lrStepEpochs   epochs between two decays of the step schedule
  * @param lrGamma        the factor of each decay of the step schedule
@@ -83,8 +84,12 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
         if (!List.of("torch", "san").contains(smoothingStyle)) {
             problems.add("--smoothing-style must be torch or san, got " + smoothingStyle + ".");
         }
-        if (!List.of("cosine", "step").contains(schedule)) {
-            problems.add("--schedule must be cosine or step, got " + schedule + ".");
+        if (!List.of("cosine", "cosine-epoch", "step").contains(schedule)) {
+            problems.add("--schedule must be cosine, cosine-epoch or step, got " + schedule + ".");
+        }
+        if (schedule.equals("cosine-epoch") && warmupEpochs != 0) {
+            problems.add("--schedule cosine-epoch (the official SAN recipe) has no warmup; drop --warmup-epochs or "
+                    + "use --schedule cosine.");
         }
         if (warmupEpochs < 0 || (epochs >= 1 && warmupEpochs >= epochs)) {
             problems.add("--warmup-epochs must be at least 0 and fewer than --epochs (" + epochs + "), got "
@@ -118,6 +123,8 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
      * rises linearly, η (f + (1 - f) t / W) with f = 1 / W, from η / W at t = 0 to η at t = W; then
      * {@code cosine} anneals to 0 at the end of the run ({@link CosineSchedule}) and {@code step} multiplies
      * η by lrGamma every lrStepEpochs epochs ({@link StepSchedule}, counted from the start).
+     * {@code cosine-epoch} is the official SAN recipe (PyTorch's {@code CosineAnnealingLR} stepped once per
+     * epoch, no warmup): the rate is constant within epoch e, {@code η (1 + cos(π e / epochs)) / 2}.
      */
     public LearningRateSchedule schedule(int stepsPerEpoch) {
         long warmup = (long) warmupEpochs * stepsPerEpoch;
@@ -125,6 +132,10 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
         double startFactor = warmup == 0 ? 0 : 1.0 / warmup;
         if (schedule.equals("cosine")) {
             return new CosineSchedule(lr, warmup, total, startFactor, 0);
+        }
+        if (schedule.equals("cosine-epoch")) {
+            CosineSchedule perEpoch = new CosineSchedule(lr, epochs);
+            return t -> perEpoch.learningRate(t / stepsPerEpoch);
         }
         StepSchedule decay = new StepSchedule(lr, (long) lrStepEpochs * stepsPerEpoch, lrGamma);
         return t -> t < warmup ? lr * (startFactor + (1 - startFactor) * t / warmup) : decay.learningRate(t);

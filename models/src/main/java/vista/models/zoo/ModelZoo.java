@@ -1,12 +1,15 @@
 package vista.models.zoo;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import vista.models.resnet.ResNet;
 import vista.models.resnet.ResNetSpec;
 import vista.models.resnet.ResNetSpec.Spatial;
+import vista.models.san.San;
+import vista.models.san.SanSpec;
 import vista.nn.Module;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
@@ -41,6 +44,13 @@ import vista.tensor.kernels.LocalAttentionWindow.Border;
  *       a different network; a block of 1 (no pool) would attend to the pixel alone;</li>
  *   <li>{@code sasa-resnet26-mini}: the peer's {@code sasa26_mini}, {@code resnet26-mini} with SASA
  *       attention, 7x7 window, 4 heads (dh = 4, 8, 16, 32), masked border; fits 28x28.</li>
+ *   <li>{@code san10-pairwise}, {@code san15-pairwise}, {@code san19-pairwise} and the {@code -patchwise}
+ *       ones: SAN (Zhao, Jia and Koltun 2020) with the official structure ({@link SanSpec#imagenet}):
+ *       [2, 1, 2, 4, 1], [3, 2, 3, 5, 2] and [3, 3, 4, 6, 3] blocks, widths 64-256-512-1024-2048,
+ *       footprints 3-7-7-7-7, reflection padding;</li>
+ *   <li>{@code san10-pairwise-mini} etc.: the same blocks at widths 32-64-...-512 with max pools before
+ *       stages 1 and 2 only ({@link SanSpec#small}: 28x28 -> 28, 14, 7, 7, 7, so every 7x7 footprint
+ *       still fits); {@code san10-*-mini} are the peer's {@code san10_*_mini}.</li>
  * </ul>
  * Each model also has the image it is made for ({@link #defaultImage}: 3x224x224 for the ImageNet
  * networks, 1x28x28 (Fashion-MNIST) for the {@code -small} ResNets and the {@code -mini} networks,
@@ -76,6 +86,9 @@ public final class ModelZoo {
         sasaResnet("sasa-resnet50", new int[] {3, 4, 6, 3});
         add("sasa-resnet26-mini", FASHION_MNIST, r -> new ResNet(mini(r).withSpatial(Spatial.selfAttention(7, 4,
                 Border.MASK)), r.rng()));
+        san("san10", new int[] {2, 1, 2, 4, 1});
+        san("san15", new int[] {3, 2, 3, 5, 2});
+        san("san19", new int[] {3, 3, 4, 6, 3});
     }
 
     private ModelZoo() {
@@ -95,6 +108,16 @@ public final class ModelZoo {
                 r.inChannels(), r.numClasses()).withSpatial(SASA), r.rng()));
         add(name + "-full", IMAGENET, r -> new ResNet(ResNetSpec.standard(blocks, ResNetSpec.SelfAttentionStem.imagenet(),
                 r.inChannels(), r.numClasses()).withSpatial(SASA), r.rng()));
+    }
+
+    private static void san(String name, int[] blocks) {
+        for (SanSpec.Attention attention : List.of(SanSpec.Attention.pairwise(), SanSpec.Attention.patchwise())) {
+            String full = name + "-" + attention.kind();
+            add(full, IMAGENET, r -> new San(SanSpec.imagenet(attention, blocks, r.inChannels(), r.numClasses()),
+                    r.rng()));
+            add(full + "-mini", FASHION_MNIST, r -> new San(SanSpec.small(attention, blocks, r.inChannels(),
+                    r.numClasses()), r.rng()));
+        }
     }
 
     private static void add(String name, Shape image, Function<Request, Module> factory) {

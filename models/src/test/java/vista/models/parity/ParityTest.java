@@ -2,9 +2,9 @@ package vista.models.parity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -25,7 +25,6 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -42,18 +41,10 @@ import vista.tensor.Tensor;
 /**
  * Vista against the PyTorch fixtures in {@code src/test/resources/fixtures} (a copy of the shared set,
  * with its FORMAT.md), through the same runner as {@code vista parity}: every case of an op Vista has
- * passes, the skipped cases are exactly those of the ops not written yet, and the runner catches broken
+ * passes, none is skipped (Vista has every op and model family of the vocabulary), and the runner catches broken
  * cases (a perturbed reference, a flipped parameter, wrong names, the other label-smoothing convention).
  */
 class ParityTest {
-
-    /**
-     * The ops and model families Vista does not have yet. Implementing one means removing it here, after
-     * which its cases must pass like the others.
-     */
-    private static final Set<String> NOT_YET_IMPLEMENTED_OPS = Set.of("san_subtraction", "san_subtraction2",
-            "san_aggregation", "san_sam", "san_bottleneck");
-    private static final Set<String> NOT_YET_IMPLEMENTED_MODEL_FAMILIES = Set.of("san");
 
     private static final Path FIXTURES = fixtures();
 
@@ -66,36 +57,22 @@ class ParityTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> everyCaseOfAnImplementedOpMatchesPyTorch() {
+    Stream<DynamicTest> everyCaseMatchesPyTorch() {
         return ParityRunner.caseFolders(FIXTURES).stream().map(folder -> DynamicTest.dynamicTest(
                 folder.getFileName().toString(), () -> {
                     CaseResult r = ParityRunner.run(folder);
-                    assumeTrue(r.status() != Status.SKIPPED, r.message());
                     assertEquals(Status.PASSED, r.status(), report(r));
                 }));
     }
 
     @Test
-    void skippedCasesAreExactlyThoseOfOpsNotImplementedYet() {
-        assertEquals(NOT_YET_IMPLEMENTED_OPS, CaseBuilders.notImplementedOps());
-        assertEquals(NOT_YET_IMPLEMENTED_MODEL_FAMILIES, CaseBuilders.notImplementedModelFamilies());
-        Set<String> expected = new TreeSet<>();
-        Set<String> skipped = new TreeSet<>();
+    void everyOpAndModelFamilyIsImplementedSoNoCaseIsSkipped() {
+        assertEquals(Set.of(), CaseBuilders.notImplementedOps());
+        assertEquals(Set.of(), CaseBuilders.notImplementedModelFamilies());
         for (Path folder : ParityRunner.caseFolders(FIXTURES)) {
-            ParityCase c = ParityCase.read(folder);
-            boolean missing = NOT_YET_IMPLEMENTED_OPS.contains(c.op()) || c.op().equals("model")
-                    && NOT_YET_IMPLEMENTED_MODEL_FAMILIES.contains(c.attrs().string("family"));
-            if (missing) {
-                expected.add(c.name());
-            }
             CaseResult r = ParityRunner.run(folder);
-            if (r.status() == Status.SKIPPED) {
-                skipped.add(r.name());
-                assertTrue(r.message().matches("(op|model family) \\S+ not implemented yet"), r.message());
-            }
+            assertNotEquals(Status.SKIPPED, r.status(), r.name() + ": " + r.message());
         }
-        assertEquals(expected, skipped);
-        assertEquals(14, skipped.size(), "12 SAN op and block cases, 2 SAN networks");
     }
 
     @Test
@@ -328,10 +305,10 @@ class ParityTest {
         assertEquals(7, lines.size(), run.out());
         assertTrue(lines.get(2).matches("global_avgpool +\\S+ +\\S+ +FAIL \\(output\\)"), lines.get(2));
         assertTrue(lines.get(3).matches("linear_bias +\\d\\.\\d\\de-\\d\\d +0\\.\\d+ +PASS"), lines.get(3));
-        assertTrue(lines.get(4).matches(
-                "san_subtraction_k3_reflect +- +- +SKIPPED \\(op san_subtraction not implemented yet\\)"), lines.get(4));
+        assertTrue(lines.get(4).matches("san_subtraction_k3_reflect +\\d\\.\\d\\de-\\d\\d +0\\.\\d+ +PASS"),
+                lines.get(4));
         assertTrue(lines.get(5).matches("sasa_k3_mask +\\d\\.\\d\\de-\\d\\d +0\\.\\d+ +PASS"), lines.get(5));
-        assertEquals("2 passed, 1 failed, 1 skipped", lines.get(6));
+        assertEquals("3 passed, 1 failed, 0 skipped", lines.get(6));
 
         Run verbose = vista("parity", "--verbose", tmp.toString());
         assertTrue(verbose.out().lines().anyMatch(l -> l.matches(" +grad\\.weight +\\[5, 12] +\\S+ +\\S+ +PASS")),

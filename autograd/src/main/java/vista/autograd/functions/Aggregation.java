@@ -1,0 +1,56 @@
+package vista.autograd.functions;
+
+import vista.autograd.Function;
+import vista.autograd.Variable;
+import vista.tensor.Tensor;
+import vista.tensor.kernels.Footprint;
+
+/**
+ * SAN's aggregation, inputs {@code (x, w)}: values x {@code (N, C, H, W)} and per-pixel weights w
+ * {@code (N, Cw, k*k, H_out W_out)}, channel c using weight channel {@code c mod Cw}:
+ * <pre>
+ *   y[n, c, o] = sum over neighbours k of w[n, c mod Cw, k, o] x[n, c, src_k(o)]
+ * </pre>
+ * Backward, with {@code G = dL/dy}: {@code dL/dx[src_k(o)] += w G} (a reflected neighbour adds to the
+ * pixel it reflects) and {@code dL/dw[n, cw, k, o] = sum over c = cw mod Cw of G[n, c, o] x[n, c, src_k(o)]}.
+ * The footprint's geometry and the kernels are in {@link vista.tensor.kernels.Aggregation}; saved for
+ * backward: x and w.
+ */
+public final class Aggregation extends Function {
+    private final Footprint footprint;
+    private long multiplyAdds;
+
+    public Aggregation(Footprint footprint) {
+        this.footprint = footprint;
+    }
+
+    /** The aggregation of values x with weights w over {@code footprint}. */
+    public static Variable apply(Variable x, Variable w, Footprint footprint) {
+        return new Aggregation(footprint).apply(x, w);
+    }
+
+    @Override
+    protected Tensor forward(Tensor... inputs) {
+        if (inputs.length != 2) {
+            throw new IllegalArgumentException("SAN aggregation: expected the inputs (x, w), got " + inputs.length
+                    + " inputs");
+        }
+        save(inputs[0], inputs[1]);
+        Tensor y = vista.tensor.kernels.Aggregation.forward(inputs[0], inputs[1], footprint);
+        multiplyAdds = (long) y.numel() * footprint.neighbours();
+        return y;
+    }
+
+    /** {@code k²} per output element. */
+    @Override
+    public long multiplyAdds() {
+        return multiplyAdds;
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor g) {
+        vista.tensor.kernels.Aggregation.Gradients grads =
+                vista.tensor.kernels.Aggregation.backward(g, saved(0), saved(1), footprint);
+        return new Tensor[] {grads.x(), grads.w()};
+    }
+}

@@ -1,0 +1,53 @@
+package vista.autograd.functions;
+
+import vista.autograd.Function;
+import vista.autograd.Variable;
+import vista.tensor.Tensor;
+import vista.tensor.kernels.Footprint;
+import vista.tensor.kernels.Subtraction;
+
+/**
+ * SAN's subtraction relation between two maps, inputs {@code (x1, x2)} both {@code (N, C, H, W)}: for
+ * every output pixel o and neighbour k of its footprint,
+ * <pre>
+ *   r[n, c, k, o] = x1[n, c, centre(o)] - x2[n, c, src_k(o)]          (N, C, k*k, H_out W_out)
+ * </pre>
+ * Backward, with {@code G = dL/dr}: {@code dL/dx1[centre(o)] = sum over k of G[k, o]} and
+ * {@code dL/dx2[src_k(o)] -= G[k, o]}. Nothing is saved but the input shape. The single-input form
+ * ({@code Subtraction} in the official code, used on the position map) is {@link #single}.
+ */
+public final class Subtraction2 extends Function {
+    private final Footprint footprint;
+
+    public Subtraction2(Footprint footprint) {
+        this.footprint = footprint;
+    }
+
+    /** {@code x1[centre(o)] - x2[src_k(o)]} for every neighbour k of every output pixel o. */
+    public static Variable apply(Variable x1, Variable x2, Footprint footprint) {
+        return new Subtraction2(footprint).apply(x1, x2);
+    }
+
+    /**
+     * {@code x[centre(o)] - x[src_k(o)]}: the official {@code Subtraction}. Passing x as both operands
+     * lets autograd add the two gradients, {@code dL/dx = dL/dx1 + dL/dx2}.
+     */
+    public static Variable single(Variable x, Footprint footprint) {
+        return new Subtraction2(footprint).apply(x, x);
+    }
+
+    @Override
+    protected Tensor forward(Tensor... inputs) {
+        if (inputs.length != 2) {
+            throw new IllegalArgumentException("SAN subtraction: expected the inputs (x1, x2), got " + inputs.length
+                    + " inputs");
+        }
+        return Subtraction.forward(inputs[0], inputs[1], footprint);
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor g) {
+        Subtraction.Gradients grads = Subtraction.backward(g, inputShape(0), footprint);
+        return new Tensor[] {grads.x1(), grads.x2()};
+    }
+}

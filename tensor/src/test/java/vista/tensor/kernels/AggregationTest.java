@@ -1,0 +1,195 @@
+package vista.tensor.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static vista.tensor.kernels.KernelTesting.assertSameFloats;
+import static vista.tensor.kernels.SanCases.message;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import vista.tensor.DType;
+import vista.tensor.Rng;
+import vista.tensor.Tensor;
+import vista.tensor.kernels.Footprint.Padding;
+import vista.tensor.kernels.SanCases.Case;
+import vista.tensor.parallel.Parallel;
+
+/** SAN's aggregation: a hand computation, fast against reference on awkward shapes, determinism, errors. */
+class AggregationTest {
+    /** Random values x, weights w and an output gradient for one case. */
+    record Operands(Tensor x, Tensor w, Tensor gradOutput) {
+        static Operands random(Rng rng, Case c) {
+            return new Operands(Tensor.randn(rng, c.input().dims()),
+                    Tensor.randn(rng, c.neighbours(c.shared()).dims()), Tensor.randn(rng, c.output().dims()));
+        }
+
+        /** The output, then the gradients of x and w, all by the fast kernel. */
+        Tensor[] fastResults(Footprint footprint) {
+            Aggregation.Gradients g = AggregationFast.backward(gradOutput, x, w, footprint);
+            return new Tensor[] {AggregationFast.forward(x, w, footprint), g.x(), g.w()};
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("vista.tensor.kernels.SanCases#catalogue")
+    void fastMatchesReference(Case c) {
+        Footprint f = c.footprint();
+        Operands o = Operands.random(new Rng(c.name().hashCode()), c);
+        SanCases.assertClose(AggregationReference.forward(o.x(), o.w(), f), AggregationFast.forward(o.x(), o.w(), f),
+                c + ": output");
+        Aggregation.Gradients expected = AggregationReference.backward(o.gradOutput(), o.x(), o.w(), f);
+        Aggregation.Gradients actual = AggregationFast.backward(o.gradOutput(), o.x(), o.w(), f);
+        SanCases.assertClose(expected.x(), actual.x(), c + ": dL/dx");
+        SanCases.assertClose(expected.w(), actual.w(), c + ": dL/dw");
+    }
+
+    /**
+     * x = [[1, 2, 3], [4, 5, 6], [7, 8, 9]], k = 3, weights {@code 1 .. 9} for the top-left output pixel
+     * and 0 for the others, and a gradient of 1 at that pixel only. Under reflection its neighbours are
+     * {@link SanCases#CORNER_REFLECTED}, so {@code y = 1*5 + 2*4 + 3*5 + 4*2 + 5*1 + 6*2 + 7*5 + 8*4 + 9*5
+     * = 165}; dL/dw is the neighbours themselves; and dL/dx[1, 1], read by the four corners of the
+     * footprint, gets {@code 1 + 3 + 7 + 9 = 20}. Under zero padding, {@code y = 5*1 + 6*2 + 8*4 + 9*5 = 94}.
+     */
+    @Test
+    void referenceAndFastMatchAHandComputation() {
+        Tensor x = SanCases.oneToNine();
+        Tensor w = Tensor.zeros(1, 1, 9, 9);
+        for (int k = 0; k < 9; k++) {
+            w.set(k + 1, 0, 0, k, 0);
+        }
+        Tensor gradOutput = Tensor.zeros(1, 1, 3, 3);
+        gradOutput.set(1, 0, 0, 0, 0);
+        Footprint reflect = Footprint.of(3);
+        Footprint zero = new Footprint(3, 1, 1, Padding.ZERO);
+        for (boolean fast : new boolean[] {false, true}) {
+            String who = fast ? "fast" : "reference";
+            Tensor y = fast ? AggregationFast.forward(x, w, reflect) : AggregationReference.forward(x, w, reflect);
+            assertEquals(165, y.get(0, 0, 0, 0), who + ": top-left output under reflection");
+            Tensor yZero = fast ? AggregationFast.forward(x, w, zero) : AggregationReference.forward(x, w, zero);
+            assertEquals(94, yZero.get(0, 0, 0, 0), who + ": top-left output under zero padding");
+            Aggregation.Gradients g = fast ? AggregationFast.backward(gradOutput, x, w, reflect)
+                    : AggregationReference.backward(gradOutput, x, w, reflect);
+            assertArrayEquals(new double[] {5, 10, 0, 10, 20, 0, 0, 0, 0}, g.x().toDoubleArray(), who + ": dL/dx");
+            assertArrayEquals(SanCases.CORNER_REFLECTED, SanCases.neighboursOf(g.w(), 0), who + ": dL/dw");
+            Aggregation.Gradients gZero = fast ? AggregationFast.backward(gradOutput, x, w, zero)
+                    : AggregationReference.backward(gradOutput, x, w, zero);
+            assertArrayEquals(new double[] {5, 6, 0, 8, 9, 0, 0, 0, 0}, gZero.x().toDoubleArray(),
+                    who + ": dL/dx under zero padding");
+            assertArrayEquals(SanCases.CORNER_ZERO, SanCases.neighboursOf(gZero.w(), 0),
+                    who + ": dL/dw under zero padding");
+        }
+    }
+
+    /**
+     * 3 x 4 = 12 tiles (sample, weight channel) of groups of 9 channels (a block of eight, then one); 1 to 4
+     * threads give the same bits.
+     */
+    @Test
+    void sameBitsForAnyThreadCount() {
+        Rng rng = new Rng(4);
+        for (Footprint f : new Footprint[] {Footprint.of(5), new Footprint(3, 2, 2, Padding.ZERO)}) {
+            Case c = new Case("threads", 3, 36, 4, 13, 21, f);
+            Operands o = Operands.random(rng, c);
+            Tensor[] one = Parallel.withThreads(1, () -> o.fastResults(f));
+            for (int threads : new int[] {2, 3, 4}) {
+                Tensor[] many = Parallel.withThreads(threads, () -> o.fastResults(f));
+                for (int i = 0; i < one.length; i++) {
+                    assertSameFloats(one[i], many[i], f + ", result " + i + " with " + threads + " threads");
+                }
+            }
+        }
+    }
+
+    @Test
+    void stridedViewsGiveTheBitsOfContiguousCopies() {
+        Footprint f = Footprint.of(3);
+        Operands views = new Operands(Tensor.randn(new Rng(5), 3, 8, 5, 7).slice(0, 1, 3),
+                Tensor.randn(new Rng(6), 9, 2, 2, 35).permute(1, 2, 0, 3),
+                Tensor.randn(new Rng(7), 2, 8, 5, 10).slice(3, 2, 9));
+        Operands copies = new Operands(views.x().contiguous(), views.w().contiguous(),
+                views.gradOutput().contiguous());
+        Tensor[] expected = copies.fastResults(f);
+        Tensor[] actual = views.fastResults(f);
+        for (int i = 0; i < expected.length; i++) {
+            assertSameFloats(expected[i], actual[i], "result " + i + " of strided views");
+        }
+    }
+
+    @Test
+    void float64RunsTheReference() {
+        Footprint f = Footprint.of(3);
+        Operands o = Operands.random(new Rng(9), new Case("float64", 1, 4, 2, 4, 5, f));
+        Tensor x = o.x().to(DType.FLOAT64);
+        Tensor y = Aggregation.forward(x, o.w(), f);
+        assertEquals(DType.FLOAT64, y.dtype());
+        KernelTesting.assertSameBits(AggregationReference.forward(x, o.w().to(DType.FLOAT64), f), y, "float64 output");
+        Aggregation.Gradients g = Aggregation.backward(o.gradOutput(), x, o.w(), f);
+        assertEquals(DType.FLOAT64, g.w().dtype());
+        assertSameFloats(AggregationFast.forward(o.x(), o.w(), f), Aggregation.forward(o.x(), o.w(), f),
+                "float32 goes to the fast kernel");
+    }
+
+    @Test
+    void rejectsBadShapesWithSentences() {
+        Footprint f = Footprint.of(3);
+        Tensor x = Tensor.zeros(1, 4, 5, 6);
+        Tensor w = Tensor.zeros(1, 2, 9, 30);
+        assertEquals("SAN aggregation (footprint 7x7 with reflection padding): a footprint 7x7 with reflection"
+                + " padding reflects 3 pixels at each border, which needs an input larger than 3x3, got 3x5"
+                + " ([1, 2, 3, 5]); use a smaller footprint or dilation, zero padding, or a larger feature map",
+                message(() -> Aggregation.forward(Tensor.zeros(1, 2, 3, 5), Tensor.zeros(1, 1, 49, 15),
+                        Footprint.of(7))));
+        assertEquals("SAN aggregation (footprint 3x3 dilation 2 with reflection padding): a footprint 3x3 dilation 2"
+                + " with reflection padding reflects 2 pixels at each border, which needs an input larger than 2x2,"
+                + " got 5x2 ([1, 4, 5, 2]); use a smaller footprint or dilation, zero padding, or a larger feature map",
+                message(() -> Aggregation.forward(Tensor.zeros(1, 4, 5, 2), Tensor.zeros(1, 1, 9, 10),
+                        new Footprint(3, 1, 2, Padding.REFLECT))));
+        assertEquals("SAN aggregation (footprint 3x3 with reflection padding): expected a 4-D input (N, C, H, W),"
+                + " got [4, 5, 6]", message(() -> Aggregation.forward(Tensor.zeros(4, 5, 6), w, f)));
+        assertEquals("SAN aggregation (footprint 3x3 with reflection padding): values [1, 4, 5, 6] need weights"
+                + " (N, Cw, k*k, H_out*W_out) = [1, 2, 9, 30] with Cw dividing 4 channels, got [1, 2, 9, 25]",
+                message(() -> Aggregation.forward(x, Tensor.zeros(1, 2, 9, 25), f)));
+        assertEquals("SAN aggregation (footprint 3x3 with reflection padding): values [1, 4, 5, 6] need weights"
+                + " (N, Cw, k*k, H_out*W_out) = [1, 3, 9, 30] with Cw dividing 4 channels, got [1, 3, 9, 30]",
+                message(() -> Aggregation.forward(x, Tensor.zeros(1, 3, 9, 30), f)));
+        assertEquals("SAN aggregation (footprint 3x3 with reflection padding): expected an output gradient of"
+                + " shape [1, 4, 5, 6], got [1, 4, 6, 5]",
+                message(() -> Aggregation.backward(Tensor.zeros(1, 4, 6, 5), x, w, f)));
+        assertEquals("SAN footprint: the size must be odd and positive (its centre is the output pixel), got 4",
+                message(() -> Footprint.of(4)));
+        assertEquals("SAN footprint: stride and dilation must be at least 1, got stride 0 and dilation 1",
+                message(() -> new Footprint(3, 0, 1, Padding.ZERO)));
+    }
+
+    /**
+     * The fast kernel gives the same bits with narrower vectors: {@link WidthProbe} in fresh JVMs, before
+     * and after the JIT compiles it.
+     */
+    @Test
+    void sameBitsForEveryVectorWidth() throws IOException, InterruptedException {
+        SanCases.assertSameLinesForEveryVectorWidth(WidthProbe.class, WidthProbe.results());
+    }
+
+    /** Prints a hash of the bits of fast aggregation results, for {@link #sameBitsForEveryVectorWidth}. */
+    public static final class WidthProbe {
+        private WidthProbe() {
+        }
+
+        public static void main(String[] args) {
+            SanCases.stableResults(WidthProbe::results).forEach(System.out::println);
+        }
+
+        static List<String> results() {
+            Rng rng = new Rng(10);
+            List<String> out = new ArrayList<>();
+            for (Case c : SanCases.probeCases()) {
+                out.addAll(SanCases.hashes(Operands.random(rng, c).fastResults(c.footprint())));
+            }
+            return out;
+        }
+    }
+}
