@@ -13,8 +13,7 @@ import vista.tensor.parallel.Parallel;
  * fits or dies of {@link OutOfMemoryError}, and the smallest limit that fits bounds the peak. The block
  * type is the argument:
  * <pre>
- *   java --add-modules jdk.incubator.vector -XX:+UseSerialGC -Xmn4m -Xmx400m \
- *       -cp bench/target/benchmarks.jar vista.bench.SanBlockPeakHeap pairwise
+ *   VISTA_JAVA_OPTS="-XX:+UseSerialGC -Xmn4m -Xms16m -Xmx230m" ./vista bench-main vista.bench.SanBlockPeakHeap pairwise
  * </pre>
  * The heap also holds the input x (25.7 MB) and the output gradient (6.4 MB), like the inputs of
  * PyTorch's {@code bench_layers.py}, whose peak is the growth of the resident memory over a pass.

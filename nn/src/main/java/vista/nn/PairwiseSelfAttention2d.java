@@ -76,7 +76,7 @@ public final class PairwiseSelfAttention2d extends Module {
     private final Subtraction2d subtraction2;
     private final Neighbourhood2d neighbourhood;
     private final Aggregation2d aggregation;
-    private boolean recomputeMapping = true;
+    private long recomputeFrom = SanLayers.RECOMPUTE_FROM;
 
     /** The official block: the subtraction relation. */
     public PairwiseSelfAttention2d(SanAttentionShape shape, Rng rng) {
@@ -119,7 +119,8 @@ public final class PairwiseSelfAttention2d extends Module {
         Variable x3 = beta.forward(input);
         Variable p = position.forward(new Variable(coordinates(height, width, input.dtype())));
         Variable weights;
-        if (isTraining() && relation == Relation.SUBTRACTION && recomputeMapping) {
+        long relationSize = (long) n * (shape.relationChannels() + 2) * neighbours * height * width;
+        if (isTraining() && relation == Relation.SUBTRACTION && relationSize >= recomputeFrom) {
             weights = SanLayers.recomputedMapping(gamma, new SubtractionRelation(footprint), neighbours,
                     height * width, true, x1, x2, p);
         } else {
@@ -130,12 +131,14 @@ public final class PairwiseSelfAttention2d extends Module {
     }
 
     /**
-     * Whether training-mode passes of the official (subtraction) relation compute γ with
-     * {@link SanWeightMapping}, which never holds the relation tensor whole (true by default), or
-     * through the composed layers of {@code conv_w}; the results agree to rounding.
+     * From which size of the relation tensor (values, {@code N (C_rel + 2) K L}) training-mode passes of
+     * the official (subtraction) relation compute γ with {@link SanWeightMapping}, which never holds that
+     * tensor whole but recomputes it six times: {@link SanLayers#RECOMPUTE_FROM} by default (32 MB), 0 for
+     * always, {@code Long.MAX_VALUE} for never (the composed layers of {@code conv_w}). The two agree to
+     * rounding; which one runs depends on the shapes only.
      */
-    public PairwiseSelfAttention2d recomputeMapping(boolean on) {
-        recomputeMapping = on;
+    public PairwiseSelfAttention2d recomputeMappingFrom(long values) {
+        recomputeFrom = values;
         return this;
     }
 
@@ -164,10 +167,14 @@ public final class PairwiseSelfAttention2d extends Module {
 
         @Override
         public Tensor forward(Tensor[] inputs, int from, int to) {
-            Tensor features = Subtraction.forward(inputs[0].slice(0, from, to), inputs[1].slice(0, from, to), footprint);
+            Tensor x1 = inputs[0].slice(0, from, to);
+            int rel = x1.dim(1);
             Tensor positions = Subtraction.forward(inputs[2], inputs[2], footprint);
-            int[] d = features.dims();
-            return Tensor.concat(1, features, positions.expand(d[0], 2, d[2], d[3])).reshape(d[0], d[1] + 2, -1);
+            int[] d = footprint.neighbourShape(x1.shape(), rel + 2).dims();
+            Tensor delta = Tensor.zeros(x1.dtype(), Shape.of(d));
+            Subtraction.forwardInto(x1, inputs[1].slice(0, from, to), footprint, delta.slice(1, 0, rel));
+            delta.slice(1, rel, rel + 2).copyFrom(positions.expand(d[0], 2, d[2], d[3]));
+            return delta.reshape(d[0], d[1], -1);
         }
 
         @Override

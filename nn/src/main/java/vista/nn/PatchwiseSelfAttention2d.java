@@ -61,7 +61,7 @@ public final class PatchwiseSelfAttention2d extends Module {
     private final Sequential gamma;
     private final Neighbourhood2d neighbourhood;
     private final Aggregation2d aggregation;
-    private boolean recomputeMapping = true;
+    private long recomputeFrom = SanLayers.RECOMPUTE_FROM;
 
     /** The official block: the concatenation relation. */
     public PatchwiseSelfAttention2d(SanAttentionShape shape, Rng rng) {
@@ -99,7 +99,8 @@ public final class PatchwiseSelfAttention2d extends Module {
         Variable x1 = phi.forward(input);
         Variable x2 = psi.forward(input);
         Variable x3 = beta.forward(input);
-        Variable w = isTraining() && relation == Relation.CONCATENATION && recomputeMapping
+        long relationSize = (long) n * relation.channels(shape.relationChannels(), footprint.neighbours()) * pixels;
+        Variable w = isTraining() && relation == Relation.CONCATENATION && relationSize >= recomputeFrom
                 ? SanLayers.recomputedMapping(gamma, new ConcatenationRelation(footprint), footprint.neighbours(), pixels,
                         false, x1, x2)
                 : gamma.forward(relate(x1, x2)).reshape(n, shape.weightChannels(), footprint.neighbours(), pixels);
@@ -107,12 +108,14 @@ public final class PatchwiseSelfAttention2d extends Module {
     }
 
     /**
-     * Whether training-mode passes of the official (concatenation) relation compute γ with
-     * {@link SanWeightMapping}, which never holds the relation tensor whole (true by default), or
-     * through the composed layers of {@code conv_w}; the results agree to rounding.
+     * From which size of the relation tensor (values, {@code N C_rel (K + 1) L}) training-mode passes of
+     * the official (concatenation) relation compute γ with {@link SanWeightMapping}, which never holds that
+     * tensor whole but recomputes it six times: {@link SanLayers#RECOMPUTE_FROM} by default (32 MB), 0 for
+     * always, {@code Long.MAX_VALUE} for never (the composed layers of {@code conv_w}). The two agree to
+     * rounding; which one runs depends on the shapes only.
      */
-    public PatchwiseSelfAttention2d recomputeMapping(boolean on) {
-        recomputeMapping = on;
+    public PatchwiseSelfAttention2d recomputeMappingFrom(long values) {
+        recomputeFrom = values;
         return this;
     }
 

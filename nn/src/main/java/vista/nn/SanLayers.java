@@ -10,6 +10,14 @@ import vista.tensor.Shape;
  * official code leaves them (PyTorch's default), and γ's two-layer mapping.
  */
 final class SanLayers {
+    /**
+     * The relation tensor size (values) from which the blocks recompute γ ({@link SanWeightMapping}) rather
+     * than compose it: 8 M values, 32 MB. Below it the composed layers are faster (six passes of small
+     * tensors cost more than they save: 72% of a {@code san10-pairwise-mini} step at batch 64) and the
+     * memory is small anyway; SAN's layer1 blocks at batch 8 hold 20 to 22 M.
+     */
+    static final long RECOMPUTE_FROM = 1L << 23;
+
     private SanLayers() {
     }
 

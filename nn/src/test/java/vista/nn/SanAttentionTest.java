@@ -57,10 +57,11 @@ class SanAttentionTest {
     @ParameterizedTest
     @EnumSource(PairwiseSelfAttention2d.Relation.class)
     void pairwiseGradientsMatchFiniteDifferences(PairwiseSelfAttention2d.Relation relation) {
-        PairwiseSelfAttention2d sam = new PairwiseSelfAttention2d(SMALL, relation, new Rng(3));
+        PairwiseSelfAttention2d sam = new PairwiseSelfAttention2d(SMALL, relation, new Rng(3))
+                .recomputeMappingFrom(0);
         assertEquals(relation.channels(2) + 2, sam.namedParameters().get("conv_w.0.weight").numel(), "γ's input");
         GradCheck.of(v -> sam.forward(v[0]), Tensor.randn(new Rng(4), 2, 8, 5, 4)).assertPasses();
-        sam.recomputeMapping(false);
+        sam.recomputeMappingFrom(Long.MAX_VALUE);
         GradCheck.of(v -> sam.forward(v[0]), Tensor.randn(new Rng(4), 2, 8, 5, 4)).assertPasses();
     }
 
@@ -68,10 +69,11 @@ class SanAttentionTest {
     @ParameterizedTest
     @EnumSource(PatchwiseSelfAttention2d.Relation.class)
     void patchwiseGradientsMatchFiniteDifferences(PatchwiseSelfAttention2d.Relation relation) {
-        PatchwiseSelfAttention2d sam = new PatchwiseSelfAttention2d(SMALL, relation, new Rng(5));
+        PatchwiseSelfAttention2d sam = new PatchwiseSelfAttention2d(SMALL, relation, new Rng(5))
+                .recomputeMappingFrom(0);
         assertEquals(relation.channels(2, 9), sam.namedParameters().get("conv_w.0.weight").numel(), "γ's input");
         GradCheck.of(v -> sam.forward(v[0]), Tensor.randn(new Rng(6), 2, 8, 4, 5)).assertPasses();
-        sam.recomputeMapping(false);
+        sam.recomputeMappingFrom(Long.MAX_VALUE);
         GradCheck.of(v -> sam.forward(v[0]), Tensor.randn(new Rng(6), 2, 8, 4, 5)).assertPasses();
     }
 
@@ -84,10 +86,11 @@ class SanAttentionTest {
     void recomputedMappingAgreesWithTheComposedLayers() {
         for (boolean pairwise : new boolean[] {true, false}) {
             SanAttentionShape shape = new SanAttentionShape(16, 4, 16, 4, Footprint.of(3));
-            Module lean = pairwise ? new PairwiseSelfAttention2d(shape, new Rng(20)) : new PatchwiseSelfAttention2d(shape,
-                    new Rng(20));
-            Module composed = pairwise ? new PairwiseSelfAttention2d(shape, new Rng(20)).recomputeMapping(false)
-                    : new PatchwiseSelfAttention2d(shape, new Rng(20)).recomputeMapping(false);
+            Module lean = pairwise ? new PairwiseSelfAttention2d(shape, new Rng(20)).recomputeMappingFrom(0)
+                    : new PatchwiseSelfAttention2d(shape, new Rng(20)).recomputeMappingFrom(0);
+            Module composed = pairwise
+                    ? new PairwiseSelfAttention2d(shape, new Rng(20)).recomputeMappingFrom(Long.MAX_VALUE)
+                    : new PatchwiseSelfAttention2d(shape, new Rng(20)).recomputeMappingFrom(Long.MAX_VALUE);
             Tensor x = Tensor.randn(new Rng(21), 3, 16, 7, 6);
             Tensor g = Tensor.randn(new Rng(22), 3, 16, 7, 6);
             Variable xLean = new Variable(x, true);
@@ -120,9 +123,9 @@ class SanAttentionTest {
     @Test
     void zeroPaddingBlocksHaveGradientsToo() {
         SanAttentionShape zero = new SanAttentionShape(8, 2, 8, 4, new Footprint(3, 1, 1, Padding.ZERO));
-        PairwiseSelfAttention2d pairwise = new PairwiseSelfAttention2d(zero, new Rng(7));
+        PairwiseSelfAttention2d pairwise = new PairwiseSelfAttention2d(zero, new Rng(7)).recomputeMappingFrom(0);
         GradCheck.of(v -> pairwise.forward(v[0]), Tensor.randn(new Rng(8), 2, 8, 3, 4)).assertPasses();
-        PatchwiseSelfAttention2d patchwise = new PatchwiseSelfAttention2d(zero, new Rng(9));
+        PatchwiseSelfAttention2d patchwise = new PatchwiseSelfAttention2d(zero, new Rng(9)).recomputeMappingFrom(0);
         GradCheck.of(v -> patchwise.forward(v[0]), Tensor.randn(new Rng(10), 2, 8, 4, 3)).assertPasses();
     }
 

@@ -6,6 +6,7 @@ import vista.tensor.DType;
 import vista.tensor.Shape;
 import vista.tensor.Storage;
 import vista.tensor.Tensor;
+import vista.tensor.kernels.ChannelAffine;
 
 /**
  * γ of SAN's attention blocks in training mode, from the relation δ to the aggregation weights, computed
@@ -232,9 +233,9 @@ public final class SanWeightMapping extends Function {
     /** δ, a0, h and a3 of samples {@code [from, to)}; a3 only once BN3's statistics are known. */
     private Pass hidden(Tensor[] in, Parameters p, int from, int to) {
         Tensor delta = relation.forward(in, from, to);
-        Tensor a0 = first.apply(delta).relu();
+        Tensor a0 = first.applyRelu(delta);
         Tensor h = p.w2.matmul(a0);
-        return new Pass(delta, a0, h, second == null ? null : second.apply(h).relu());
+        return new Pass(delta, a0, h, second == null ? null : second.applyRelu(h));
     }
 
     /** The tensors of one chunk's forward pass (the ReLUs' outputs stand for their masks: a > 0 iff z > 0). */
@@ -251,16 +252,7 @@ public final class SanWeightMapping extends Function {
 
         /** {@code gradient} (a fresh product, changed in place) where {@code activation > 0}, else 0. */
         private static Tensor rectified(Tensor gradient, Tensor activation) {
-            Storage g = gradient.storage();
-            Storage a = activation.contiguous().storage();
-            int gOffset = gradient.offset();
-            int aOffset = activation.contiguous().offset();
-            for (int i = 0, n = gradient.numel(); i < n; i++) {
-                if (!(a.get(aOffset + i) > 0)) {
-                    g.set(gOffset + i, 0);
-                }
-            }
-            return gradient;
+            return ChannelAffine.keepWherePositive(gradient, activation);
         }
     }
 
@@ -347,23 +339,30 @@ public final class SanWeightMapping extends Function {
             weighted = new double[channels];
         }
 
-        /** Adds Σ g and Σ g x̂ of a {@code (b, C, P)} chunk, with x̂ = (x - μ) r of {@code norm}, in double. */
+        /** Adds Σ g and Σ g x̂ of a {@code (b, C, P)} chunk, with x̂ = x r - μ r of {@code norm}, in double. */
         void add(Tensor gradient, Tensor x, Normalisation norm) {
             Tensor g = gradient.contiguous();
             Tensor input = x.contiguous();
-            Storage gs = g.storage();
-            Storage xs = input.storage();
             int channels = plain.length;
             int positions = g.dim(2);
+            boolean floats = g.dtype() == DType.FLOAT32 && input.dtype() == DType.FLOAT32;
+            float[] gf = floats ? g.floats() : null;
+            float[] xf = floats ? input.floats() : null;
+            Storage gs = g.storage();
+            Storage xs = input.storage();
             for (int n = 0; n < g.dim(0); n++) {
                 for (int c = 0; c < channels; c++) {
-                    int base = (n * channels + c) * positions;
+                    int gAt = g.offset() + (n * channels + c) * positions;
+                    int xAt = input.offset() + (n * channels + c) * positions;
+                    double r = norm.inverseStd[c];
+                    double shift = norm.centred[c];
                     double sum = 0;
                     double weightedSum = 0;
                     for (int i = 0; i < positions; i++) {
-                        double v = gs.get(g.offset() + base + i);
+                        double v = floats ? gf[gAt + i] : gs.get(gAt + i);
+                        double xi = floats ? xf[xAt + i] : xs.get(xAt + i);
                         sum += v;
-                        weightedSum += v * (xs.get(input.offset() + base + i) * norm.inverseStd[c] + norm.centred[c]);
+                        weightedSum += v * (xi * r + shift);
                     }
                     plain[c] += sum;
                     weighted[c] += weightedSum;
@@ -391,8 +390,7 @@ public final class SanWeightMapping extends Function {
         final double[] inverseStd;
         final double[] centred;
         private final double[] scale;
-        private final Tensor scaleColumn;
-        private final Tensor shiftColumn;
+        private final double[] shift;
 
         Normalisation(double[] mean, double[] variance, long count, Tensor gamma, Tensor beta, double eps,
                 DType dtype) {
@@ -402,7 +400,7 @@ public final class SanWeightMapping extends Function {
             inverseStd = new double[channels];
             centred = new double[channels];
             scale = new double[channels];
-            double[] shift = new double[channels];
+            shift = new double[channels];
             for (int c = 0; c < channels; c++) {
                 inverseStd[c] = 1 / Math.sqrt(variance[c] + eps);
                 centred[c] = -mean[c] * inverseStd[c];
@@ -412,41 +410,29 @@ public final class SanWeightMapping extends Function {
             this.mean = Tensor.fromArray(mean, channels).to(dtype);
             this.variance = Tensor.fromArray(variance, channels).to(dtype);
             this.count = count;
-            this.scaleColumn = Tensor.fromArray(scale, 1, channels, 1).to(dtype);
-            this.shiftColumn = Tensor.fromArray(shift, 1, channels, 1).to(dtype);
         }
 
-        /** {@code γ x̂ + β}. */
-        Tensor apply(Tensor x) {
-            return x.mul(scaleColumn).add(shiftColumn);
+        /** {@code relu(γ x̂ + β)}. */
+        Tensor applyRelu(Tensor x) {
+            return ChannelAffine.scaleShiftRelu(x, scale, shift);
         }
 
         /**
          * {@code dL/dx = γ r (g - Σ g / M - x̂ Σ g x̂ / M)} for the output gradient g of a chunk, as one
-         * per-channel affine combination {@code A g + B x + C} written into a new tensor.
+         * per-channel combination {@code A g + B x + C}.
          */
         Tensor inputGradient(Tensor gradient, Tensor x, Sums sums) {
-            Tensor g = gradient.contiguous();
-            Tensor input = x.contiguous();
-            Tensor out = Tensor.zeros(g.dtype(), g.shape());
-            Storage gs = g.storage();
-            Storage xs = input.storage();
-            Storage os = out.storage();
             int channels = scale.length;
-            int positions = g.dim(2);
-            for (int n = 0; n < g.dim(0); n++) {
-                for (int c = 0; c < channels; c++) {
-                    double meanWeighted = sums.weighted[c] / count;
-                    double a = scale[c];
-                    double b = -scale[c] * inverseStd[c] * meanWeighted;
-                    double k = -scale[c] * (sums.plain[c] / count + centred[c] * meanWeighted);
-                    int base = (n * channels + c) * positions;
-                    for (int i = 0; i < positions; i++) {
-                        os.set(base + i, a * gs.get(g.offset() + base + i) + b * xs.get(input.offset() + base + i) + k);
-                    }
-                }
+            double[] a = new double[channels];
+            double[] b = new double[channels];
+            double[] k = new double[channels];
+            for (int c = 0; c < channels; c++) {
+                double meanWeighted = sums.weighted[c] / count;
+                a[c] = scale[c];
+                b[c] = -scale[c] * inverseStd[c] * meanWeighted;
+                k[c] = -scale[c] * (sums.plain[c] / count + centred[c] * meanWeighted);
             }
-            return out;
+            return ChannelAffine.combine(gradient, a, x, b, k);
         }
     }
 }

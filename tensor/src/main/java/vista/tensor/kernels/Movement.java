@@ -62,8 +62,8 @@ public final class Movement {
             return;
         }
         if (source.storage() instanceof Storage.Floats from && target.storage() instanceof Storage.Floats to
-                && target.isContiguous()) {
-            copyFloatRows(source, from.array(), to.array(), target.offset());
+                && (target.rank() == 0 || target.stride(target.rank() - 1) == 1)) {
+            copyFloatRows(source, from.array(), target, to.array());
             return;
         }
         int[] src = storageIndices(source);
@@ -75,22 +75,25 @@ public final class Movement {
         }
     }
 
-    /** Copies a float32 view row by row (a row = the innermost axis) into a dense float array. */
-    private static void copyFloatRows(Tensor source, float[] from, float[] to, int toOffset) {
+    /**
+     * Copies a float32 view row by row (a row = the innermost axis) into a float32 target whose rows are
+     * dense (a contiguous tensor, or a slice of one along an outer axis, as {@link #concat} writes).
+     */
+    private static void copyFloatRows(Tensor source, float[] from, Tensor target, float[] to) {
         int rank = source.rank();
         if (rank == 0) {
-            to[toOffset] = from[source.offset()];
+            to[target.offset()] = from[source.offset()];
             return;
         }
         int rowLength = source.dim(rank - 1);
         int step = source.stride(rank - 1);
-        Tensor rows = source.slice(rank - 1, 0, 1).squeeze(rank - 1);
-        int[] starts = storageIndices(rows);
-        int q = toOffset;
-        for (int start : starts) {
+        int[] starts = storageIndices(source.slice(rank - 1, 0, 1).squeeze(rank - 1));
+        int[] targetStarts = storageIndices(target.slice(rank - 1, 0, 1).squeeze(rank - 1));
+        for (int r = 0; r < starts.length; r++) {
+            int start = starts[r];
+            int q = targetStarts[r];
             if (step == 1) {
                 System.arraycopy(from, start, to, q, rowLength);
-                q += rowLength;
             } else {
                 for (int j = 0, p = start; j < rowLength; j++, p += step) {
                     to[q++] = from[p];

@@ -49,6 +49,32 @@ public final class Subtraction {
         return SubtractionReference.forward(x1.to(dtype), x2.to(dtype), footprint);
     }
 
+    /**
+     * {@link #forward} written into {@code destination}, a {@code (N, C, K, L)} view of x1's type whose
+     * (n, c) planes are each contiguous, e.g. the first C channels of a tensor that holds more.
+     */
+    public static void forwardInto(Tensor x1, Tensor x2, Footprint footprint, Tensor destination) {
+        String who = "SAN subtraction (" + footprint + ")";
+        Shape expected = footprint.neighbourShape(x1.shape(), x1.dim(1));
+        int planeLength = footprint.neighbours() * expected.dim(3);
+        if (!destination.shape().equals(expected) || destination.dtype() != x1.dtype()
+                || destination.stride(3) != 1 || destination.stride(2) != expected.dim(3)) {
+            throw new IllegalArgumentException(who + ": the destination must be " + x1.dtype() + " " + expected
+                    + " with contiguous planes of " + planeLength + " values, got " + destination.dtype() + " "
+                    + destination.shape());
+        }
+        if (Kernels.FAST && x1.dtype() == DType.FLOAT32 && x2.dtype() == DType.FLOAT32) {
+            footprint.checkFits(x1.shape(), who);
+            if (!x1.shape().equals(x2.shape())) {
+                throw new IllegalArgumentException(who + ": both operands must have the same shape, got " + x1.shape()
+                        + " and " + x2.shape());
+            }
+            SubtractionFast.forwardInto(x1, x2, footprint, destination);
+        } else {
+            destination.copyFrom(forward(x1, x2, footprint));
+        }
+    }
+
     /** The gradients of x1 and x2, both of shape {@code input}, from {@code gradOutput = dL/dr}. */
     public static Gradients backward(Tensor gradOutput, Shape input, Footprint footprint) {
         String who = "SAN subtraction (" + footprint + ")";

@@ -40,6 +40,17 @@ public final class SubtractionFast {
 
     /** {@code r[n, c, k, o] = x1[n, c, centre(o)] - x2[n, c, src_k(o)]}, one plane (n, c) per tile. */
     public static Tensor forward(Tensor x1, Tensor x2, Footprint footprint) {
+        Tensor result = Tensor.zeros(DType.FLOAT32, footprint.neighbourShape(x1.shape(), x1.dim(1)));
+        forwardInto(x1, x2, footprint, result);
+        return result;
+    }
+
+    /**
+     * The same, written into {@code destination}: a {@code (N, C, K, L)} view whose (n, c) planes are each
+     * contiguous (a channel slice of a larger tensor, say), so a caller can place the result beside other
+     * channels without a copy.
+     */
+    public static void forwardInto(Tensor x1, Tensor x2, Footprint footprint, Tensor destination) {
         PaddedPlanes p = new PaddedPlanes(x1.shape(), footprint);
         Tensor first = x1.contiguous();
         Tensor second = x2.contiguous();
@@ -47,12 +58,14 @@ public final class SubtractionFast {
         float[] seconds = second.floats();
         int firstAt = first.offset();
         int secondAt = second.offset();
-        Tensor result = Tensor.zeros(DType.FLOAT32, footprint.neighbourShape(x1.shape(), p.channels));
-        float[] r = result.floats();
+        float[] r = destination.floats();
+        int sampleStride = destination.stride(0);
+        int channelStride = destination.stride(1);
+        int destinationAt = destination.offset();
         PaddedPlanes.forEachTile(p.batch * p.channels, () -> new float[2 * p.planeLength], (planes, t) -> {
             p.pad(firsts, firstAt + t * p.inputPlane, planes, 0);
             p.pad(seconds, secondAt + t * p.inputPlane, planes, p.planeLength);
-            int rAt = t * p.neighbours * p.outputPlane;
+            int rAt = destinationAt + t / p.channels * sampleStride + t % p.channels * channelStride;
             for (int m = 0; m < p.neighbours; m++) {
                 for (int i = 0; i < p.outHeight; i++) {
                     int row = p.rowStart(i);
@@ -61,7 +74,6 @@ public final class SubtractionFast {
                 }
             }
         });
-        return result;
     }
 
     /**

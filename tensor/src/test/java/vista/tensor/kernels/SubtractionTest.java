@@ -99,6 +99,22 @@ class SubtractionTest {
 
     /** 3 x 5 = 15 tiles (sample, channel); 1 to 4 threads give the same bits. */
     @Test
+    void forwardIntoAChannelSliceGivesTheBitsOfForward() {
+        Rng rng = new Rng(40);
+        Footprint f = new Footprint(3, 2, 1, Padding.REFLECT);
+        Tensor x1 = Tensor.randn(rng, 3, 4, 7, 6);
+        Tensor x2 = Tensor.randn(rng, 3, 4, 7, 6);
+        Tensor wider = Tensor.full(DType.FLOAT32, 9, Shape.of(3, 6, 9, 12));
+        Subtraction.forwardInto(x1, x2, f, wider.slice(1, 1, 5));
+        assertSameFloats(Subtraction.forward(x1, x2, f), wider.slice(1, 1, 5).contiguous(), "channels 1..4");
+        assertEquals(9, wider.get(2, 0, 8, 11), "the other channels are untouched");
+        assertEquals(9, wider.get(0, 5, 0, 0));
+        assertEquals("SAN subtraction (footprint 3x3 stride 2 with reflection padding): the destination must be FLOAT32 "
+                + "[3, 4, 9, 12] with contiguous planes of 108 values, got FLOAT32 [3, 4, 12, 9]",
+                message(() -> Subtraction.forwardInto(x1, x2, f, Tensor.zeros(3, 4, 12, 9))));
+    }
+
+    @Test
     void sameBitsForAnyThreadCount() {
         Rng rng = new Rng(4);
         for (Footprint f : new Footprint[] {Footprint.of(7), new Footprint(3, 2, 2, Padding.ZERO)}) {
