@@ -1,10 +1,12 @@
 package vista.tensor.kernels;
 
+import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import vista.tensor.DType;
 import vista.tensor.Tensor;
+import vista.tensor.parallel.Tiles;
 
 /**
  * Per-channel affine maps over {@code (N, C, P)} tensors, the elementwise steps of a BatchNorm whose
@@ -14,13 +16,16 @@ import vista.tensor.Tensor;
  *   combine:         y[n, c, p] = a[c] g[n, c, p] + b[c] x[n, c, p] + k[c]
  *   keepWherePositive: g[n, c, p] = g[n, c, p] if x[n, c, p] > 0, else 0      (in place)
  * </pre>
- * float32 tensors run a Vector API loop along p, float64 ones a plain loop; both evaluate the same
+ * The (n, c) rows of scaleShiftRelu and combine are spread over {@link Tiles} (each row is written by one
+ * tile). float32 tensors run a Vector API loop along p, float64 ones a plain loop; both evaluate the same
  * expression in the same order (multiplications, then additions left to right, no fused multiply-add), so
  * the lanes and the scalar tail agree bit for bit and the results do not depend on the vector width.
  */
 public final class ChannelAffine {
     private static final VectorSpecies<Float> FLOAT = Vectors.FLOAT;
     private static final int LANES = Vectors.LANES;
+    /** Values per tile of {@link #forEachRun}: enough work to be worth a thread. */
+    private static final long RUN_GRAIN = 1 << 16;
 
     private ChannelAffine() {
     }
@@ -31,7 +36,7 @@ public final class ChannelAffine {
         Tensor out = Tensor.zeros(in.dtype(), in.shape());
         int channels = s.length;
         int positions = in.dim(2);
-        for (int run = 0; run < in.dim(0) * channels; run++) {
+        forEachRun(in.dim(0) * channels, positions, run -> {
             int c = run % channels;
             int at = run * positions;
             if (in.dtype() == DType.FLOAT32) {
@@ -52,7 +57,7 @@ public final class ChannelAffine {
                     out.storage().set(at + i, Math.max(s[c] * in.storage().get(in.offset() + at + i) + t[c], 0));
                 }
             }
-        }
+        });
         return out;
     }
 
@@ -67,7 +72,7 @@ public final class ChannelAffine {
         int channels = a.length;
         int positions = gs.dim(2);
         boolean floats = gs.dtype() == DType.FLOAT32 && xs.dtype() == DType.FLOAT32;
-        for (int run = 0; run < gs.dim(0) * channels; run++) {
+        forEachRun(gs.dim(0) * channels, positions, run -> {
             int c = run % channels;
             int at = run * positions;
             if (floats) {
@@ -93,7 +98,7 @@ public final class ChannelAffine {
                             + b[c] * xs.storage().get(xs.offset() + at + i) + k[c]);
                 }
             }
-        }
+        });
         return out;
     }
 
@@ -129,6 +134,19 @@ public final class ChannelAffine {
             }
         }
         return g;
+    }
+
+    /**
+     * Runs {@code body} for every run {@code 0 .. runs-1} (one (n, c) row of {@code positions} values), in
+     * tiles of whole runs chosen from the shape only; each run writes its own output row.
+     */
+    private static void forEachRun(int runs, int positions, IntConsumer body) {
+        int perTile = (int) Math.max(1, RUN_GRAIN / Math.max(1, positions));
+        Tiles.forEach(Tiles.count(runs, perTile), tile -> {
+            for (int run = tile * perTile, end = Math.min(runs, run + perTile); run < end; run++) {
+                body.accept(run);
+            }
+        });
     }
 
     private static Tensor checked(Tensor t, int channels) {
