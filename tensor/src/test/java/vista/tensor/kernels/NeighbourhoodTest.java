@@ -16,7 +16,6 @@ import vista.tensor.Rng;
 import vista.tensor.Tensor;
 import vista.tensor.kernels.Footprint.Padding;
 import vista.tensor.kernels.SanCases.Case;
-import vista.tensor.parallel.Parallel;
 
 /** SAN's neighbourhood (unfold): a hand computation, fast against reference, determinism, errors. */
 class NeighbourhoodTest {
@@ -83,13 +82,7 @@ class NeighbourhoodTest {
         Rng rng = new Rng(4);
         for (Footprint f : new Footprint[] {Footprint.of(5), new Footprint(5, 3, 2, Padding.ZERO)}) {
             Operands o = Operands.random(rng, new Case("threads", 2, 7, 7, 13, 21, f));
-            Tensor[] one = Parallel.withThreads(1, () -> o.fastResults(f));
-            for (int threads : new int[] {2, 3, 4}) {
-                Tensor[] many = Parallel.withThreads(threads, () -> o.fastResults(f));
-                for (int i = 0; i < one.length; i++) {
-                    assertSameFloats(one[i], many[i], f + ", result " + i + " with " + threads + " threads");
-                }
-            }
+            SanCases.assertSameBitsForAnyThreadCount(() -> o.fastResults(f), f.toString());
         }
     }
 
@@ -99,11 +92,7 @@ class NeighbourhoodTest {
         Operands views = new Operands(Tensor.randn(new Rng(5), 7, 5, 3, 2).permute(3, 2, 1, 0),
                 Tensor.randn(new Rng(6), 3, 3, 9, 12).slice(0, 1, 3));
         Operands copies = new Operands(views.x().contiguous(), views.gradOutput().contiguous());
-        Tensor[] expected = copies.fastResults(f);
-        Tensor[] actual = views.fastResults(f);
-        for (int i = 0; i < expected.length; i++) {
-            assertSameFloats(expected[i], actual[i], "result " + i + " of strided views");
-        }
+        SanCases.assertSameResults(copies.fastResults(f), views.fastResults(f), "strided views");
     }
 
     @Test

@@ -18,6 +18,7 @@ import vista.tensor.DType;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
+import vista.tensor.parallel.Parallel;
 import vista.tensor.kernels.Footprint.Padding;
 
 /**
@@ -203,5 +204,20 @@ final class SanCases {
                 of("probe 5x5 reflect", 2, 16, 2, 9, 21, 5, 1, 1, Padding.REFLECT),
                 of("probe 3x3 zero stride 2", 1, 6, 3, 8, 37, 3, 2, 1, Padding.ZERO),
                 of("probe 3x3 dilation 2", 1, 8, 8, 13, 11, 3, 1, 2, Padding.REFLECT));
+    }
+
+    /** The fast results for 2, 3 and 4 threads have the bits of those for one. */
+    static void assertSameBitsForAnyThreadCount(Supplier<Tensor[]> results, String what) {
+        Tensor[] one = Parallel.withThreads(1, results);
+        for (int threads : new int[] {2, 3, 4}) {
+            assertSameResults(one, Parallel.withThreads(threads, results), what + " with " + threads + " threads");
+        }
+    }
+
+    /** Each tensor of {@code actual} has the bits of the same one of {@code expected}. */
+    static void assertSameResults(Tensor[] expected, Tensor[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            KernelTesting.assertSameFloats(expected[i], actual[i], what + ", result " + i);
+        }
     }
 }
