@@ -2,7 +2,6 @@ package vista.tensor.kernels;
 
 import vista.tensor.DType;
 import vista.tensor.Shape;
-import vista.tensor.Storage;
 import vista.tensor.Tensor;
 
 /**
@@ -67,11 +66,8 @@ final class NeighbourLayout {
         return batch * shared * k * k * outHeight * outWidth;
     }
 
+    /** The values as a tensor of {@code shape} and {@code dtype} (rounded once if float32). */
     static Tensor tensor(double[] values, DType dtype, Shape shape) {
-        Storage storage = Storage.allocate(dtype, values.length);
-        for (int i = 0; i < values.length; i++) {
-            storage.set(i, values[i]);
-        }
-        return Tensor.of(storage, shape);
+        return Tensor.fromArray(values, shape.dims()).to(dtype);
     }
 }
