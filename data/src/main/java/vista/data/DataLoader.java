@@ -114,6 +114,15 @@ public final class DataLoader implements AutoCloseable {
     }
 
     /**
+     * The seed of epoch {@code epoch}'s shuffle ({@code rng.split("shuffle").split(epoch)}), for a run's
+     * provenance; unused if the loader does not shuffle.
+     */
+    public long shuffleSeed(int epoch) {
+        checkEpoch(epoch);
+        return shuffleRng.split(epoch).seed();
+    }
+
+    /**
      * The batches of epoch {@code epoch}, in order. Each call of {@code iterator()} starts a new pass
      * (and, with prefetch, its thread), stopping any pass this loader was running.
      */

@@ -2,6 +2,7 @@ package vista.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -54,14 +55,30 @@ public final class FashionMnist {
         return read(folder, "t10k", "Fashion-MNIST test");
     }
 
+    /**
+     * The files {@link #train(Path)} and {@link #test(Path)} read from {@code folder}, in that order:
+     * training images and labels, then test images and labels (each the {@code .gz} file if there is one).
+     */
+    public static List<Path> sourceFiles(Path folder) throws DataFileException {
+        List<Path> files = new ArrayList<>();
+        for (String prefix : List.of("train", "t10k")) {
+            files.addAll(splitFiles(folder, prefix));
+        }
+        return files;
+    }
+
     private static Dataset read(Path folder, String prefix, String name) throws DataFileException {
+        List<Path> files = splitFiles(folder, prefix);
+        return IdxDataset.read(name, files.get(0), files.get(1), CLASS_NAMES);
+    }
+
+    /** The images file and the labels file of one split. */
+    private static List<Path> splitFiles(Path folder, String prefix) throws DataFileException {
         if (!Files.isDirectory(folder)) {
             throw new DataFileException(folder, (Files.exists(folder) ? "is not a folder" : "no such folder")
                     + ", so Fashion-MNIST cannot be read from it. " + HOW_TO_GET_IT);
         }
-        Path images = find(folder, prefix + "-images-idx3-ubyte");
-        Path labels = find(folder, prefix + "-labels-idx1-ubyte");
-        return IdxDataset.read(name, images, labels, CLASS_NAMES);
+        return List.of(find(folder, prefix + "-images-idx3-ubyte"), find(folder, prefix + "-labels-idx1-ubyte"));
     }
 
     private static Path find(Path folder, String baseName) throws DataFileException {

@@ -33,8 +33,9 @@ import vista.tensor.parallel.Parallel;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a model on an image data set; test and checkpoint after every epoch.",
-            "Writes OUT/config.json (every resolved option), OUT/metrics.jsonl (one JSON line per epoch) and"
-                + " OUT/checkpoint.vckp (weights, optimizer state, position and config; continue with --resume)."})
+            "Writes OUT/config.json (every resolved option), OUT/metrics.jsonl (one JSON line per epoch),"
+                + " OUT/checkpoint.vckp (weights, optimizer state, position and config; continue with --resume) and"
+                + " OUT/manifest.json (what went in and came out; check it with vista replay)."})
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--model", defaultValue = "resnet26-small", paramLabel = "NAME",
@@ -135,6 +136,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Kernel threads (default: all processors); never changes the results.")
     Integer threads;
 
+    @Option(names = "--digest-every", defaultValue = "" + Trainer.Settings.DEFAULT_DIGEST_EVERY, paramLabel = "N",
+            description = "Record the weights' SHA-256 in manifest.json after every N steps, for vista replay to"
+                    + " name the first step that differs (default: ${DEFAULT-VALUE}; every epoch is always recorded).")
+    int digestEvery;
+
     @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|bar|lines",
             description = "bar: one line redrawn in place; lines: a line every tenth of an epoch;"
                     + " auto: bar on a terminal, else lines (default: ${DEFAULT-VALUE}).")
@@ -158,7 +164,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig requested = new TrainConfig(model, data, epochs, batch, lr, momentum, nesterov, weightDecay,
                 noDecayBnBias, labelSmoothing, smoothingStyle, schedule, warmupEpochs, lrStepEpochs, lrGamma, augment,
                 cropPadding, seed, limitTrain, limitTest);
-        Trainer.Settings settings = new Trainer.Settings(this.out, stopAfterEpoch, progress);
+        Trainer.Settings settings = new Trainer.Settings(this.out, stopAfterEpoch, progress, digestEvery);
         List<String> problems = new ArrayList<>(settings.problems());
         if (threads != null && threads < 1) {
             problems.add("--threads must be at least 1, got " + threads + ".");

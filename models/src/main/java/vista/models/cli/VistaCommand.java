@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = VistaVersion.class,
         description = "Vista: deep learning for vision in pure Java.",
         subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, SummaryCommand.class, ParityCommand.class,
-            AttentionCommand.class, CommandLine.HelpCommand.class})
+            AttentionCommand.class, ReplayCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
 public final class VistaCommand implements Runnable {
 
     @CommandLine.Spec

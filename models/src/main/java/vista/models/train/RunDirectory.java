@@ -24,7 +24,9 @@ import vista.nn.checkpoint.Checkpoint;
  *       train_loss, train_acc, test_loss, test_acc, lr, seconds and images_per_second (see
  *       {@link Trainer});</li>
  *   <li>{@value #CHECKPOINT}: the last finished epoch's {@link Checkpoint}, replaced atomically after
- *       each epoch.</li>
+ *       each epoch;</li>
+ *   <li>{@code manifest.json}: the run's provenance ({@link RunManifest}), replaced atomically when a
+ *       session starts and after each epoch, just before the checkpoint.</li>
  * </ul>
  */
 public final class RunDirectory {
@@ -55,6 +57,11 @@ public final class RunDirectory {
 
     public Path checkpoint() {
         return root.resolve(CHECKPOINT);
+    }
+
+    /** The run's {@link RunManifest}. */
+    public Path manifest() {
+        return root.resolve(RunManifest.FILE);
     }
 
     /**

@@ -1,5 +1,6 @@
 package vista.models.train;
 
+import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -191,6 +192,19 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
                 r.get("augment", Reader::bool), r.get("crop_padding", Integer::parseInt),
                 r.get("seed", Long::parseLong), r.get("limit_train", Integer::parseInt),
                 r.get("limit_test", Integer::parseInt));
+    }
+
+    /**
+     * The config as {@link #toJson()} wrote it into a JSON document (a run's manifest); other keys are
+     * ignored.
+     *
+     * @throws IllegalArgumentException naming the first missing or unreadable key
+     */
+    public static TrainConfig fromJson(JsonObject json) {
+        Map<String, String> m = new LinkedHashMap<>();
+        json.entrySet().forEach(e -> m.put(e.getKey(), e.getValue().isJsonPrimitive()
+                ? e.getValue().getAsString() : e.getValue().toString()));
+        return fromMap(m);
     }
 
     /** Reads typed values from a string map, with errors that name the key. */

@@ -1,5 +1,6 @@
 package vista.models.train;
 
+import com.google.gson.Gson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import vista.data.Transform;
 import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
 import vista.nn.checkpoint.Checkpoint;
+import vista.nn.checkpoint.StateDigest;
 import vista.nn.loss.CrossEntropyLoss;
 import vista.nn.optim.LearningRateSchedule;
 import vista.nn.optim.Sgd;
@@ -54,6 +56,13 @@ import vista.tensor.parallel.Parallel;
  * images while the weights changed), {@code test_loss}, {@code test_acc} and {@code test_top5}
  * ({@link Evaluation}), {@code lr} (η of the epoch's last step), {@code seconds} (the epoch's training
  * time, without the test) and {@code images_per_second} (training images / seconds).
+ *
+ * <p><b>Provenance</b> ({@link RunManifest}, {@code manifest.json}): written when a session starts and
+ * after every epoch, before the checkpoint. It records the software and machine, the resolved config,
+ * the seeds, the data files' SHA-256, the weights' SHA-256 before the first step, and for every epoch
+ * the sample order's SHA-256, every step's loss, the weights' SHA-256 after every
+ * {@code digestEvery}-th step and after the epoch, and the metrics. A {@link TrainingObserver} sees the
+ * same facts as they happen ({@code vista replay} compares them with a recorded manifest).
  */
 public final class Trainer {
     /**
@@ -63,8 +72,18 @@ public final class Trainer {
      * @param stopAfterEpoch stop after this epoch (from 1) as if interrupted, to continue later with
      *                       {@code --resume}; 0 to run all epochs
      * @param progress       {@code auto}, {@code bar} or {@code lines} (see {@link Progress})
+     * @param digestEvery    fingerprint the weights after every this many optimiser steps (a resumed run
+     *                       keeps the value its manifest records)
      */
-    public record Settings(Path out, int stopAfterEpoch, String progress) {
+    public record Settings(Path out, int stopAfterEpoch, String progress, int digestEvery) {
+        /** Steps between two fingerprints of the weights unless asked otherwise. */
+        public static final int DEFAULT_DIGEST_EVERY = 10;
+
+        /** Settings with the default {@link #digestEvery}. */
+        public Settings(Path out, int stopAfterEpoch, String progress) {
+            this(out, stopAfterEpoch, progress, DEFAULT_DIGEST_EVERY);
+        }
+
         /** The problems with these settings, as sentences; empty if there are none. */
         public List<String> problems() {
             List<String> problems = new ArrayList<>();
@@ -76,6 +95,9 @@ public final class Trainer {
                 Progress.Mode.parse(progress);
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
+            }
+            if (digestEvery < 1) {
+                problems.add("--digest-every must be at least 1, got " + digestEvery + ".");
             }
             return problems;
         }
@@ -92,18 +114,23 @@ public final class Trainer {
     public record Result(int epochs, long steps, Evaluation test, boolean finished) {
     }
 
+    private static final Gson JSON = new Gson();
+
     private final TrainConfig config;
     private final Settings settings;
     private final PrintWriter out;
     private final RunDirectory run;
     private final Progress progress;
+    private final TrainingObserver observer;
+    private ManifestRecorder manifest;
 
-    private Trainer(TrainConfig config, Settings settings, PrintWriter out) {
+    private Trainer(TrainConfig config, Settings settings, PrintWriter out, TrainingObserver observer) {
         this.config = config;
         this.settings = settings;
         this.out = out;
         this.run = new RunDirectory(settings.out());
         this.progress = new Progress(out, Progress.Mode.parse(settings.progress()));
+        this.observer = observer;
     }
 
     /**
@@ -113,7 +140,13 @@ public final class Trainer {
      * @throws IOException if the data or the run folder cannot be read or written
      */
     public static Result start(TrainConfig config, Settings settings, PrintWriter out) throws IOException {
-        return new Trainer(config, settings, out).run(null);
+        return start(config, settings, out, new TrainingObserver() { });
+    }
+
+    /** As {@link #start(TrainConfig, Settings, PrintWriter)}, with {@code observer} watching every step and epoch. */
+    public static Result start(TrainConfig config, Settings settings, PrintWriter out, TrainingObserver observer)
+            throws IOException {
+        return new Trainer(config, settings, out, observer).run(null);
     }
 
     /**
@@ -121,7 +154,8 @@ public final class Trainer {
      * the checkpoint's config; the data must be the same as when it was written.
      */
     public static Result resume(Checkpoint checkpoint, Settings settings, PrintWriter out) throws IOException {
-        return new Trainer(TrainConfig.fromMap(checkpoint.config()), settings, out).run(checkpoint);
+        return new Trainer(TrainConfig.fromMap(checkpoint.config()), settings, out, new TrainingObserver() { })
+                .run(checkpoint);
     }
 
     private Result run(Checkpoint resumeFrom) throws IOException {
@@ -161,6 +195,14 @@ public final class Trainer {
             run.keepMetricsUpTo(startEpoch);
         }
         run.writeConfig(configJson(facts));
+        String weights = StateDigest.sha256(model);
+        manifest = resumeFrom == null
+                ? ManifestRecorder.start(run.manifest(), config, settings.digestEvery(), seeds(), data, facts, weights)
+                : ManifestRecorder.resume(run.manifest(), config, settings.digestEvery(), seeds(), data, facts,
+                        startEpoch, weights);
+        if (!observer.started(manifest.manifest())) {
+            return new Result(startEpoch, step, null, false);
+        }
 
         Normalize normalize = data.normalize();
         List<Transform> trainTransforms = config.augment()
@@ -175,11 +217,14 @@ public final class Trainer {
             CrossEntropyLoss criterion = config.criterion();
             Evaluation lastTest = null;
             int epoch = startEpoch;
-            while (epoch < config.epochs() && (settings.stopAfterEpoch() == 0 || epoch < settings.stopAfterEpoch())) {
+            boolean observerGoesOn = true;
+            while (observerGoesOn && epoch < config.epochs()
+                    && (settings.stopAfterEpoch() == 0 || epoch < settings.stopAfterEpoch())) {
                 EpochStats stats = trainEpoch(model, sgd, train, schedule, criterion, epoch, step);
                 step += stats.steps;
                 epoch++;
-                lastTest = finishEpoch(model, sgd, test, facts, epoch, step, stats);
+                lastTest = finishEpoch(model, sgd, train, test, facts, epoch, step, stats);
+                observerGoesOn = observer.epochEnded(manifest.lastEpoch());
             }
             boolean finished = epoch >= config.epochs();
             if (finished) {
@@ -199,8 +244,8 @@ public final class Trainer {
      * After epoch {@code epoch} (from 1): checks the weights, evaluates on the test split, replaces the
      * checkpoint, appends the metrics and prints the epoch's summary; returns the test evaluation.
      */
-    private Evaluation finishEpoch(Module model, Sgd sgd, DataLoader test, DataFacts facts, int epoch, long step,
-                                   EpochStats stats) throws IOException {
+    private Evaluation finishEpoch(Module model, Sgd sgd, DataLoader train, DataLoader test, DataFacts facts,
+                                   int epoch, long step, EpochStats stats) throws IOException {
         checkWeights(model, epoch, step);
         int testImages = test.dataset().size();
         Evaluation result = Evaluation.run(model, test, facts.numClasses(),
@@ -210,11 +255,16 @@ public final class Trainer {
             throw diverged(epoch, step, "the test loss after the epoch is " + result.loss()
                     + ", although every training loss and every weight was finite");
         }
+        Map<String, Object> metrics = metrics(epoch, step, stats, result);
+        manifest.epochEnded(new RunManifest.EpochRecord(epoch, manifest.session(), train.shuffleSeed(epoch - 1),
+                train.samplesPerEpoch(), Digests.ints(train.sampleOrder(epoch - 1)), step - stats.steps + 1,
+                stats.losses, stats.digests, StateDigest.sha256(model), StateDigest.sha256(sgd.stateDict()),
+                JSON.toJsonTree(metrics).getAsJsonObject()), epoch >= config.epochs());
         Map<String, String> stored = new LinkedHashMap<>(config.toMap());
         stored.putAll(facts.toMap());
         new Checkpoint(stored, epoch, step, Map.of("seed", config.seed()), model.stateDict(), sgd.stateDict())
                 .write(run.checkpoint());
-        run.appendMetrics(metrics(epoch, step, stats, result));
+        run.appendMetrics(metrics);
         progress.line(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f acc %.2f%% | test loss %.4f acc %.2f%%"
                         + " top-5 %.2f%% | lr %.4g | %s, %.1f img/s", epoch, config.epochs(), stats.loss(),
                 100 * stats.accuracy(), result.loss(), 100 * result.top1(), 100 * result.top5(), stats.lastRate,
@@ -230,6 +280,8 @@ public final class Trainer {
         int steps;
         double lastRate;
         long nanos;
+        final List<Double> losses = new ArrayList<>();
+        final List<RunManifest.StepDigest> digests = new ArrayList<>();
 
         double loss() {
             return lossSum / images;
@@ -266,6 +318,13 @@ public final class Trainer {
             objective.backward();
             sgd.step();
             stats.steps++;
+            long taken = step + 1;
+            String digest = taken % manifest.digestEvery() == 0 ? StateDigest.sha256(model) : null;
+            if (digest != null) {
+                stats.digests.add(new RunManifest.StepDigest(taken, digest));
+            }
+            stats.losses.add(loss);
+            observer.stepped(taken, loss, digest);
             stats.lastRate = rate;
             stats.images += batch.size();
             stats.lossSum += loss * batch.size();
@@ -323,6 +382,28 @@ public final class Trainer {
         progress.line(String.format(Locale.ROOT, "%s of %s of %d images, lr %s (%s schedule), %s; run folder %s.",
                 count(config.epochs(), "epoch"), count(train.batchesPerEpoch(), "step"), config.batch(), config.lr(),
                 config.schedule(), count(Parallel.threads(), "thread"), run.root()));
+    }
+
+    /**
+     * The run's random streams as the manifest records them: each is split from the seed by name
+     * ({@link Rng#split(String)}) or by number ({@link Rng#split(long)}), exactly as {@link #run} and the
+     * {@link DataLoader} derive them.
+     */
+    private RunManifest.Seeds seeds() {
+        Rng root = new Rng(config.seed());
+        return new RunManifest.Seeds(config.seed(), List.of(
+                new RunManifest.Stream("init", "seed.split(\"init\")", root.split("init").seed(),
+                        "the model's initial weights (ModelZoo, in module order)"),
+                new RunManifest.Stream("data", "seed.split(\"data\")", root.split("data").seed(),
+                        "the training loader; the two families below split from it"),
+                new RunManifest.Stream("shuffle", "seed.split(\"data\").split(\"shuffle\").split(epoch)", null,
+                        "epoch e's sample order (Fisher-Yates; epochs counted from 0; each epoch's seed is in"
+                                + " its record)"),
+                new RunManifest.Stream("augment",
+                        "seed.split(\"data\").split(\"augment\").split(epoch).split(sample).split(transform)", null,
+                        "random crop and flip of one training image in one epoch"),
+                new RunManifest.Stream("test data", "seed.split(\"test data\")", root.split("test data").seed(),
+                        "the test loader, which neither shuffles nor augments, so draws nothing")));
     }
 
     /** "1 epoch", "2 epochs". */

@@ -2,6 +2,8 @@ package vista.models.train;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.IntStream;
 import vista.data.Cifar;
 import vista.data.DataFileException;
@@ -29,8 +31,9 @@ import vista.data.Normalize;
  * @param train     the training images (the first {@code limitTrain} if a limit was given)
  * @param test      the test images (the first {@code limitTest} if a limit was given)
  * @param normalize the standardisation of the pixels, from the whole training split
+ * @param files     the files the splits were read from, training files first (for a run's provenance)
  */
-public record TrainingData(String spec, Dataset train, Dataset test, Normalize normalize) {
+public record TrainingData(String spec, Dataset train, Dataset test, Normalize normalize, List<Path> files) {
     /** The {@code --data} value for Fashion-MNIST in Debian's folder. */
     public static final String FASHION_MNIST = "fashion-mnist";
     private static final String CIFAR10 = "cifar10:";
@@ -39,7 +42,8 @@ public record TrainingData(String spec, Dataset train, Dataset test, Normalize n
     public static TrainingData load(String spec, int limitTrain, int limitTest) throws DataFileException {
         Dataset fullTrain = split(spec, true);
         Normalize normalize = Normalize.computedFrom(fullTrain);
-        return new TrainingData(spec, first(fullTrain, limitTrain), first(split(spec, false), limitTest), normalize);
+        return new TrainingData(spec, first(fullTrain, limitTrain), first(split(spec, false), limitTest), normalize,
+                files(spec));
     }
 
     /** Reads the test split of {@code spec}, keeping the first {@code limit} images (0: all). */
@@ -52,23 +56,40 @@ public record TrainingData(String spec, Dataset train, Dataset test, Normalize n
             return train ? FashionMnist.train() : FashionMnist.test();
         }
         if (spec.startsWith(CIFAR10)) {
-            Path folder = cifarFolder(Path.of(spec.substring(CIFAR10.length())));
-            if (!train) {
-                return Cifar.read10(cifarFile(folder, "test_batch.bin"));
-            }
-            Path[] files = new Path[5];
-            for (int i = 0; i < 5; i++) {
-                files[i] = cifarFile(folder, "data_batch_" + (i + 1) + ".bin");
-            }
-            return Cifar.read10(files);
+            List<Path> files = cifarFiles(spec);
+            return train ? Cifar.read10(files.subList(0, 5).toArray(Path[]::new)) : Cifar.read10(files.get(5));
         }
+        Path folder = idxFolder(spec);
+        return train ? FashionMnist.train(folder) : FashionMnist.test(folder);
+    }
+
+    /** The files {@link #split} reads for both splits of {@code spec}, training files first. */
+    private static List<Path> files(String spec) throws DataFileException {
+        if (spec.equals(FASHION_MNIST)) {
+            return FashionMnist.sourceFiles(FashionMnist.defaultFolder());
+        }
+        return spec.startsWith(CIFAR10) ? cifarFiles(spec) : FashionMnist.sourceFiles(idxFolder(spec));
+    }
+
+    private static Path idxFolder(String spec) throws DataFileException {
         Path folder = Path.of(spec);
         if (!Files.isDirectory(folder)) {
             throw new DataFileException(folder, "is not a folder. --data takes `" + FASHION_MNIST + "` (Debian's "
                     + FashionMnist.DEFAULT_FOLDER + "), `" + CIFAR10 + "DIR` (CIFAR-10's binary files in DIR), or a"
                     + " folder holding the four Fashion-MNIST IDX files.");
         }
-        return train ? FashionMnist.train(folder) : FashionMnist.test(folder);
+        return folder;
+    }
+
+    /** CIFAR-10's five training files, then its test file. */
+    private static List<Path> cifarFiles(String spec) throws DataFileException {
+        Path folder = cifarFolder(Path.of(spec.substring(CIFAR10.length())));
+        List<Path> files = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            files.add(cifarFile(folder, "data_batch_" + i + ".bin"));
+        }
+        files.add(cifarFile(folder, "test_batch.bin"));
+        return files;
     }
 
     private static Path cifarFolder(Path dir) {

@@ -82,22 +82,30 @@ final class CheckpointWriter {
         out.string(name);
         out.int32(tensors.size());
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            Tensor t = e.getValue().contiguous();
-            if (t.rank() > MAX_RANK) {
-                throw new IllegalArgumentException("Checkpoint: tensor " + name + "/" + e.getKey() + " has rank "
-                        + t.rank() + "; the format allows at most " + MAX_RANK);
-            }
-            out.string(e.getKey());
-            out.uint8(t.dtype() == DType.FLOAT32 ? FLOAT32 : FLOAT64);
-            out.int32(t.rank());
-            for (int d : t.dims()) {
-                out.int32(d);
-            }
-            if (t.storage() instanceof Storage.Floats f) {
-                out.floats(f.array(), t.offset(), t.numel());
-            } else if (t.storage() instanceof Storage.Doubles d) {
-                out.doubles(d.array(), t.offset(), t.numel());
-            }
+            tensor(out, name + "/" + e.getKey(), e.getKey(), e.getValue());
+        }
+    }
+
+    /**
+     * One tensor as the format stores it: name, dtype, rank, dims, elements in row-major order
+     * ({@code where} names it in errors).
+     */
+    static void tensor(Output out, String where, String name, Tensor tensor) throws IOException {
+        Tensor t = tensor.contiguous();
+        if (t.rank() > MAX_RANK) {
+            throw new IllegalArgumentException("Checkpoint: tensor " + where + " has rank " + t.rank()
+                    + "; the format allows at most " + MAX_RANK);
+        }
+        out.string(name);
+        out.uint8(t.dtype() == DType.FLOAT32 ? FLOAT32 : FLOAT64);
+        out.int32(t.rank());
+        for (int d : t.dims()) {
+            out.int32(d);
+        }
+        if (t.storage() instanceof Storage.Floats f) {
+            out.floats(f.array(), t.offset(), t.numel());
+        } else if (t.storage() instanceof Storage.Doubles d) {
+            out.doubles(d.array(), t.offset(), t.numel());
         }
     }
 
@@ -110,8 +118,8 @@ final class CheckpointWriter {
         }
     }
 
-    /** Little-endian output through a buffer, every byte also fed to SHA-256 until {@link #finish}. */
-    private static final class Output {
+    /** Little-endian output through a buffer, every byte also fed to SHA-256. */
+    static final class Output {
         private final OutputStream stream;
         private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
         private final MessageDigest digest = sha256();
@@ -151,23 +159,34 @@ final class CheckpointWriter {
         }
 
         void floats(float[] values, int from, int count) throws IOException {
-            for (int i = from; i < from + count; i++) {
+            for (int i = from; i < from + count; ) {
                 room(4);
-                buffer.putFloat(values[i]);
+                int n = Math.min(buffer.remaining() / 4, from + count - i);
+                buffer.asFloatBuffer().put(values, i, n);
+                buffer.position(buffer.position() + 4 * n);
+                i += n;
             }
         }
 
         void doubles(double[] values, int from, int count) throws IOException {
-            for (int i = from; i < from + count; i++) {
+            for (int i = from; i < from + count; ) {
                 room(8);
-                buffer.putDouble(values[i]);
+                int n = Math.min(buffer.remaining() / 8, from + count - i);
+                buffer.asDoubleBuffer().put(values, i, n);
+                buffer.position(buffer.position() + 8 * n);
+                i += n;
             }
         }
 
         /** Writes what is buffered, then the SHA-256 of everything written. */
         void finish() throws IOException {
+            stream.write(digest());
+        }
+
+        /** Writes what is buffered and returns the SHA-256 of everything written (which resets it). */
+        byte[] digest() throws IOException {
             drain();
-            stream.write(digest.digest());
+            return digest.digest();
         }
 
         private void room(int bytes) throws IOException {
