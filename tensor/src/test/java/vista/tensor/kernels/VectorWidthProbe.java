@@ -15,22 +15,9 @@ public final class VectorWidthProbe {
     private VectorWidthProbe() {
     }
 
-    /**
-     * Prints the results; with an argument {@code rounds}, computes them that many times first and fails
-     * if any round differs from the first (the JIT compiles the kernels during the rounds).
-     */
+    /** Prints the results, if {@value WidthProbes#ROUNDS} rounds of them agree. */
     public static void main(String[] args) {
-        List<String> first = results();
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 1;
-        for (int r = 1; r < rounds; r++) {
-            if (!results().equals(first)) {
-                System.out.println("round " + r + " differs from round 0");
-                System.exit(1);
-            }
-        }
-        for (String line : first) {
-            System.out.println(line);
-        }
+        WidthProbes.stableResults(VectorWidthProbe::results).forEach(System.out::println);
     }
 
     /** "name bits-hash" for each probed result, computed with this JVM's vector species. */
@@ -62,10 +49,6 @@ public final class VectorWidthProbe {
     }
 
     private static void add(List<String> out, String name, Tensor t) {
-        long hash = 17;
-        for (int bits : KernelTesting.bits(t)) {
-            hash = Rng.mix64(hash ^ bits);
-        }
-        out.add(name + " " + Long.toHexString(hash));
+        out.add(name + " " + WidthProbes.hash(t));
     }
 }
