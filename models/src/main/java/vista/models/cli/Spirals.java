@@ -6,7 +6,8 @@ import vista.tensor.Tensor;
 /**
  * A synthetic classification problem that no linear model can solve: {@code classes} interleaved
  * spiral arms in the plane. Point {@code i} of arm {@code c} has radius r = i / n and angle
- * theta = 4 (c + r) + 0.2 z with z standard normal; its features are (r sin theta, r cos theta).
+ * theta = 4 (c + r) + 0.2 z with z standard normal; its features are (r sin theta, r cos theta), with
+ * {@code StrictMath}'s sine and cosine, which have the same bits on every JDK and CPU.
  *
  * @param features (N, 2) coordinates
  * @param labels   (N) class of each point
@@ -24,8 +25,8 @@ record Spirals(Tensor features, int[] labels, Tensor oneHot) {
                 int row = c * pointsPerClass + i;
                 double r = (double) i / pointsPerClass;
                 double theta = 4 * (c + r) + 0.2 * rng.nextGaussian();
-                xy[2 * row] = (float) (r * Math.sin(theta));
-                xy[2 * row + 1] = (float) (r * Math.cos(theta));
+                xy[2 * row] = (float) (r * StrictMath.sin(theta));
+                xy[2 * row + 1] = (float) (r * StrictMath.cos(theta));
                 labels[row] = c;
                 hot[row * classes + c] = 1;
             }

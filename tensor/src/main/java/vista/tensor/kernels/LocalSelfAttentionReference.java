@@ -163,7 +163,10 @@ public final class LocalSelfAttentionReference {
         return at.window.logitScale() * sum;
     }
 
-    /** Replaces {@code logits} by their softmax, computed from the largest logit (minus infinity gives 0). */
+    /**
+     * Replaces {@code logits} by their softmax, computed from the largest logit (minus infinity gives 0),
+     * with {@code StrictMath.exp}, which has the same bits on every JDK and CPU.
+     */
     private static void softmax(double[] logits) {
         double max = Double.NEGATIVE_INFINITY;
         for (double logit : logits) {
@@ -171,7 +174,7 @@ public final class LocalSelfAttentionReference {
         }
         double sum = 0;
         for (int m = 0; m < logits.length; m++) {
-            logits[m] = Math.exp(logits[m] - max);
+            logits[m] = StrictMath.exp(logits[m] - max);
             sum += logits[m];
         }
         for (int m = 0; m < logits.length; m++) {

@@ -160,7 +160,7 @@ class AggregationTest {
      */
     @Test
     void sameBitsForEveryVectorWidth() throws IOException, InterruptedException {
-        SanCases.assertSameLinesForEveryVectorWidth(WidthProbe.class, WidthProbe.results());
+        WidthProbes.assertSameLinesForEveryVectorWidth(WidthProbe.class, WidthProbe.results());
     }
 
     /** Prints a hash of the bits of fast aggregation results, for {@link #sameBitsForEveryVectorWidth}. */
@@ -169,7 +169,7 @@ class AggregationTest {
         }
 
         public static void main(String[] args) {
-            SanCases.stableResults(WidthProbe::results).forEach(System.out::println);
+            WidthProbes.stableResults(WidthProbe::results).forEach(System.out::println);
         }
 
         static List<String> results() {

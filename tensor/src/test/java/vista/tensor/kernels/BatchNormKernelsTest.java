@@ -8,13 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static vista.tensor.kernels.KernelTesting.assertSameFloats;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 import vista.tensor.DType;
 import vista.tensor.Rng;
@@ -194,30 +190,12 @@ class BatchNormKernelsTest {
      */
     @Test
     void sameBitsForEveryVectorWidth() throws IOException, InterruptedException {
-        List<String> here = probe();
-        int checked = 0;
-        for (int bits : new int[] {128, 256, 512}) {
-            if (bits == Vectors.FLOAT.vectorBitSize() || bits > FloatVector.SPECIES_PREFERRED.vectorBitSize()) {
-                continue;
-            }
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process process = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
-                    "-Dvista.vector.bits=" + bits, "-cp", System.getProperty("java.class.path"),
-                    BatchNormKernelsTest.class.getName())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "probe with " + bits + " bits did not finish");
-            assertEquals(0, process.exitValue(), "probe with " + bits + " bits failed; output:\n" + output);
-            assertEquals(here, output.lines().toList(), "results with " + bits + "-bit vectors differ from "
-                    + Vectors.FLOAT.vectorBitSize() + "-bit ones");
-            checked++;
-        }
-        assertTrue(checked > 0 || Vectors.FLOAT.vectorBitSize() == 128, "no other vector width was tried");
+        WidthProbes.assertSameLinesForEveryVectorWidth(BatchNormKernelsTest.class, probe());
     }
 
-    /** Prints {@link #probe()}, one line per result (run by {@link #sameBitsForEveryVectorWidth}). */
+    /** Prints {@link #probe()}, one line per result (run by {@link #sameBitsForEveryVectorWidth}), if stable. */
     public static void main(String[] args) {
-        probe().forEach(System.out::println);
+        WidthProbes.stableResults(BatchNormKernelsTest::probe).forEach(System.out::println);
     }
 
     /** Name and float bits hash of each fast result on shapes with short, odd and long runs. */
@@ -234,7 +212,7 @@ class BatchNormKernelsTest {
             Tensor[] results = {f.output(), f.mean(), f.variance(), f.inverseStd(), grads.input(), grads.weight(),
                 grads.bias()};
             for (int i = 0; i < results.length; i++) {
-                lines.add(Arrays.toString(dims) + " result " + i + " " + Arrays.hashCode(KernelTesting.bits(results[i])));
+                lines.add(Arrays.toString(dims) + " result " + i + " " + WidthProbes.hash(results[i]));
             }
         }
         return lines;

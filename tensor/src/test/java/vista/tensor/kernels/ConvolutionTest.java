@@ -3,17 +3,12 @@ package vista.tensor.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static vista.tensor.kernels.KernelTesting.assertSameFloats;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -328,23 +323,7 @@ class ConvolutionTest {
      */
     @Test
     void sameBitsForEveryVectorWidth() throws IOException, InterruptedException {
-        List<String> here = WidthProbe.results();
-        int checked = 0;
-        for (int bits : new int[] {128, 256}) {
-            if (bits >= Vectors.FLOAT.vectorBitSize() || bits > FloatVector.SPECIES_PREFERRED.vectorBitSize()) {
-                continue;
-            }
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process process = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
-                    "-Dvista.vector.bits=" + bits, "-cp", System.getProperty("java.class.path"),
-                    WidthProbe.class.getName()).redirectErrorStream(true).start();
-            List<String> output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                    .lines().filter(line -> !line.startsWith("WARNING: Using incubator modules")).toList();
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "probe with " + bits + " bits did not finish");
-            assertEquals(here, output, "results with " + bits + "-bit vectors");
-            checked++;
-        }
-        assertTrue(checked > 0 || Vectors.FLOAT.vectorBitSize() == 128, "no other vector width was tried");
+        WidthProbes.assertSameLinesForEveryVectorWidth(WidthProbe.class, WidthProbe.results());
     }
 
     /** Prints a hash of the bits of fast convolution and pooling results, for {@link #sameBitsForEveryVectorWidth}. */
@@ -353,7 +332,7 @@ class ConvolutionTest {
         }
 
         public static void main(String[] args) {
-            results().forEach(System.out::println);
+            WidthProbes.stableResults(WidthProbe::results).forEach(System.out::println);
         }
 
         static List<String> results() {
@@ -381,11 +360,7 @@ class ConvolutionTest {
                 ConvolutionFast.backwardInput(gs, ws, x.shape(), strided),
                 ConvolutionFast.backwardWeight(gs, x, strided),
             }) {
-                long hash = 17;
-                for (int bits : KernelTesting.bits(t)) {
-                    hash = Rng.mix64(hash ^ bits);
-                }
-                out.add(Long.toHexString(hash));
+                out.add(WidthProbes.hash(t));
             }
             return out;
         }

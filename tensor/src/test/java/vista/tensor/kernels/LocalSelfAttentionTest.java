@@ -6,14 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static vista.tensor.kernels.KernelTesting.assertSameFloats;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -296,27 +292,7 @@ class LocalSelfAttentionTest {
      */
     @Test
     void sameBitsForEveryVectorWidth() throws IOException, InterruptedException {
-        List<String> here = WidthProbe.results();
-        List<Integer> widths = new ArrayList<>();
-        List<Process> probes = new ArrayList<>();
-        for (int bits : new int[] {128, 256}) {
-            if (bits >= Vectors.FLOAT.vectorBitSize() || bits > FloatVector.SPECIES_PREFERRED.vectorBitSize()) {
-                continue;
-            }
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            widths.add(bits);
-            probes.add(new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-Dvista.vector.bits=" + bits,
-                    "-cp", System.getProperty("java.class.path"), WidthProbe.class.getName())
-                    .redirectErrorStream(true).start());
-        }
-        for (int i = 0; i < probes.size(); i++) {
-            Process process = probes.get(i);
-            List<String> output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                    .lines().filter(line -> !line.startsWith("WARNING: Using incubator modules")).toList();
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "probe with " + widths.get(i) + " bits did not finish");
-            assertEquals(here, output, "results with " + widths.get(i) + "-bit vectors");
-        }
-        assertTrue(!probes.isEmpty() || Vectors.FLOAT.vectorBitSize() == 128, "no other vector width was tried");
+        WidthProbes.assertSameLinesForEveryVectorWidth(WidthProbe.class, WidthProbe.results());
     }
 
     /** Prints a hash of the bits of fast local-attention results, for {@link #sameBitsForEveryVectorWidth}. */
@@ -325,7 +301,7 @@ class LocalSelfAttentionTest {
         }
 
         public static void main(String[] args) {
-            results().forEach(System.out::println);
+            WidthProbes.stableResults(WidthProbe::results).forEach(System.out::println);
         }
 
         static List<String> results() {
@@ -340,11 +316,7 @@ class LocalSelfAttentionTest {
                 int[] s = shapes[c];
                 Operands o = Operands.random(rng, s[0], s[1], s[2], s[3], windows[c]);
                 for (Tensor t : o.fastResults(windows[c])) {
-                    long hash = 17;
-                    for (int bits : KernelTesting.bits(t)) {
-                        hash = Rng.mix64(hash ^ bits);
-                    }
-                    out.add(Long.toHexString(hash));
+                    out.add(WidthProbes.hash(t));
                 }
             }
             return out;

@@ -128,7 +128,7 @@ class NeighbourhoodTest {
      */
     @Test
     void sameBitsForEveryVectorWidth() throws IOException, InterruptedException {
-        SanCases.assertSameLinesForEveryVectorWidth(WidthProbe.class, WidthProbe.results());
+        WidthProbes.assertSameLinesForEveryVectorWidth(WidthProbe.class, WidthProbe.results());
     }
 
     /** Prints a hash of the bits of fast neighbourhood results, for {@link #sameBitsForEveryVectorWidth}. */
@@ -137,7 +137,7 @@ class NeighbourhoodTest {
         }
 
         public static void main(String[] args) {
-            SanCases.stableResults(WidthProbe::results).forEach(System.out::println);
+            WidthProbes.stableResults(WidthProbe::results).forEach(System.out::println);
         }
 
         static List<String> results() {

@@ -2,20 +2,13 @@ package vista.tensor.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import jdk.incubator.vector.FloatVector;
 import vista.tensor.DType;
-import vista.tensor.Rng;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
 import vista.tensor.parallel.Parallel;
@@ -24,8 +17,8 @@ import vista.tensor.kernels.Footprint.Padding;
 /**
  * What the tests of SAN's three local operators ({@link AggregationTest}, {@link SubtractionTest},
  * {@link NeighbourhoodTest}) share: one catalogue of awkward problems, the tolerance of the fast kernels
- * against the double references, the 3 x 3 image of the hand computations, and the check that fast
- * results have the same bits with every vector width.
+ * against the double references, the 3 x 3 image of the hand computations, the problems of their width
+ * probes ({@link WidthProbes}) and the check that fast results have the same bits for any thread count.
  */
 final class SanCases {
     /**
@@ -35,9 +28,6 @@ final class SanCases {
      * magnitude. 1e-5 (about 2^-16.6) leaves room and still catches one wrong or missing neighbour.
      */
     static final double RELATIVE_TOLERANCE = 1e-5;
-
-    /** Rounds a width probe computes, so that the JIT compiles the kernels meanwhile. */
-    static final int ROUNDS = 30;
 
     private SanCases() {
     }
@@ -146,56 +136,9 @@ final class SanCases {
     static List<String> hashes(Tensor... results) {
         List<String> out = new ArrayList<>();
         for (Tensor t : results) {
-            long hash = 17;
-            for (int bits : KernelTesting.bits(t)) {
-                hash = Rng.mix64(hash ^ bits);
-            }
-            out.add(Long.toHexString(hash));
+            out.add(WidthProbes.hash(t));
         }
         return out;
-    }
-
-    /**
-     * Runs {@code probe}'s main in fresh JVMs with narrower vectors ({@code vista.vector.bits}, side by
-     * side) and checks that each prints {@code here}, the lines this JVM computes.
-     */
-    static void assertSameLinesForEveryVectorWidth(Class<?> probe, List<String> here)
-            throws IOException, InterruptedException {
-        List<Integer> widths = new ArrayList<>();
-        List<Process> probes = new ArrayList<>();
-        for (int bits : new int[] {128, 256}) {
-            if (bits >= Vectors.FLOAT.vectorBitSize() || bits > FloatVector.SPECIES_PREFERRED.vectorBitSize()) {
-                continue;
-            }
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            widths.add(bits);
-            probes.add(new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-Dvista.vector.bits=" + bits,
-                    "-cp", System.getProperty("java.class.path"), probe.getName())
-                    .redirectErrorStream(true).start());
-        }
-        for (int i = 0; i < probes.size(); i++) {
-            Process process = probes.get(i);
-            List<String> output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                    .lines().filter(line -> !line.startsWith("WARNING: Using incubator modules")).toList();
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "probe with " + widths.get(i) + " bits did not finish");
-            assertEquals(here, output, "results with " + widths.get(i) + "-bit vectors");
-        }
-        assertTrue(!probes.isEmpty() || Vectors.FLOAT.vectorBitSize() == 128, "no other vector width was tried");
-    }
-
-    /**
-     * A width probe's output: the lines {@code results} computes, after checking that {@value #ROUNDS}
-     * rounds (during which the JIT compiles the kernels) all give the lines of the first; otherwise a line
-     * saying which round differed, so that the comparison fails.
-     */
-    static List<String> stableResults(Supplier<List<String>> results) {
-        List<String> first = results.get();
-        for (int round = 1; round < ROUNDS; round++) {
-            if (!results.get().equals(first)) {
-                return List.of("round " + round + " differs from round 0");
-            }
-        }
-        return first;
     }
 
     /** The cases the width probes compute: rows that end mid-vector at every width, and a stride. */

@@ -172,7 +172,7 @@ class SubtractionTest {
      */
     @Test
     void sameBitsForEveryVectorWidth() throws IOException, InterruptedException {
-        SanCases.assertSameLinesForEveryVectorWidth(WidthProbe.class, WidthProbe.results());
+        WidthProbes.assertSameLinesForEveryVectorWidth(WidthProbe.class, WidthProbe.results());
     }
 
     /** Prints a hash of the bits of fast subtraction results, for {@link #sameBitsForEveryVectorWidth}. */
@@ -181,7 +181,7 @@ class SubtractionTest {
         }
 
         public static void main(String[] args) {
-            SanCases.stableResults(WidthProbe::results).forEach(System.out::println);
+            WidthProbes.stableResults(WidthProbe::results).forEach(System.out::println);
         }
 
         static List<String> results() {
