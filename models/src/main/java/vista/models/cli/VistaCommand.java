@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VistaVersion.class,
         description = "Vista: deep learning for vision in pure Java.",
-        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, SummaryCommand.class, ParityCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, SummaryCommand.class, AuditCommand.class, ParityCommand.class,
             AttentionCommand.class, CommandLine.HelpCommand.class})
 public final class VistaCommand implements Runnable {
 
