@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VistaVersion.class,
         description = "Vista: deep learning for vision in pure Java.",
-        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, SummaryCommand.class, ParityCommand.class,
-            AttentionCommand.class, ReplayCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, SummaryCommand.class, AuditCommand.class,
+            ParityCommand.class, AttentionCommand.class, ReplayCommand.class, VerifyCommand.class,
+            CommandLine.HelpCommand.class})
 public final class VistaCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,5 +1,7 @@
 package vista.models.summary;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import vista.tensor.Shape;
@@ -63,7 +65,7 @@ public record PaperFigures(String source, double params, double cost, Measure me
     private static final String SAN = "SAN (Zhao, Jia and Koltun 2020), the official code's README";
     private static final String SAN_COUNT = "its 'Flops' are the official counter's GMac, which counts BatchNorm, "
             + "ReLU, pooling, bias and subtraction elements as well as multiply-adds: compare with MACs + other ops";
-    private static final Map<String, PaperFigures> TABLES = Map.ofEntries(
+    private static final Map<String, PaperFigures> TABLES = inTableOrder(
             Map.entry("resnet26", sasa(13.7e6, 4.7e9, UNCLEAR)),
             Map.entry("resnet38", sasa(19.6e6, 6.5e9, UNCLEAR)),
             Map.entry("resnet50", sasa(25.6e6, 8.2e9, UNCLEAR)),
@@ -80,6 +82,15 @@ public record PaperFigures(String source, double params, double cost, Measure me
             Map.entry("san15-patchwise", san(16.2e6, 2.6e9)),
             Map.entry("san19-patchwise", san(20.5e6, 3.3e9)));
 
+    @SafeVarargs
+    private static Map<String, PaperFigures> inTableOrder(Map.Entry<String, PaperFigures>... rows) {
+        Map<String, PaperFigures> tables = new LinkedHashMap<>();
+        for (Map.Entry<String, PaperFigures> row : rows) {
+            tables.put(row.getKey(), row.getValue());
+        }
+        return tables;
+    }
+
     private static PaperFigures sasa(double params, double flops, String note) {
         return new PaperFigures(SASA, params, flops, Measure.FLOPS, note);
     }
@@ -95,6 +106,11 @@ public record PaperFigures(String source, double params, double cost, Measure me
     public static Optional<PaperFigures> find(String model, Shape image, int classes) {
         boolean imagenet = image.equals(Shape.of(3, 224, 224)) && classes == 1000;
         return imagenet ? Optional.ofNullable(TABLES.get(model)) : Optional.empty();
+    }
+
+    /** The models the papers give figures for, in the order of their tables: SASA's, then SAN's. */
+    public static List<String> models() {
+        return List.copyOf(TABLES.keySet());
     }
 
     /** What {@link #find} covers, for the remark printed when it finds nothing. */

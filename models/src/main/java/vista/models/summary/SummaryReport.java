@@ -121,7 +121,8 @@ public record SummaryReport(String model, int classes, ModelSummary summary, Opt
         return sb.toString();
     }
 
-    private static void appendRow(StringBuilder sb, String[] cells, int[] widths, boolean[] rightAligned) {
+    /** Appends {@code cells} as one line, each padded to its column's width, without trailing spaces. */
+    static void appendRow(StringBuilder sb, String[] cells, int[] widths, boolean[] rightAligned) {
         StringBuilder line = new StringBuilder();
         for (int c = 0; c < cells.length; c++) {
             if (c > 0) {
