@@ -1,13 +1,7 @@
 package vista.models.determinism;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import vista.autograd.Variable;
 import vista.models.resnet.ResNet;
@@ -15,6 +9,7 @@ import vista.models.resnet.ResNetSpec;
 import vista.models.san.San;
 import vista.models.san.SanSpec;
 import vista.nn.Module;
+import vista.nn.checkpoint.StateDigest;
 import vista.nn.loss.CrossEntropyLoss;
 import vista.nn.optim.Sgd;
 import vista.tensor.Rng;
@@ -25,7 +20,8 @@ import vista.tensor.parallel.Parallel;
 
 /**
  * Trains four tiny models for a few SGD steps from a fixed seed and prints one line per model: its name
- * and the SHA-256 of the raw float bits of its final state dict and SGD velocities.
+ * and the SHA-256 of its final state dict and of its SGD velocities ({@link StateDigest}: names, shapes
+ * and raw float bits).
  * {@link TrainingDeterminismTest} runs it in this JVM with 1 to 4 threads, and in fresh JVMs with other
  * vector widths or the reference kernels, and compares the lines.
  *
@@ -103,29 +99,6 @@ public final class TrainingProbe {
             criterion.forward(model.forward(new Variable(images)), labels).backward();
             sgd.step();
         }
-        return sha256(model.stateDict(), sgd.stateDict());
-    }
-
-    /** SHA-256 of each tensor's name and the raw bits of its elements, in map order. */
-    @SafeVarargs
-    private static String sha256(Map<String, Tensor>... states) {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-        for (Map<String, Tensor> state : states) {
-            state.forEach((name, tensor) -> {
-                digest.update(name.getBytes(StandardCharsets.UTF_8));
-                float[] values = tensor.toFloatArray();
-                ByteBuffer bits = ByteBuffer.allocate(4 * values.length);
-                for (float v : values) {
-                    bits.putInt(Float.floatToRawIntBits(v));
-                }
-                digest.update(bits.array());
-            });
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        return StateDigest.sha256(model) + " " + StateDigest.sha256(sgd.stateDict());
     }
 }

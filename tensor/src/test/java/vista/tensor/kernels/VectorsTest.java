@@ -17,18 +17,27 @@ class VectorsTest {
     @Test
     void takesEveryWidthUpToTheHardwaresAndTheWidestByDefault() {
         int hardware = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-        assertEquals(hardware, Vectors.chooseSpecies(null).vectorBitSize());
+        assertEquals(hardware, Vectors.chooseSpecies(null, hardware).vectorBitSize());
         for (int bits = 128; bits <= hardware; bits *= 2) {
-            assertEquals(bits, Vectors.chooseSpecies(String.valueOf(bits)).vectorBitSize());
+            assertEquals(bits, Vectors.chooseSpecies(String.valueOf(bits), hardware).vectorBitSize());
         }
+    }
+
+    /** The kernels' summation orders have 16 logical lanes, one 512-bit vector: wider hardware runs at 512. */
+    @Test
+    void neverChoosesMoreThan512BitsByDefault() {
+        assertEquals(512, Vectors.chooseSpecies(null, 2048).vectorBitSize());
+        assertEquals(16, Vectors.chooseSpecies("", 1024).length());
+        assertEquals("vista.vector.bits=512 is wider than this CPU's 256-bit vectors; choose 256 or less",
+                assertThrows(IllegalArgumentException.class, () -> Vectors.chooseSpecies("512", 256)).getMessage());
     }
 
     @Test
     void refusesWhatIsNotAWidth() {
         assertEquals("vista.vector.bits must be 128, 256 or 512, got 64",
-                assertThrows(IllegalArgumentException.class, () -> Vectors.chooseSpecies("64")).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> Vectors.chooseSpecies("64", 512)).getMessage());
         assertEquals("vista.vector.bits must be 128, 256 or 512, got 'wide'",
-                assertThrows(IllegalArgumentException.class, () -> Vectors.chooseSpecies("wide")).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> Vectors.chooseSpecies("wide", 512)).getMessage());
         assertEquals("vista.kernels must be 'fast' or 'reference', got 'scalar'",
                 assertThrows(IllegalArgumentException.class, () -> Kernels.chooseFast("scalar")).getMessage());
     }
