@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -54,7 +55,9 @@ final class ReplayCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String problem = epochs < 0 ? "--epochs must be at least 1 (or 0: every recorded epoch), got " + epochs + "."
-                : threads != null && threads < 1 ? "--threads must be at least 1, got " + threads + "." : null;
+                : threads != null && threads < 1 ? "--threads must be at least 1, got " + threads + "."
+                : !List.of("auto", "bar", "lines").contains(progress)
+                        ? "--progress must be auto, bar or lines, got " + progress + "." : null;
         if (problem != null) {
             err.println("vista replay: " + problem);
             err.println("Run 'vista replay --help' for the options.");
@@ -70,7 +73,8 @@ final class ReplayCommand implements Callable<Integer> {
             Replay.Outcome outcome = Replay.run(manifest, epochs, folder, progress, out);
             if (outcome.matches()) {
                 out.println("MATCH: " + outcome.epochsCompared() + " epoch" + (outcome.epochsCompared() == 1 ? "" : "s")
-                        + " replayed bit for bit as " + manifest + " records.");
+                        + " replayed bit for bit as " + manifest + " records." + (this.out == null
+                        ? " (The replay's run folder was temporary and is deleted; --out DIR keeps it.)" : ""));
                 out.flush();
                 return 0;
             }

@@ -138,7 +138,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--digest-every", defaultValue = "" + Trainer.Settings.DEFAULT_DIGEST_EVERY, paramLabel = "N",
             description = "Record the weights' SHA-256 in manifest.json after every N steps, for vista replay to"
-                    + " name the first step that differs (default: ${DEFAULT-VALUE}; every epoch is always recorded).")
+                    + " name the first step that differs (default: ${DEFAULT-VALUE}; every epoch is always recorded; a resumed"
+                    + " run keeps its recorded value).")
     int digestEvery;
 
     @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|bar|lines",

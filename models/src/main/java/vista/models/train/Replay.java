@@ -97,7 +97,7 @@ public final class Replay implements TrainingObserver {
         int replayed = epochs == 0 ? available : epochs;
         Replay replay = new Replay(recorded, replayed, print);
         replay.printContext(manifestFile);
-        Trainer.start(recorded.trainConfig(), new Trainer.Settings(out, replayed, progress, recorded.digestEvery()),
+        Trainer.start(recorded.trainConfig(), new Trainer.Settings(out, 0, progress, recorded.digestEvery()),
                 print, replay);
         return new Outcome(replay.epochsCompared, replay.firstDifference);
     }

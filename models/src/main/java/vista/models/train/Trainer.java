@@ -232,7 +232,7 @@ public final class Trainer {
                         "Finished %s: test accuracy %.2f%% (top-5 %.2f%%), test loss %.4f. Files in %s.",
                         count(epoch, "epoch"), 100 * lastTest.top1(), 100 * lastTest.top5(), lastTest.loss(),
                         run.root()));
-            } else {
+            } else if (observerGoesOn) {
                 progress.line("Stopped after epoch " + epoch + " of " + config.epochs() + " as asked; continue with: "
                         + "vista train --out " + run.root() + " --resume");
             }

@@ -220,6 +220,8 @@ class RunManifestTest {
         Cli.Outcome tooMany = fails("replay", recorded.resolve(RunManifest.FILE).toString(), "--epochs", "3");
         assertTrue(tooMany.err().contains("--epochs 3 asks for more than the 2 epochs"), tooMany::toString);
         assertEquals(2, Cli.vista("replay", recorded.resolve(RunManifest.FILE).toString(), "--epochs", "-1").status());
+        assertEquals(2, Cli.vista("replay", recorded.resolve(RunManifest.FILE).toString(), "--progress", "fancy")
+                .status());
     }
 
     @Test
