@@ -118,7 +118,6 @@ public final class Trainer {
 
     private final TrainConfig config;
     private final Settings settings;
-    private final PrintWriter out;
     private final RunDirectory run;
     private final Progress progress;
     private final TrainingObserver observer;
@@ -127,7 +126,6 @@ public final class Trainer {
     private Trainer(TrainConfig config, Settings settings, PrintWriter out, TrainingObserver observer) {
         this.config = config;
         this.settings = settings;
-        this.out = out;
         this.run = new RunDirectory(settings.out());
         this.progress = new Progress(out, Progress.Mode.parse(settings.progress()));
         this.observer = observer;
