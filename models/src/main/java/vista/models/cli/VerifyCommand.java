@@ -1,7 +1,5 @@
 package vista.models.cli;
 
-import com.google.gson.FieldNamingPolicy;
-import com.google.gson.GsonBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -122,6 +120,6 @@ final class VerifyCommand implements Callable<Integer> {
         j.put("mismatches", p.mismatches());
         j.put("sessions", p.manifest() == null ? null : p.manifest().sessions());
         j.put("data_files", p.manifest() == null ? null : p.manifest().data().files());
-        return new GsonBuilder().setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).setPrettyPrinting().serializeNulls().disableHtmlEscaping().create().toJson(j);
+        return RunManifest.json(j);
     }
 }

@@ -38,10 +38,19 @@ final class ManifestRecorder {
     /** Starts the manifest of a new run, whose weights before the first step have the SHA-256 {@code initialWeights}. */
     static ManifestRecorder start(Path file, TrainConfig config, int digestEvery, Seeds seeds, TrainingData data,
                                   DataFacts facts, String initialWeights) throws IOException {
-        RunManifest manifest = new RunManifest(RunManifest.FORMAT, List.of(thisSession(0)), GSON.toJsonTree(
-                config.toJson()).getAsJsonObject(), seeds, dataRecord(data, facts), digestEvery, initialWeights,
-                List.of(), null, false);
-        return new ManifestRecorder(file, manifest);
+        return new ManifestRecorder(file, fresh(config, digestEvery, seeds, dataRecord(data, facts), 0, initialWeights,
+                null));
+    }
+
+    /**
+     * A manifest without epochs whose first session starts after epoch {@code firstEpoch}, with the given
+     * initial weights (null if unknown) and current weights (null before the first epoch).
+     */
+    private static RunManifest fresh(TrainConfig config, int digestEvery, Seeds seeds, DataRecord data, int firstEpoch,
+                                     String initialWeights, String currentWeights) {
+        return new RunManifest(RunManifest.FORMAT, List.of(thisSession(firstEpoch)),
+                GSON.toJsonTree(config.toJson()).getAsJsonObject(), seeds, data, digestEvery, initialWeights, List.of(),
+                currentWeights, false);
     }
 
     /**
@@ -54,11 +63,9 @@ final class ManifestRecorder {
      */
     static ManifestRecorder resume(Path file, TrainConfig config, int digestEvery, Seeds seeds, TrainingData data,
                                    DataFacts facts, int epoch, String weights) throws IOException {
+        DataRecord dataNow = dataRecord(data, facts);
         if (!Files.exists(file)) {
-            RunManifest fresh = new RunManifest(RunManifest.FORMAT, List.of(thisSession(epoch)), GSON.toJsonTree(
-                    config.toJson()).getAsJsonObject(), seeds, dataRecord(data, facts), digestEvery, null, List.of(),
-                    weights, false);
-            return new ManifestRecorder(file, fresh);
+            return new ManifestRecorder(file, fresh(config, digestEvery, seeds, dataNow, epoch, null, weights));
         }
         RunManifest old = RunManifest.read(file);
         EpochRecord last = old.epoch(epoch);
@@ -68,7 +75,7 @@ final class ManifestRecorder {
                     + " records after epoch " + epoch + " (" + recorded + "): the checkpoint and the manifest belong to"
                     + " different runs; restore the matching pair, or start a new run with another --out");
         }
-        List<String> changed = changedFiles(old.data().files(), dataRecord(data, facts).files());
+        List<String> changed = changedFiles(old.data().files(), dataNow.files());
         if (!changed.isEmpty()) {
             throw new IllegalStateException("the data differs from what " + file + " records (" + String.join("; ",
                     changed) + "); resume with the same data, or start a new run with another --out");

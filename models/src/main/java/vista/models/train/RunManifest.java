@@ -241,8 +241,8 @@ public record RunManifest(String format, List<Session> sessions, JsonObject conf
         return manifest;
     }
 
-    /** This manifest as JSON, as {@link #write} stores it. */
-    public String toJson() {
-        return GSON.toJson(this);
+    /** {@code value} as JSON in the manifest's style: snake-case keys, pretty-printed, nulls kept. */
+    public static String json(Object value) {
+        return GSON.toJson(value);
     }
 }

@@ -138,7 +138,7 @@ public final class Trainer {
      * @throws IOException if the data or the run folder cannot be read or written
      */
     public static Result start(TrainConfig config, Settings settings, PrintWriter out) throws IOException {
-        return start(config, settings, out, new TrainingObserver() { });
+        return start(config, settings, out, TrainingObserver.NONE);
     }
 
     /** As {@link #start(TrainConfig, Settings, PrintWriter)}, with {@code observer} watching every step and epoch. */
@@ -152,7 +152,7 @@ public final class Trainer {
      * the checkpoint's config; the data must be the same as when it was written.
      */
     public static Result resume(Checkpoint checkpoint, Settings settings, PrintWriter out) throws IOException {
-        return new Trainer(TrainConfig.fromMap(checkpoint.config()), settings, out, new TrainingObserver() { })
+        return new Trainer(TrainConfig.fromMap(checkpoint.config()), settings, out, TrainingObserver.NONE)
                 .run(checkpoint);
     }
 

@@ -5,6 +5,9 @@ package vista.models.train;
  * one to compare a re-run with the record, step by step.
  */
 public interface TrainingObserver {
+    /** Watches nothing and never stops a run. */
+    TrainingObserver NONE = new TrainingObserver() { };
+
     /**
      * Before the session's first step, with the manifest as just written (for a new run: the config,
      * seeds, data files and initial weights); false stops the run before it takes a step.
