@@ -3,23 +3,23 @@ package vista.autograd;
 import java.util.ArrayList;
 import java.util.List;
 import vista.autograd.functions.Aggregation;
-import vista.autograd.functions.AvgPool2d;
+import vista.autograd.functions.AveragePooling;
 import vista.autograd.functions.BatchNorm;
-import vista.autograd.functions.Conv2d;
-import vista.autograd.functions.GlobalAvgPool2d;
+import vista.autograd.functions.Convolution;
+import vista.autograd.functions.GlobalAveragePooling;
 import vista.autograd.functions.LocalSelfAttention;
-import vista.autograd.functions.MaxPool2d;
+import vista.autograd.functions.MaxPooling;
 import vista.autograd.functions.Neighbourhood;
 import vista.autograd.functions.SanWeightMapping;
 import vista.autograd.functions.Subtraction2;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
-import vista.tensor.kernels.ConvGeometry;
-import vista.tensor.kernels.Footprint;
-import vista.tensor.kernels.Footprint.Padding;
-import vista.tensor.kernels.LocalAttentionWindow;
-import vista.tensor.kernels.LocalAttentionWindow.Border;
+import vista.tensor.geometry.ConvGeometry;
+import vista.tensor.geometry.Footprint;
+import vista.tensor.geometry.Footprint.Padding;
+import vista.tensor.geometry.LocalAttentionWindow;
+import vista.tensor.geometry.LocalAttentionWindow.Border;
 
 /**
  * The catalogue of differentiable operations under test: every operation of {@link Variable}, each
@@ -215,31 +215,31 @@ final class GradientCases {
         List<GradientCase> cases = new ArrayList<>();
         ConvGeometry strided = ConvGeometry.convolution(3, 4, 3).stride(2).padding(1).build();
         cases.add(new GradientCase(CONVOLUTION, "conv 3x3 stride 2 padding 1 with bias, odd sizes 7x6",
-                x -> Conv2d.apply(x[0], x[1], x[2], strided),
+                x -> Convolution.apply(x[0], x[1], x[2], strided),
                 inputs(normal(rng, 2, 3, 7, 6), normal(rng, 4, 3, 3, 3), normal(rng, 4))));
         ConvGeometry same = ConvGeometry.convolution(2, 3, 3).padding(1).build();
         cases.add(new GradientCase(CONVOLUTION, "conv 3x3 padding 1 without bias, batch 1",
-                x -> Conv2d.apply(x[0], x[1], null, same), inputs(normal(rng, 1, 2, 5, 5), normal(rng, 3, 2, 3, 3))));
+                x -> Convolution.apply(x[0], x[1], null, same), inputs(normal(rng, 1, 2, 5, 5), normal(rng, 3, 2, 3, 3))));
         ConvGeometry dilated = ConvGeometry.convolution(2, 2, 3).padding(2).dilation(2).build();
         cases.add(new GradientCase(CONVOLUTION, "conv 3x3 dilation 2 padding 2",
-                x -> Conv2d.apply(x[0], x[1], null, dilated), inputs(normal(rng, 1, 2, 7, 8), normal(rng, 2, 2, 3, 3))));
+                x -> Convolution.apply(x[0], x[1], null, dilated), inputs(normal(rng, 1, 2, 7, 8), normal(rng, 2, 2, 3, 3))));
         ConvGeometry grouped = ConvGeometry.convolution(4, 6, 3).padding(1).groups(2).build();
         cases.add(new GradientCase(CONVOLUTION, "conv groups 2 with bias",
-                x -> Conv2d.apply(x[0], x[1], x[2], grouped),
+                x -> Convolution.apply(x[0], x[1], x[2], grouped),
                 inputs(normal(rng, 2, 4, 5, 6), normal(rng, 6, 2, 3, 3), normal(rng, 6))));
         ConvGeometry depthwise = ConvGeometry.convolution(3, 3, 3).padding(1).groups(3).build();
         cases.add(new GradientCase(CONVOLUTION, "depthwise conv 3x3",
-                x -> Conv2d.apply(x[0], x[1], null, depthwise), inputs(normal(rng, 1, 3, 5, 6), normal(rng, 3, 1, 3, 3))));
+                x -> Convolution.apply(x[0], x[1], null, depthwise), inputs(normal(rng, 1, 3, 5, 6), normal(rng, 3, 1, 3, 3))));
         ConvGeometry pointwise = ConvGeometry.convolution(4, 3, 1).stride(2).build();
         cases.add(new GradientCase(CONVOLUTION, "conv 1x1 stride 2 with bias",
-                x -> Conv2d.apply(x[0], x[1], x[2], pointwise),
+                x -> Convolution.apply(x[0], x[1], x[2], pointwise),
                 inputs(normal(rng, 2, 4, 5, 7), normal(rng, 3, 4, 1, 1), normal(rng, 3))));
         ConvGeometry rectangular = ConvGeometry.convolution(2, 3, 3, 2).stride(2, 1).padding(1, 0).build();
         cases.add(new GradientCase(CONVOLUTION, "conv with a 3x2 kernel, stride (2, 1), padding (1, 0)",
-                x -> Conv2d.apply(x[0], x[1], x[2], rectangular),
+                x -> Convolution.apply(x[0], x[1], x[2], rectangular),
                 inputs(normal(rng, 1, 2, 7, 5), normal(rng, 3, 2, 3, 2), normal(rng, 3))));
         cases.add(new GradientCase(CONVOLUTION, "conv with a constant input: weight and bias only",
-                x -> Conv2d.apply(x[0], x[1], x[2], same),
+                x -> Convolution.apply(x[0], x[1], x[2], same),
                 inputs(normal(rng, 2, 2, 4, 3), normal(rng, 3, 2, 3, 3), normal(rng, 3)), 0));
         return cases;
     }
@@ -249,21 +249,21 @@ final class GradientCases {
         List<GradientCase> cases = new ArrayList<>();
         ConvGeometry stem = ConvGeometry.pooling("MaxPool2d", 3).stride(2).padding(1).build();
         cases.add(new GradientCase(POOLING, "max pool 3x3 stride 2 padding 1 (overlapping windows)",
-                x -> MaxPool2d.apply(x[0], stem), inputs(distinct(rng, 2, 2, 7, 6))));
+                x -> MaxPooling.apply(x[0], stem), inputs(distinct(rng, 2, 2, 7, 6))));
         ConvGeometry halves = ConvGeometry.pooling("MaxPool2d", 2).build();
         cases.add(new GradientCase(POOLING, "max pool 2x2, odd width",
-                x -> MaxPool2d.apply(x[0], halves), inputs(distinct(rng, 1, 3, 4, 7))));
+                x -> MaxPooling.apply(x[0], halves), inputs(distinct(rng, 1, 3, 4, 7))));
         ConvGeometry average = ConvGeometry.pooling("AvgPool2d", 3).stride(2).padding(1).build();
         cases.add(new GradientCase(POOLING, "avg pool 3x3 stride 2 padding 1, count_include_pad",
-                x -> AvgPool2d.apply(x[0], average, true), inputs(normal(rng, 2, 2, 7, 6))));
+                x -> AveragePooling.apply(x[0], average, true), inputs(normal(rng, 2, 2, 7, 6))));
         ConvGeometry sliding = ConvGeometry.pooling("AvgPool2d", 3).stride(1).padding(1).build();
         cases.add(new GradientCase(POOLING, "avg pool 3x3 stride 1 padding 1, padding not counted",
-                x -> AvgPool2d.apply(x[0], sliding, false), inputs(normal(rng, 1, 2, 5, 6))));
+                x -> AveragePooling.apply(x[0], sliding, false), inputs(normal(rng, 1, 2, 5, 6))));
         ConvGeometry rectangular = ConvGeometry.pooling("AvgPool2d", 2, 3).stride(2, 1).build();
         cases.add(new GradientCase(POOLING, "avg pool 2x3 stride (2, 1)",
-                x -> AvgPool2d.apply(x[0], rectangular, true), inputs(normal(rng, 2, 1, 5, 6))));
+                x -> AveragePooling.apply(x[0], rectangular, true), inputs(normal(rng, 2, 1, 5, 6))));
         cases.add(new GradientCase(POOLING, "global avg pool",
-                x -> new GlobalAvgPool2d().apply(x[0]), inputs(normal(rng, 2, 3, 4, 5))));
+                x -> new GlobalAveragePooling().apply(x[0]), inputs(normal(rng, 2, 3, 4, 5))));
         return cases;
     }
 

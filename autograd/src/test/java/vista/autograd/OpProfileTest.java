@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import vista.autograd.functions.Conv2d;
+import vista.autograd.functions.Convolution;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.kernels.ConvGeometry;
+import vista.tensor.geometry.ConvGeometry;
 
 /** The per-operation profile: calls, time and multiply-adds by kind, forward and backward. */
 class OpProfileTest {
@@ -22,8 +22,8 @@ class OpProfileTest {
         Variable w1 = new Variable(Tensor.randn(rng, 8, 4, 1, 1), true);
         Variable w3 = new Variable(Tensor.randn(rng, 8, 8, 3, 3), true);
         OpProfile profile = OpProfile.run(() -> {
-            Variable h = Conv2d.apply(x, w1, null, ConvGeometry.convolution(4, 8, 1).build()).relu();
-            Conv2d.apply(h, w3, null, ConvGeometry.convolution(8, 8, 3).padding(1).build()).sum().backward();
+            Variable h = Convolution.apply(x, w1, null, ConvGeometry.convolution(4, 8, 1).build()).relu();
+            Convolution.apply(h, w3, null, ConvGeometry.convolution(8, 8, 3).padding(1).build()).sum().backward();
         });
         Map<String, OpProfile.Entry> byOp = profile.entries().stream()
                 .collect(Collectors.toMap(OpProfile.Entry::op, e -> e));

@@ -15,12 +15,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.kernels.ConvGeometry;
-import vista.tensor.kernels.Convolution;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.geometry.ConvGeometry;
+import vista.tensor.kernels.ConvolutionKernels;
+import vista.tensor.runtime.Parallel;
 
 /**
- * 2-D convolution in float32 by the fast kernels ({@link Convolution}), on a batch of 8 images of
+ * 2-D convolution in float32 by the fast kernels ({@link ConvolutionKernels}), on a batch of 8 images of
  * 56 x 56, the size of ResNet's first stage, without bias (as in ResNet):
  * <ul>
  *   <li>{@code 3x3}: 64 to 64 channels, stride 1, padding 1 (a basic block's convolution);</li>
@@ -69,13 +69,13 @@ public class ConvolutionBenchmark {
 
     @Benchmark
     public Tensor forward(Case s) {
-        return Convolution.forward(s.x, s.w, null, s.geometry);
+        return ConvolutionKernels.forward(s.x, s.w, null, s.geometry);
     }
 
     @Benchmark
     public void forwardBackward(Case s, Blackhole blackhole) {
-        blackhole.consume(Convolution.forward(s.x, s.w, null, s.geometry));
-        blackhole.consume(Convolution.backwardInput(s.gradOutput, s.w, s.x.shape(), s.geometry));
-        blackhole.consume(Convolution.backwardWeight(s.gradOutput, s.x, s.geometry));
+        blackhole.consume(ConvolutionKernels.forward(s.x, s.w, null, s.geometry));
+        blackhole.consume(ConvolutionKernels.backwardInput(s.gradOutput, s.w, s.x.shape(), s.geometry));
+        blackhole.consume(ConvolutionKernels.backwardWeight(s.gradOutput, s.x, s.geometry));
     }
 }

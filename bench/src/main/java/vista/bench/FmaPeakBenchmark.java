@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import vista.tensor.kernels.Vectors;
+import vista.tensor.runtime.Vectors;
 
 /**
  * The machine's float32 FMA peak, the yardstick for {@link GemmBenchmark}: a loop of vector FMAs on

@@ -13,11 +13,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import vista.tensor.Rng;
-import vista.tensor.kernels.Gemm;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.kernels.GemmKernels;
+import vista.tensor.runtime.Parallel;
 
 /**
- * {@code C = A B} in float32 by {@link Gemm#fast} and {@link Gemm#reference}, row-major, no transposes.
+ * {@code C = A B} in float32 by {@link GemmKernels#fast} and {@link GemmKernels#reference}, row-major, no transposes.
  *
  * <p>A shape {@code "MxNxK"} is {@code (M x K) times (K x N)}: the squares 256, 512 and 1024, and
  * {@code 64x3136x576}, a 3x3 convolution from 64 to 64 channels on a 56 x 56 image as GEMM
@@ -92,13 +92,13 @@ public class GemmBenchmark {
 
     @Benchmark
     public float[] fast(FastCase s) {
-        Gemm.fast(false, false, s.m, s.n, s.k, s.a, 0, s.k, s.b, 0, s.n, s.c, 0, s.n, false);
+        GemmKernels.fast(false, false, s.m, s.n, s.k, s.a, 0, s.k, s.b, 0, s.n, s.c, 0, s.n, false);
         return s.c;
     }
 
     @Benchmark
     public float[] reference(ReferenceCase s) {
-        Gemm.reference(false, false, s.m, s.n, s.k, s.a, 0, s.k, s.b, 0, s.n, s.c, 0, s.n, false);
+        GemmKernels.reference(false, false, s.m, s.n, s.k, s.a, 0, s.k, s.b, 0, s.n, s.c, 0, s.n, false);
         return s.c;
     }
 }

@@ -15,13 +15,13 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.kernels.LocalAttentionWindow;
-import vista.tensor.kernels.LocalSelfAttention;
+import vista.tensor.geometry.LocalAttentionWindow;
+import vista.tensor.kernels.LocalSelfAttentionKernels;
 import vista.tensor.kernels.LocalSelfAttentionReference;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.runtime.Parallel;
 
 /**
- * SASA's local self-attention in float32 by the fused kernel ({@link LocalSelfAttention}), the kernel
+ * SASA's local self-attention in float32 by the fused kernel ({@link LocalSelfAttentionKernels}), the kernel
  * alone (the layer's three 1x1 projections are convolutions, measured elsewhere): queries, keys and
  * values of 8 x 64 x 56 x 56 (the first stage of a SASA ResNet) in 8 heads of dh = 8, scaled so that
  * the logits spread about 1; k x k neighbourhoods for k = 3 to 11, MASK border, logit scale 1.
@@ -66,14 +66,14 @@ public class LocalAttentionBenchmark {
             gradOutput = Tensor.randn(rng, batch, channels, size, size);
         }
 
-        LocalSelfAttention.Forward forward() {
-            return LocalSelfAttention.forward(q, k, v, relRow, relColumn, window);
+        LocalSelfAttentionKernels.Forward forward() {
+            return LocalSelfAttentionKernels.forward(q, k, v, relRow, relColumn, window);
         }
 
         void forwardBackward(Blackhole blackhole) {
-            LocalSelfAttention.Forward f = forward();
+            LocalSelfAttentionKernels.Forward f = forward();
             blackhole.consume(f);
-            blackhole.consume(LocalSelfAttention.backward(gradOutput, q, k, v, relRow, relColumn, f.weights(), window));
+            blackhole.consume(LocalSelfAttentionKernels.backward(gradOutput, q, k, v, relRow, relColumn, f.weights(), window));
         }
     }
 
@@ -108,7 +108,7 @@ public class LocalAttentionBenchmark {
     }
 
     @Benchmark
-    public LocalSelfAttention.Forward forward(Case s) {
+    public LocalSelfAttentionKernels.Forward forward(Case s) {
         return s.problem.forward();
     }
 
@@ -125,7 +125,7 @@ public class LocalAttentionBenchmark {
     @Benchmark
     public void referenceSmall(Small s, Blackhole blackhole) {
         Problem p = s.problem;
-        LocalSelfAttention.Forward f = LocalSelfAttentionReference.forward(p.q, p.k, p.v, p.relRow, p.relColumn,
+        LocalSelfAttentionKernels.Forward f = LocalSelfAttentionReference.forward(p.q, p.k, p.v, p.relRow, p.relColumn,
                 p.window);
         blackhole.consume(f);
         blackhole.consume(LocalSelfAttentionReference.backward(p.gradOutput, p.q, p.k, p.v, p.relRow, p.relColumn,

@@ -15,12 +15,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import vista.autograd.Autograd;
 import vista.autograd.Variable;
 import vista.nn.Module;
-import vista.nn.PairwiseSelfAttention2d;
-import vista.nn.PatchwiseSelfAttention2d;
-import vista.nn.SanAttentionShape;
+import vista.nn.san.PairwiseSelfAttention2d;
+import vista.nn.san.PatchwiseSelfAttention2d;
+import vista.nn.san.SanAttentionShape;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.runtime.Parallel;
 
 /**
  * A whole SAN attention block at the shape of SAN's layer1 ({@code SAM} with 256 channels in, 16

@@ -4,7 +4,7 @@ import vista.autograd.Variable;
 import vista.nn.Module;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.runtime.Parallel;
 
 /**
  * The memory one forward and backward pass of a SAN layer1 block ({@link SanBlockBenchmark}) holds at

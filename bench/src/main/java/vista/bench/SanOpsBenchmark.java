@@ -15,15 +15,15 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.kernels.Aggregation;
+import vista.tensor.kernels.AggregationKernels;
 import vista.tensor.kernels.AggregationReference;
-import vista.tensor.kernels.Footprint;
-import vista.tensor.kernels.Subtraction;
+import vista.tensor.geometry.Footprint;
+import vista.tensor.kernels.SubtractionKernels;
 import vista.tensor.kernels.SubtractionReference;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.runtime.Parallel;
 
 /**
- * SAN's local operators in float32 by the fast kernels ({@link Aggregation}, {@link Subtraction}), the
+ * SAN's local operators in float32 by the fast kernels ({@link AggregationKernels}, {@link SubtractionKernels}), the
  * kernels alone, at the shapes of the first stage of SAN10 (56 x 56, batch 8, 7 x 7 footprint with
  * reflection padding, stride 1):
  * <ul>
@@ -63,8 +63,8 @@ public class SanOpsBenchmark {
         }
 
         void forwardBackward(Blackhole blackhole) {
-            blackhole.consume(Aggregation.forward(x, w, footprint));
-            blackhole.consume(Aggregation.backward(gradOutput, x, w, footprint));
+            blackhole.consume(AggregationKernels.forward(x, w, footprint));
+            blackhole.consume(AggregationKernels.backward(gradOutput, x, w, footprint));
         }
 
         void reference(Blackhole blackhole) {
@@ -88,8 +88,8 @@ public class SanOpsBenchmark {
         }
 
         void forwardBackward(Blackhole blackhole) {
-            blackhole.consume(Subtraction.forward(x1, x2, footprint));
-            blackhole.consume(Subtraction.backward(gradOutput, x1.shape(), footprint));
+            blackhole.consume(SubtractionKernels.forward(x1, x2, footprint));
+            blackhole.consume(SubtractionKernels.backward(gradOutput, x1.shape(), footprint));
         }
 
         void reference(Blackhole blackhole) {
@@ -145,7 +145,7 @@ public class SanOpsBenchmark {
     @Benchmark
     public Tensor aggregationForward(AggregationLayer s) {
         AggregationProblem p = s.problem;
-        return Aggregation.forward(p.x, p.w, p.footprint);
+        return AggregationKernels.forward(p.x, p.w, p.footprint);
     }
 
     @Benchmark
@@ -156,7 +156,7 @@ public class SanOpsBenchmark {
     @Benchmark
     public Tensor subtractionForward(SubtractionLayer s) {
         SubtractionProblem p = s.problem;
-        return Subtraction.forward(p.x1, p.x2, p.footprint);
+        return SubtractionKernels.forward(p.x1, p.x2, p.footprint);
     }
 
     @Benchmark

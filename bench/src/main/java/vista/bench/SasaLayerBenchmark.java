@@ -14,10 +14,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import vista.autograd.Autograd;
 import vista.autograd.Variable;
-import vista.nn.LocalSelfAttention2d;
+import vista.nn.sasa.LocalSelfAttention2d;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.runtime.Parallel;
 
 /**
  * The whole SASA layer, {@link LocalSelfAttention2d} 64 -> 64 with its three 1x1 projections, 8 heads

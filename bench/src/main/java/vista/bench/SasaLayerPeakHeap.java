@@ -1,10 +1,10 @@
 package vista.bench;
 
 import vista.autograd.Variable;
-import vista.nn.LocalSelfAttention2d;
+import vista.nn.sasa.LocalSelfAttention2d;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.runtime.Parallel;
 
 /**
  * The memory one forward and backward pass of the SASA layer holds at its peak, measured from outside:

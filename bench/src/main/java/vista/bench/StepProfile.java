@@ -11,7 +11,7 @@ import vista.nn.optim.Sgd;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.runtime.Parallel;
 
 /**
  * Where the time of a training step goes, per kind of operation ({@link OpProfile}): it runs SGD steps

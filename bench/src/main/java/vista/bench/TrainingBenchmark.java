@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import vista.autograd.Variable;
-import vista.models.resnet.Bottleneck;
+import vista.models.zoo.resnet.Bottleneck;
 import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
 import vista.nn.Sequential;
@@ -22,7 +22,7 @@ import vista.nn.loss.CrossEntropyLoss;
 import vista.nn.optim.Sgd;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.runtime.Parallel;
 
 /**
  * Training work measured the way {@code bench/compare/pytorch_training.py} measures PyTorch, for a

@@ -1,6 +1,6 @@
 package vista.data;
 
-import vista.tensor.parallel.Tiles;
+import vista.tensor.runtime.Tiles;
 
 /**
  * Runs a task for every item {@code 0 .. count-1} on Vista's thread pool ({@link Tiles#forEach}) and

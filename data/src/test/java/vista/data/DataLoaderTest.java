@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.runtime.Parallel;
 
 class DataLoaderTest {
 

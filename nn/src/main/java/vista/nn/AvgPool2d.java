@@ -2,13 +2,13 @@ package vista.nn;
 
 import vista.autograd.Variable;
 import vista.tensor.Shape;
-import vista.tensor.kernels.ConvGeometry;
+import vista.tensor.geometry.ConvGeometry;
 
 /**
  * Average pooling (PyTorch's {@code nn.AvgPool2d}, ceil_mode false): each output is the sum of its
  * {@code kH x kW} window (padding counting as zeros) divided by {@code kH kW} when
  * {@code countIncludePad} (PyTorch's default), else by the number of the window's cells inside the image.
- * No parameters. Formulas: {@link vista.autograd.functions.AvgPool2d}.
+ * No parameters. Formulas: {@link vista.autograd.functions.AveragePooling}.
  */
 public final class AvgPool2d extends Module implements Complexity {
     private final ConvGeometry window;
@@ -41,7 +41,7 @@ public final class AvgPool2d extends Module implements Complexity {
     @Override
     public Variable forward(Variable input) {
         return ForwardTrace.record(this, input,
-                vista.autograd.functions.AvgPool2d.apply(input, window, countIncludePad));
+                vista.autograd.functions.AveragePooling.apply(input, window, countIncludePad));
     }
 
     /** Other ops only, one per window cell per output value: {@code kH kW} per output. */

@@ -1,5 +1,6 @@
 package vista.nn;
 
+import vista.nn.sasa.LocalSelfAttention2d;
 import vista.tensor.Shape;
 
 /**

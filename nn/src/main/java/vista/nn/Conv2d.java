@@ -8,14 +8,14 @@ import vista.nn.Init.FanMode;
 import vista.tensor.Shape;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.kernels.ConvGeometry;
+import vista.tensor.geometry.ConvGeometry;
 
 /**
  * A 2-D convolution layer (PyTorch's {@code nn.Conv2d} with zero padding): x {@code (N, C_in, H, W)} to
  * {@code (N, C_out, H_out, W_out)}, with parameters {@code weight} {@code (C_out, C_in / groups, kH, kW)}
  * and, unless switched off, {@code bias} {@code (C_out)}, named and laid out as in PyTorch so that state
  * dicts load either way. The formulas (forward and backward) are those of
- * {@link vista.autograd.functions.Conv2d}; the sizes those of its {@link ConvGeometry}.
+ * {@link vista.autograd.functions.Convolution}; the sizes those of its {@link ConvGeometry}.
  *
  * <pre>{@code
  * Conv2d conv = Conv2d.builder().setChannels(64, 128).setKernel(3).optStride(2).optPadding(1).optBias(false)
@@ -181,7 +181,7 @@ public final class Conv2d extends Module implements Complexity {
 
     @Override
     public Variable forward(Variable input) {
-        return ForwardTrace.record(this, input, vista.autograd.functions.Conv2d.apply(input, weight, bias, geometry));
+        return ForwardTrace.record(this, input, vista.autograd.functions.Convolution.apply(input, weight, bias, geometry));
     }
 
     /**

@@ -6,12 +6,12 @@ import vista.tensor.Shape;
 /**
  * Global average pooling: {@code (N, C, H, W) -> (N, C, 1, 1)}, the mean of each channel's plane
  * (PyTorch's {@code nn.AdaptiveAvgPool2d(1)}); backward spreads {@code g / (H W)} over the plane. No
- * parameters. Formulas: {@link vista.autograd.functions.GlobalAvgPool2d}.
+ * parameters. Formulas: {@link vista.autograd.functions.GlobalAveragePooling}.
  */
 public final class GlobalAvgPool2d extends Module implements Complexity {
     @Override
     public Variable forward(Variable input) {
-        return ForwardTrace.record(this, input, new vista.autograd.functions.GlobalAvgPool2d().apply(input));
+        return ForwardTrace.record(this, input, new vista.autograd.functions.GlobalAveragePooling().apply(input));
     }
 
     /** Other ops only, one per input element (the additions of the means). */

@@ -2,12 +2,12 @@ package vista.nn;
 
 import vista.autograd.Variable;
 import vista.tensor.Shape;
-import vista.tensor.kernels.ConvGeometry;
+import vista.tensor.geometry.ConvGeometry;
 
 /**
  * Max pooling (PyTorch's {@code nn.MaxPool2d}, dilation 1, ceil_mode false): each output is the maximum
  * of its {@code kH x kW} window, padding counting as minus infinity; the gradient goes to the window's
- * maximum (the first on ties). No parameters. Formulas: {@link vista.autograd.functions.MaxPool2d}.
+ * maximum (the first on ties). No parameters. Formulas: {@link vista.autograd.functions.MaxPooling}.
  */
 public final class MaxPool2d extends Module implements Complexity {
     private final ConvGeometry window;
@@ -32,7 +32,7 @@ public final class MaxPool2d extends Module implements Complexity {
 
     @Override
     public Variable forward(Variable input) {
-        return ForwardTrace.record(this, input, vista.autograd.functions.MaxPool2d.apply(input, window));
+        return ForwardTrace.record(this, input, vista.autograd.functions.MaxPooling.apply(input, window));
     }
 
     /** Other ops only, one per window cell per output value: {@code kH kW} per output. */

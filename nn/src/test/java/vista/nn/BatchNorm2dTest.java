@@ -13,7 +13,7 @@ import vista.autograd.Variable;
 import vista.autograd.functions.BatchNorm;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.runtime.Parallel;
 
 /** BatchNorm2d: batch statistics in training, running statistics (unbiased, momentum) and evaluation mode. */
 class BatchNorm2dTest {

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import vista.autograd.Variable;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.kernels.ConvGeometry;
-import vista.tensor.kernels.Convolution;
+import vista.tensor.geometry.ConvGeometry;
+import vista.tensor.kernels.ConvolutionKernels;
 
 /** The Conv2d layer: PyTorch's names and shapes, ResNet's initialisation, the functional op, errors. */
 class Conv2dTest {
@@ -78,14 +78,14 @@ class Conv2dTest {
         Variable input = new Variable(x, true);
         Variable y = conv.forward(input);
         ConvGeometry g = conv.geometry();
-        Tensor expected = Convolution.forward(x, conv.weight().data(), conv.bias().data(), g);
+        Tensor expected = ConvolutionKernels.forward(x, conv.weight().data(), conv.bias().data(), g);
         assertArrayEquals(expected.toFloatArray(), y.data().toFloatArray());
         Tensor gy = Tensor.randn(new Rng(7), y.dims());
         y.backward(gy);
-        assertArrayEquals(Convolution.backwardInput(gy, conv.weight().data(), x.shape(), g).toFloatArray(),
+        assertArrayEquals(ConvolutionKernels.backwardInput(gy, conv.weight().data(), x.shape(), g).toFloatArray(),
                 input.grad().toFloatArray());
-        assertArrayEquals(Convolution.backwardWeight(gy, x, g).toFloatArray(), conv.weight().grad().toFloatArray());
-        assertArrayEquals(Convolution.backwardBias(gy).toFloatArray(), conv.bias().grad().toFloatArray());
+        assertArrayEquals(ConvolutionKernels.backwardWeight(gy, x, g).toFloatArray(), conv.weight().grad().toFloatArray());
+        assertArrayEquals(ConvolutionKernels.backwardBias(gy).toFloatArray(), conv.bias().grad().toFloatArray());
     }
 
     @Test

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import vista.autograd.Variable;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.runtime.Parallel;
 
 /** Dropout: inverted scaling, reproducible masks, identity in evaluation mode. */
 class DropoutTest {

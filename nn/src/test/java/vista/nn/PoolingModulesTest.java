@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import vista.autograd.Variable;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.kernels.ConvGeometry;
-import vista.tensor.kernels.Pooling;
+import vista.tensor.geometry.ConvGeometry;
+import vista.tensor.kernels.PoolingKernels;
 
 /** MaxPool2d, AvgPool2d and GlobalAvgPool2d as layers: known values, gradients, the functional ops, errors. */
 class PoolingModulesTest {
@@ -80,12 +80,12 @@ class PoolingModulesTest {
     void forwardIsTheFunctionalOp() {
         Tensor x = Tensor.randn(new Rng(1), 2, 3, 9, 8);
         ConvGeometry stem = ConvGeometry.pooling("MaxPool2d", 3).stride(2).padding(1).build();
-        assertArrayEquals(Pooling.maxPool(x, stem).toFloatArray(),
+        assertArrayEquals(PoolingKernels.maxPool(x, stem).toFloatArray(),
                 new MaxPool2d(3, 2, 1).forward(new Variable(x)).data().toFloatArray());
         ConvGeometry average = ConvGeometry.pooling("AvgPool2d", 3).stride(2).padding(1).build();
-        assertArrayEquals(Pooling.avgPool(x, average, false).toFloatArray(),
+        assertArrayEquals(PoolingKernels.avgPool(x, average, false).toFloatArray(),
                 new AvgPool2d(3, 2, 1, false).forward(new Variable(x)).data().toFloatArray());
-        assertArrayEquals(Pooling.globalAvgPool(x).toFloatArray(),
+        assertArrayEquals(PoolingKernels.globalAvgPool(x).toFloatArray(),
                 new GlobalAvgPool2d().forward(new Variable(x)).data().toFloatArray());
     }
 

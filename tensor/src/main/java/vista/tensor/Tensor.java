@@ -2,11 +2,11 @@ package vista.tensor;
 
 import java.util.Arrays;
 import vista.tensor.kernels.BinaryOp;
-import vista.tensor.kernels.Elementwise;
-import vista.tensor.kernels.MatMul;
+import vista.tensor.kernels.ElementwiseKernels;
+import vista.tensor.kernels.MatMulKernels;
 import vista.tensor.kernels.Movement;
-import vista.tensor.kernels.Reductions;
-import vista.tensor.kernels.Softmax;
+import vista.tensor.kernels.ReductionsKernels;
+import vista.tensor.kernels.SoftmaxKernels;
 import vista.tensor.kernels.UnaryOp;
 
 /**
@@ -440,24 +440,24 @@ public final class Tensor {
     // ---------------------------------------------------------------- elementwise
 
     public Tensor add(Tensor other) {
-        return Elementwise.binary(BinaryOp.ADD, this, other);
+        return ElementwiseKernels.binary(BinaryOp.ADD, this, other);
     }
 
     public Tensor sub(Tensor other) {
-        return Elementwise.binary(BinaryOp.SUB, this, other);
+        return ElementwiseKernels.binary(BinaryOp.SUB, this, other);
     }
 
     public Tensor mul(Tensor other) {
-        return Elementwise.binary(BinaryOp.MUL, this, other);
+        return ElementwiseKernels.binary(BinaryOp.MUL, this, other);
     }
 
     public Tensor div(Tensor other) {
-        return Elementwise.binary(BinaryOp.DIV, this, other);
+        return ElementwiseKernels.binary(BinaryOp.DIV, this, other);
     }
 
     /** {@code this ^ exponent}, elementwise. */
     public Tensor pow(Tensor exponent) {
-        return Elementwise.binary(BinaryOp.POW, this, exponent);
+        return ElementwiseKernels.binary(BinaryOp.POW, this, exponent);
     }
 
     public Tensor add(double value) {
@@ -481,102 +481,102 @@ public final class Tensor {
     }
 
     public Tensor maximum(Tensor other) {
-        return Elementwise.binary(BinaryOp.MAXIMUM, this, other);
+        return ElementwiseKernels.binary(BinaryOp.MAXIMUM, this, other);
     }
 
     public Tensor minimum(Tensor other) {
-        return Elementwise.binary(BinaryOp.MINIMUM, this, other);
+        return ElementwiseKernels.binary(BinaryOp.MINIMUM, this, other);
     }
 
     /** 1 where {@code this == other}, else 0. */
     public Tensor eq(Tensor other) {
-        return Elementwise.binary(BinaryOp.EQ, this, other);
+        return ElementwiseKernels.binary(BinaryOp.EQ, this, other);
     }
 
     public Tensor ne(Tensor other) {
-        return Elementwise.binary(BinaryOp.NE, this, other);
+        return ElementwiseKernels.binary(BinaryOp.NE, this, other);
     }
 
     public Tensor lt(Tensor other) {
-        return Elementwise.binary(BinaryOp.LT, this, other);
+        return ElementwiseKernels.binary(BinaryOp.LT, this, other);
     }
 
     public Tensor le(Tensor other) {
-        return Elementwise.binary(BinaryOp.LE, this, other);
+        return ElementwiseKernels.binary(BinaryOp.LE, this, other);
     }
 
     public Tensor gt(Tensor other) {
-        return Elementwise.binary(BinaryOp.GT, this, other);
+        return ElementwiseKernels.binary(BinaryOp.GT, this, other);
     }
 
     public Tensor ge(Tensor other) {
-        return Elementwise.binary(BinaryOp.GE, this, other);
+        return ElementwiseKernels.binary(BinaryOp.GE, this, other);
     }
 
     /** {@code ifTrue} where {@code condition != 0}, else {@code ifFalse} (all three broadcast). */
     public static Tensor where(Tensor condition, Tensor ifTrue, Tensor ifFalse) {
-        return Elementwise.where(condition, ifTrue, ifFalse);
+        return ElementwiseKernels.where(condition, ifTrue, ifFalse);
     }
 
     public Tensor neg() {
-        return Elementwise.unary(UnaryOp.NEG, this);
+        return ElementwiseKernels.unary(UnaryOp.NEG, this);
     }
 
     public Tensor exp() {
-        return Elementwise.unary(UnaryOp.EXP, this);
+        return ElementwiseKernels.unary(UnaryOp.EXP, this);
     }
 
     public Tensor log() {
-        return Elementwise.unary(UnaryOp.LOG, this);
+        return ElementwiseKernels.unary(UnaryOp.LOG, this);
     }
 
     public Tensor sqrt() {
-        return Elementwise.unary(UnaryOp.SQRT, this);
+        return ElementwiseKernels.unary(UnaryOp.SQRT, this);
     }
 
     public Tensor abs() {
-        return Elementwise.unary(UnaryOp.ABS, this);
+        return ElementwiseKernels.unary(UnaryOp.ABS, this);
     }
 
     public Tensor relu() {
-        return Elementwise.unary(UnaryOp.RELU, this);
+        return ElementwiseKernels.unary(UnaryOp.RELU, this);
     }
 
     public Tensor sigmoid() {
-        return Elementwise.unary(UnaryOp.SIGMOID, this);
+        return ElementwiseKernels.unary(UnaryOp.SIGMOID, this);
     }
 
     public Tensor tanh() {
-        return Elementwise.unary(UnaryOp.TANH, this);
+        return ElementwiseKernels.unary(UnaryOp.TANH, this);
     }
 
     // ---------------------------------------------------------------- reductions
 
     /** Sum of all elements, as a scalar tensor. */
     public Tensor sum() {
-        return Reductions.sum(this, allAxes(), false);
+        return ReductionsKernels.sum(this, allAxes(), false);
     }
 
     /** Sum over {@code axes}; {@code keepdim} keeps them as size-1 axes. */
     public Tensor sum(int[] axes, boolean keepdim) {
-        return Reductions.sum(this, axes, keepdim);
+        return ReductionsKernels.sum(this, axes, keepdim);
     }
 
     public Tensor mean() {
-        return Reductions.mean(this, allAxes(), false);
+        return ReductionsKernels.mean(this, allAxes(), false);
     }
 
     public Tensor mean(int[] axes, boolean keepdim) {
-        return Reductions.mean(this, axes, keepdim);
+        return ReductionsKernels.mean(this, axes, keepdim);
     }
 
     public Tensor max(int[] axes, boolean keepdim) {
-        return Reductions.max(this, axes, keepdim);
+        return ReductionsKernels.max(this, axes, keepdim);
     }
 
     /** Index of the largest element along {@code axis} (the first one on ties), as float values. */
     public Tensor argmax(int axis, boolean keepdim) {
-        return Reductions.argmax(this, axis, keepdim);
+        return ReductionsKernels.argmax(this, axis, keepdim);
     }
 
     /**
@@ -584,17 +584,17 @@ public final class Tensor {
      * estimate, 0 the population variance.
      */
     public Tensor var(int[] axes, boolean keepdim, int correction) {
-        return Reductions.var(this, axes, keepdim, correction);
+        return ReductionsKernels.var(this, axes, keepdim, correction);
     }
 
     /** exp(x_i - max) / sum_j exp(x_j - max) along {@code axis}. */
     public Tensor softmax(int axis) {
-        return Softmax.softmax(this, axis);
+        return SoftmaxKernels.softmax(this, axis);
     }
 
     /** x_i - max - log(sum_j exp(x_j - max)) along {@code axis}. */
     public Tensor logSoftmax(int axis) {
-        return Softmax.logSoftmax(this, axis);
+        return SoftmaxKernels.logSoftmax(this, axis);
     }
 
     private int[] allAxes() {
@@ -612,7 +612,7 @@ public final class Tensor {
      * ranks are batches of matrices whose leading (batch) axes broadcast; a 1-D operand is a vector.
      */
     public Tensor matmul(Tensor other) {
-        return MatMul.matmul(this, other);
+        return MatMulKernels.matmul(this, other);
     }
 
     /** Joins tensors of equal shape except along {@code axis}. */

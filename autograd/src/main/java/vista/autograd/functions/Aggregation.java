@@ -3,7 +3,7 @@ package vista.autograd.functions;
 import vista.autograd.Function;
 import vista.autograd.Variable;
 import vista.tensor.Tensor;
-import vista.tensor.kernels.Footprint;
+import vista.tensor.geometry.Footprint;
 
 /**
  * SAN's aggregation, inputs {@code (x, w)}: values x {@code (N, C, H, W)} and per-pixel weights w
@@ -13,7 +13,7 @@ import vista.tensor.kernels.Footprint;
  * </pre>
  * Backward, with {@code G = dL/dy}: {@code dL/dx[src_k(o)] += w G} (a reflected neighbour adds to the
  * pixel it reflects) and {@code dL/dw[n, cw, k, o] = sum over c = cw mod Cw of G[n, c, o] x[n, c, src_k(o)]}.
- * The footprint's geometry and the kernels are in {@link vista.tensor.kernels.Aggregation}; saved for
+ * The footprint's geometry and the kernels are in {@link vista.tensor.kernels.AggregationKernels}; saved for
  * backward: x and w.
  */
 public final class Aggregation extends Function {
@@ -36,7 +36,7 @@ public final class Aggregation extends Function {
                     + " inputs");
         }
         save(inputs[0], inputs[1]);
-        Tensor y = vista.tensor.kernels.Aggregation.forward(inputs[0], inputs[1], footprint);
+        Tensor y = vista.tensor.kernels.AggregationKernels.forward(inputs[0], inputs[1], footprint);
         multiplyAdds = (long) y.numel() * footprint.neighbours();
         return y;
     }
@@ -49,8 +49,8 @@ public final class Aggregation extends Function {
 
     @Override
     protected Tensor[] backward(Tensor g) {
-        vista.tensor.kernels.Aggregation.Gradients grads =
-                vista.tensor.kernels.Aggregation.backward(g, saved(0), saved(1), footprint);
+        vista.tensor.kernels.AggregationKernels.Gradients grads =
+                vista.tensor.kernels.AggregationKernels.backward(g, saved(0), saved(1), footprint);
         return new Tensor[] {grads.x(), grads.w()};
     }
 }

@@ -3,9 +3,9 @@ package vista.autograd.functions;
 import vista.autograd.Function;
 import vista.autograd.Variable;
 import vista.tensor.Tensor;
-import vista.tensor.kernels.LocalAttentionWindow;
-import vista.tensor.kernels.LocalSelfAttention.Forward;
-import vista.tensor.kernels.LocalSelfAttention.Gradients;
+import vista.tensor.geometry.LocalAttentionWindow;
+import vista.tensor.kernels.LocalSelfAttentionKernels.Forward;
+import vista.tensor.kernels.LocalSelfAttentionKernels.Gradients;
 
 /**
  * SASA's local self-attention (Ramachandran et al. 2019), inputs {@code (q, k, v, relRow, relColumn)}:
@@ -20,7 +20,7 @@ import vista.tensor.kernels.LocalSelfAttention.Gradients;
  * Backward, with {@code G = dL/dy}: {@code dL/dv += p G}; {@code dL/dp = G · v}; the softmax gives
  * {@code t = s p (dL/dp - sum p dL/dp)}, and t times the other factor of each product of the logit goes
  * to q, k, relRow and relColumn. The window's border mode decides what lies outside the image. The full
- * formulas, and the kernels, are in {@link vista.tensor.kernels.LocalSelfAttention}; saved for backward:
+ * formulas, and the kernels, are in {@link vista.tensor.kernels.LocalSelfAttentionKernels}; saved for backward:
  * the five inputs and the attention weights p {@code (N, heads, kernel², H, W)}, so the softmax is not
  * recomputed.
  */
@@ -43,7 +43,7 @@ public final class LocalSelfAttention extends Function {
             throw new IllegalArgumentException(window + ": expected the inputs (q, k, v, relRow, relColumn), got "
                     + inputs.length + " inputs");
         }
-        Forward result = vista.tensor.kernels.LocalSelfAttention.forward(
+        Forward result = vista.tensor.kernels.LocalSelfAttentionKernels.forward(
                 inputs[0], inputs[1], inputs[2], inputs[3], inputs[4], window);
         save(inputs[0], inputs[1], inputs[2], inputs[3], inputs[4], result.weights());
         return result.output();
@@ -51,7 +51,7 @@ public final class LocalSelfAttention extends Function {
 
     @Override
     protected Tensor[] backward(Tensor g) {
-        Gradients grads = vista.tensor.kernels.LocalSelfAttention.backward(
+        Gradients grads = vista.tensor.kernels.LocalSelfAttentionKernels.backward(
                 g, saved(0), saved(1), saved(2), saved(3), saved(4), saved(5), window);
         return new Tensor[] {grads.q(), grads.k(), grads.v(), grads.relRow(), grads.relColumn()};
     }

@@ -1,7 +1,6 @@
 package vista.autograd.functions;
 
 import vista.autograd.Function;
-import vista.tensor.Shape;
 import vista.tensor.Tensor;
 
 /**

@@ -3,7 +3,7 @@ package vista.autograd.functions;
 import vista.autograd.Function;
 import vista.autograd.Variable;
 import vista.tensor.Tensor;
-import vista.tensor.kernels.Footprint;
+import vista.tensor.geometry.Footprint;
 
 /**
  * The neighbours of every output pixel (PyTorch's {@code unfold} of the padded input, in SAN's layout),
@@ -13,7 +13,7 @@ import vista.tensor.kernels.Footprint;
  * </pre>
  * Backward: {@code dL/dx[src_k(o)] += G[k, o]}, a reflected neighbour adding to the pixel it reflects.
  * The patchwise SAM's weight mapping reads its neighbours through this; the kernels are in
- * {@link vista.tensor.kernels.Neighbourhood}. Nothing is saved but the input shape.
+ * {@link vista.tensor.kernels.NeighbourhoodKernels}. Nothing is saved but the input shape.
  */
 public final class Neighbourhood extends Function {
     private final Footprint footprint;
@@ -32,11 +32,11 @@ public final class Neighbourhood extends Function {
         if (inputs.length != 1) {
             throw new IllegalArgumentException("SAN neighbourhood: expected one input, got " + inputs.length);
         }
-        return vista.tensor.kernels.Neighbourhood.forward(inputs[0], footprint);
+        return vista.tensor.kernels.NeighbourhoodKernels.forward(inputs[0], footprint);
     }
 
     @Override
     protected Tensor[] backward(Tensor g) {
-        return new Tensor[] {vista.tensor.kernels.Neighbourhood.backward(g, inputShape(0), footprint)};
+        return new Tensor[] {vista.tensor.kernels.NeighbourhoodKernels.backward(g, inputShape(0), footprint)};
     }
 }

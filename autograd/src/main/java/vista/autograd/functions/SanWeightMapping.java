@@ -18,8 +18,8 @@ import vista.tensor.kernels.ChannelAffine;
  * δ is {@code (N, C0, P)} for P positions per sample (K·L for the pairwise relation, one per neighbour
  * and pixel; L for the patchwise one), W2 and W5 are 1x1 convolutions (weights {@code (C1, C0, 1, 1)} and
  * {@code (C2, C1, 1, 1)}), and both BatchNorms use the batch statistics of their N·P values per channel,
- * exactly as the composed layers ({@code conv_w} of {@link vista.nn.PairwiseSelfAttention2d} and
- * {@link vista.nn.PatchwiseSelfAttention2d}) compute them. The result is viewed as {@code (N, Cw, K, L)}.
+ * exactly as the composed layers ({@code conv_w} of {@link vista.nn.san.PairwiseSelfAttention2d} and
+ * {@link vista.nn.san.PatchwiseSelfAttention2d}) compute them. The result is viewed as {@code (N, Cw, K, L)}.
  *
  * <p><b>Why.</b> At SAN's layer1 shape δ is {@code 8 x 18 x 49 x 3136} floats, 88 MB, and the composed
  * mapping keeps five tensors of that order for backward. Here only the inputs of δ (the small maps φ(x),

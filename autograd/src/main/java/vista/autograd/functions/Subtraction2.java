@@ -3,8 +3,8 @@ package vista.autograd.functions;
 import vista.autograd.Function;
 import vista.autograd.Variable;
 import vista.tensor.Tensor;
-import vista.tensor.kernels.Footprint;
-import vista.tensor.kernels.Subtraction;
+import vista.tensor.geometry.Footprint;
+import vista.tensor.kernels.SubtractionKernels;
 
 /**
  * SAN's subtraction relation between two maps, inputs {@code (x1, x2)} both {@code (N, C, H, W)}: for
@@ -42,12 +42,12 @@ public final class Subtraction2 extends Function {
             throw new IllegalArgumentException("SAN subtraction: expected the inputs (x1, x2), got " + inputs.length
                     + " inputs");
         }
-        return Subtraction.forward(inputs[0], inputs[1], footprint);
+        return SubtractionKernels.forward(inputs[0], inputs[1], footprint);
     }
 
     @Override
     protected Tensor[] backward(Tensor g) {
-        Subtraction.Gradients grads = Subtraction.backward(g, inputShape(0), footprint);
+        SubtractionKernels.Gradients grads = SubtractionKernels.backward(g, inputShape(0), footprint);
         return new Tensor[] {grads.x1(), grads.x2()};
     }
 }

@@ -5,15 +5,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import vista.models.resnet.ResNet;
-import vista.models.resnet.ResNetSpec;
-import vista.models.resnet.ResNetSpec.Spatial;
-import vista.models.san.San;
-import vista.models.san.SanSpec;
+import vista.models.zoo.resnet.ResNet;
+import vista.models.zoo.resnet.ResNetSpec;
+import vista.models.zoo.resnet.ResNetSpec.Spatial;
+import vista.models.zoo.san.San;
+import vista.models.zoo.san.SanSpec;
 import vista.nn.Module;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
-import vista.tensor.kernels.LocalAttentionWindow.Border;
+import vista.tensor.geometry.LocalAttentionWindow.Border;
 
 /**
  * The models Vista can build by name, as {@code vista train --model NAME} and {@code vista summary}
@@ -36,7 +36,7 @@ import vista.tensor.kernels.LocalAttentionWindow.Border;
  *       while the shortcut gives 4x4), as in the peer;</li>
  *   <li>{@code sasa-resnet26-full}, {@code sasa-resnet38-full}, {@code sasa-resnet50-full}: SASA's "full
  *       attention" networks (Table 1): {@code sasa-resnet26} etc. with the convolution stem replaced by
- *       the attention stem ({@link vista.nn.AttentionStem}: attention with spatially aware values in 4x4
+ *       the attention stem ({@link vista.nn.sasa.AttentionStem}: attention with spatially aware values in 4x4
  *       blocks, 64 channels, 4 heads, 4 mixtures, then BatchNorm, ReLU and a 4x4 stride-4 max pool,
  *       224 -> 56). Image sides must be multiples of 32 (the stem's 4, then three halvings). There are no
  *       {@code -small-full} models: the small stem keeps the resolution, and the attention stem is defined

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import vista.tensor.kernels.Vectors;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.runtime.Vectors;
+import vista.tensor.runtime.Parallel;
 
 /**
  * Training is reproducible to the bit: the same seed and data give the same final weights, BatchNorm

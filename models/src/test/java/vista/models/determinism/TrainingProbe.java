@@ -4,19 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import vista.autograd.Variable;
-import vista.models.resnet.ResNet;
-import vista.models.resnet.ResNetSpec;
-import vista.models.san.San;
-import vista.models.san.SanSpec;
+import vista.models.zoo.resnet.ResNet;
+import vista.models.zoo.resnet.ResNetSpec;
+import vista.models.zoo.san.San;
+import vista.models.zoo.san.SanSpec;
 import vista.nn.Module;
 import vista.nn.checkpoint.StateDigest;
 import vista.nn.loss.CrossEntropyLoss;
 import vista.nn.optim.Sgd;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.kernels.Footprint;
-import vista.tensor.kernels.LocalAttentionWindow.Border;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.geometry.Footprint;
+import vista.tensor.geometry.LocalAttentionWindow.Border;
+import vista.tensor.runtime.Parallel;
 
 /**
  * Trains four tiny models for a few SGD steps from a fixed seed and prints one line per model: its name

@@ -1,5 +1,6 @@
 package vista.nn.optim;
 
+
 /**
  * Linear warmup, then cosine annealing (Loshchilov and Hutter 2017, without restarts). With base rate
  * η, warmup length W, total length T, start factor f and final rate η_min:

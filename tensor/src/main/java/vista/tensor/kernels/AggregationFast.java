@@ -5,12 +5,14 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import vista.tensor.DType;
 import vista.tensor.Tensor;
+import vista.tensor.geometry.Footprint;
+import vista.tensor.runtime.Vectors;
 
 /**
- * The fast float32 kernel of {@link Aggregation}: the formulas of that class on the raw float arrays of
+ * The fast float32 kernel of {@link AggregationKernels}: the formulas of that class on the raw float arrays of
  * contiguous tensors, {@link Vectors#LANES} output columns at a time, on the padded planes of
  * {@link PaddedPlanes}, without ever building the k^2 neighbours of x. Shapes are
- * checked by {@link Aggregation}; {@link AggregationReference} is the oracle.
+ * checked by {@link AggregationKernels}; {@link AggregationReference} is the oracle.
  *
  * <p>What differs from the reference, and why:
  * <ul>
@@ -63,14 +65,14 @@ public final class AggregationFast {
     /** {@code y[n, c, o] = sum over k of w[n, c mod Cw, k, o] x[n, c, src_k(o)]}, one weight plane per tile. */
     public static Tensor forward(Tensor x, Tensor w, Footprint footprint) {
         Operands o = new Operands(x, w, footprint);
-        Tensor result = Tensor.zeros(DType.FLOAT32, Aggregation.outputShape(x.shape(), footprint));
+        Tensor result = Tensor.zeros(DType.FLOAT32, AggregationKernels.outputShape(x.shape(), footprint));
         float[] y = result.floats();
         PaddedPlanes.forEachTile(o.tiles(), () -> new Scratch(o, false), (s, t) -> o.forwardTile(t, s, y));
         return result;
     }
 
-    /** The gradients of x and w; see {@link Aggregation} for the formulas. */
-    public static Aggregation.Gradients backward(Tensor gradOutput, Tensor x, Tensor w, Footprint footprint) {
+    /** The gradients of x and w; see {@link AggregationKernels} for the formulas. */
+    public static AggregationKernels.Gradients backward(Tensor gradOutput, Tensor x, Tensor w, Footprint footprint) {
         Operands o = new Operands(x, w, footprint);
         Tensor g = gradOutput.contiguous();
         float[] grad = g.floats();
@@ -81,7 +83,7 @@ public final class AggregationFast {
         float[] dws = dw.floats();
         PaddedPlanes.forEachTile(o.tiles(), () -> new Scratch(o, true),
                 (s, t) -> o.backwardTile(t, s, grad, gradAt, dxs, dws));
-        return new Aggregation.Gradients(dx, dw);
+        return new AggregationKernels.Gradients(dx, dw);
     }
 
     /** One tile's working memory. */

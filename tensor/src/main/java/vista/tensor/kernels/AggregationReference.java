@@ -1,11 +1,12 @@
 package vista.tensor.kernels;
 
 import vista.tensor.Tensor;
+import vista.tensor.geometry.Footprint;
 
 /**
- * The scalar reference of {@link Aggregation}, in double precision: one output pixel at a time, written
+ * The scalar reference of {@link AggregationKernels}, in double precision: one output pixel at a time, written
  * as the formulas of that class read. The teaching version and the oracle of {@link AggregationFast};
- * shapes are checked by {@link Aggregation}.
+ * shapes are checked by {@link AggregationKernels}.
  */
 public final class AggregationReference {
     private AggregationReference() {
@@ -35,11 +36,11 @@ public final class AggregationReference {
                 }
             }
         }
-        return NeighbourLayout.tensor(y, x.dtype(), Aggregation.outputShape(x.shape(), footprint));
+        return NeighbourLayout.tensor(y, x.dtype(), AggregationKernels.outputShape(x.shape(), footprint));
     }
 
-    /** The gradients of x and w; see {@link Aggregation} for the formulas. */
-    public static Aggregation.Gradients backward(Tensor gradOutput, Tensor x, Tensor w, Footprint footprint) {
+    /** The gradients of x and w; see {@link AggregationKernels} for the formulas. */
+    public static AggregationKernels.Gradients backward(Tensor gradOutput, Tensor x, Tensor w, Footprint footprint) {
         NeighbourLayout at = new NeighbourLayout(x.shape(), w.dim(1), footprint);
         double[] g = gradOutput.toDoubleArray();
         double[] xs = x.toDoubleArray();
@@ -65,7 +66,7 @@ public final class AggregationReference {
                 }
             }
         }
-        return new Aggregation.Gradients(NeighbourLayout.tensor(dx, x.dtype(), x.shape()),
+        return new AggregationKernels.Gradients(NeighbourLayout.tensor(dx, x.dtype(), x.shape()),
                 NeighbourLayout.tensor(dw, w.dtype(), w.shape()));
     }
 }

@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 import vista.tensor.Shape;
 import vista.tensor.Storage;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Tiles;
+import vista.tensor.runtime.Tiles;
+import vista.tensor.runtime.Vectors;
 
 /**
  * The fast float32 batch normalisation of {@link BatchNormKernels}: Vector API, parallel over channels,

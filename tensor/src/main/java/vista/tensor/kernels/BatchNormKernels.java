@@ -3,6 +3,7 @@ package vista.tensor.kernels;
 import java.util.Arrays;
 import vista.tensor.DType;
 import vista.tensor.Tensor;
+import vista.tensor.runtime.Kernels;
 
 /**
  * Training-mode batch normalisation (Ioffe and Szegedy 2015) over every axis but the channel axis.

@@ -4,6 +4,7 @@ import vista.tensor.DType;
 import vista.tensor.Shape;
 import vista.tensor.Storage;
 import vista.tensor.Tensor;
+import vista.tensor.runtime.Kernels;
 
 /**
  * The scalar reference of {@link BatchNormKernels}, in double precision: one loop per formula of that

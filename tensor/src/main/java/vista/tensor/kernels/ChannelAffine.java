@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import vista.tensor.DType;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Tiles;
+import vista.tensor.runtime.Tiles;
+import vista.tensor.runtime.Vectors;
 
 /**
  * Per-channel affine maps over {@code (N, C, P)} tensors, the elementwise steps of a BatchNorm whose

@@ -7,11 +7,13 @@ import jdk.incubator.vector.VectorSpecies;
 import vista.tensor.DType;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Tiles;
+import vista.tensor.geometry.ConvGeometry;
+import vista.tensor.runtime.Tiles;
+import vista.tensor.runtime.Vectors;
 
 /**
- * The fast float32 convolution: im2col of one block of output positions at a time, then {@link Gemm}.
- * Shapes are checked by {@link Convolution}; the formulas are those of {@link ConvolutionReference}.
+ * The fast float32 convolution: im2col of one block of output positions at a time, then {@link GemmKernels}.
+ * Shapes are checked by {@link ConvolutionKernels}; the formulas are those of {@link ConvolutionReference}.
  *
  * <p>Per sample {@code n} and group, with {@code K = C_in/groups * kH * kW} and {@code P = H_out W_out},
  * a convolution is a matrix product. {@code cols} is the K x P matrix whose row {@code (c, u, v)} holds,
@@ -347,7 +349,7 @@ final class ConvolutionFast {
     }
 
     /**
-     * {@code C (+)= op(A) op(B)} as in {@link Gemm#multiply}, called from inside one of this class's tiles:
+     * {@code C (+)= op(A) op(B)} as in {@link GemmKernels#multiply}, called from inside one of this class's tiles:
      * C is cut into blocks of at most {@value #GEMM_BLOCK_ROWS} x {@value #GEMM_BLOCK_COLUMNS}, GEMM's
      * largest tile, so that GEMM runs a block as a single tile on the calling thread instead of forking
      * sub-tasks that the tile would then wait for (it still splits a block of more than about 2^24
@@ -363,7 +365,7 @@ final class ConvolutionFast {
             for (int column = 0; column < n; column += GEMM_BLOCK_COLUMNS) {
                 int rows = Math.min(GEMM_BLOCK_ROWS, m - row);
                 int columns = Math.min(GEMM_BLOCK_COLUMNS, n - column);
-                Gemm.multiply(transA, transB, rows, columns, k, a, aOffset + (transA ? row : row * lda), lda,
+                GemmKernels.multiply(transA, transB, rows, columns, k, a, aOffset + (transA ? row : row * lda), lda,
                         b, bOffset + (transB ? column * ldb : column), ldb, c, cOffset + row * ldc + column, ldc,
                         accumulate);
             }

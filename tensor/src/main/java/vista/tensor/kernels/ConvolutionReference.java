@@ -4,6 +4,8 @@ import vista.tensor.DType;
 import vista.tensor.Shape;
 import vista.tensor.Storage;
 import vista.tensor.Tensor;
+import vista.tensor.geometry.ConvGeometry;
+import vista.tensor.runtime.Kernels;
 
 /**
  * The scalar reference of 2-D convolution (cross-correlation, as in PyTorch: the kernel is not flipped),
@@ -20,7 +22,7 @@ import vista.tensor.Tensor;
  *
  * <p>Sums accumulate in a double in the loop order written, and are rounded once to the tensor's dtype.
  * Operands may be any views (read through their strides) of one dtype; shapes are checked by
- * {@link Convolution}. This serves float64 tensors (gradient checking), float32 tensors when
+ * {@link ConvolutionKernels}. This serves float64 tensors (gradient checking), float32 tensors when
  * {@link Kernels#FAST} is false, and is the oracle of {@link ConvolutionFast}'s tests.
  */
 public final class ConvolutionReference {

@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 import vista.tensor.DType;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Tiles;
+import vista.tensor.runtime.Tiles;
+import vista.tensor.runtime.Vectors;
 
 /**
  * The fast float32 elementwise kernels: the same functions as {@link ElementwiseReference}, computed in
@@ -54,7 +55,7 @@ final class ElementwiseFast {
     private ElementwiseFast() {
     }
 
-    /** {@link Elementwise#unary} for float32. */
+    /** {@link ElementwiseKernels#unary} for float32. */
     static Tensor unary(UnaryOp op, Tensor x) {
         Tensor in = x.contiguous();
         float[] src = in.floats();
@@ -70,9 +71,9 @@ final class ElementwiseFast {
         return out;
     }
 
-    /** {@link Elementwise#binary} for float32 operands. */
+    /** {@link ElementwiseKernels#binary} for float32 operands. */
     static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
-        Shape shape = Elementwise.broadcastShape(op, a, b);
+        Shape shape = ElementwiseKernels.broadcastShape(op, a, b);
         Tensor out = Tensor.zeros(DType.FLOAT32, shape);
         Layout layout = Layout.of(shape, dense(a), dense(b));
         float[] fa = layout.operands[0].floats();
@@ -85,7 +86,7 @@ final class ElementwiseFast {
 
     /** {@code where} for a float32 condition and float32 values. */
     static Tensor where(Tensor condition, Tensor ifTrue, Tensor ifFalse) {
-        Shape shape = Elementwise.whereShape(condition, ifTrue, ifFalse);
+        Shape shape = ElementwiseKernels.whereShape(condition, ifTrue, ifFalse);
         Tensor out = Tensor.zeros(DType.FLOAT32, shape);
         Layout layout = Layout.of(shape, dense(condition), dense(ifTrue), dense(ifFalse));
         float[] fc = layout.operands[0].floats();

@@ -4,6 +4,7 @@ import vista.tensor.DType;
 import vista.tensor.Shape;
 import vista.tensor.Storage;
 import vista.tensor.Tensor;
+import vista.tensor.runtime.Kernels;
 
 /**
  * The scalar reference of the elementwise kernels: one loop over the output in row-major order,
@@ -35,8 +36,8 @@ public final class ElementwiseReference {
      * else float32.
      */
     public static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
-        Shape shape = Elementwise.broadcastShape(op, a, b);
-        Tensor out = Tensor.zeros(Elementwise.resultType(a, b), shape);
+        Shape shape = ElementwiseKernels.broadcastShape(op, a, b);
+        Tensor out = Tensor.zeros(ElementwiseKernels.resultType(a, b), shape);
         int[] dims = shape.dims();
         int[] ia = Movement.storageIndices(a.expand(dims));
         int[] ib = Movement.storageIndices(b.expand(dims));
@@ -54,8 +55,8 @@ public final class ElementwiseReference {
      * float64 if {@code ifTrue} or {@code ifFalse} is, else float32.
      */
     public static Tensor where(Tensor condition, Tensor ifTrue, Tensor ifFalse) {
-        Shape shape = Elementwise.whereShape(condition, ifTrue, ifFalse);
-        DType dtype = Elementwise.resultType(ifTrue, ifFalse);
+        Shape shape = ElementwiseKernels.whereShape(condition, ifTrue, ifFalse);
+        DType dtype = ElementwiseKernels.resultType(ifTrue, ifFalse);
         Tensor out = Tensor.zeros(dtype, shape);
         int[] dims = shape.dims();
         int[] ic = Movement.storageIndices(condition.expand(dims));

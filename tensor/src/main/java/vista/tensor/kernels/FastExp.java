@@ -3,6 +3,7 @@ package vista.tensor.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import vista.tensor.runtime.Vectors;
 
 /**
  * Our own float32 {@code e^x}, in a vector version and a scalar version that give identical bits for

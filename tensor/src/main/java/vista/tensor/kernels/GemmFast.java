@@ -3,11 +3,12 @@ package vista.tensor.kernels;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
-import vista.tensor.parallel.Tiles;
+import vista.tensor.runtime.Tiles;
+import vista.tensor.runtime.Vectors;
 
 /**
- * The fast {@link Gemm}: {@code C (+)= op(A) op(B)} with packed panels, a register-blocked Vector API
- * micro-kernel and deterministic parallel tiles. Arguments are checked by {@link Gemm}.
+ * The fast {@link GemmKernels}: {@code C (+)= op(A) op(B)} with packed panels, a register-blocked Vector API
+ * micro-kernel and deterministic parallel tiles. Arguments are checked by {@link GemmKernels}.
  *
  * <p><b>Blocking</b>, from the inside out. The sizes were chosen and measured on this project's
  * machine (AVX-512: 16 float lanes, 32 vector registers, two 512-bit FMA pipes; 48 KiB L1 and 1 MiB L2
@@ -132,7 +133,7 @@ final class GemmFast {
         }
     }
 
-    /** {@code C (+)= op(A) op(B)}, the arguments as in {@link Gemm#multiply} and already checked. */
+    /** {@code C (+)= op(A) op(B)}, the arguments as in {@link GemmKernels#multiply} and already checked. */
     static void multiply(boolean transA, boolean transB, int m, int n, int k,
             float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
             float[] c, int cOffset, int ldc, boolean accumulate) {

@@ -1,11 +1,11 @@
 package vista.tensor.kernels;
 
 /**
- * The teaching version of {@link Gemm}: {@code C[i][j] (+)= sum_p opA[i][p] * opB[p][j]} as three loops.
+ * The teaching version of {@link GemmKernels}: {@code C[i][j] (+)= sum_p opA[i][p] * opB[p][j]} as three loops.
  *
  * <p>Each sum is accumulated with {@link Math#fma} in the order {@code p = 0 .. k-1}, starting from 0
  * (or from the old {@code C[i][j]} when accumulating). That is the order {@link GemmFast} keeps, so the
- * two return the same bits; arguments are checked by {@link Gemm}.
+ * two return the same bits; arguments are checked by {@link GemmKernels}.
  */
 final class GemmReference {
     private GemmReference() {

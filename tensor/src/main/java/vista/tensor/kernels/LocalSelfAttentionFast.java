@@ -8,12 +8,14 @@ import jdk.incubator.vector.VectorSpecies;
 import vista.tensor.DType;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Tiles;
+import vista.tensor.geometry.LocalAttentionWindow;
+import vista.tensor.runtime.Tiles;
+import vista.tensor.runtime.Vectors;
 
 /**
- * The fused float32 kernel of SASA's local self-attention: the formulas of {@link LocalSelfAttention}
+ * The fused float32 kernel of SASA's local self-attention: the formulas of {@link LocalSelfAttentionKernels}
  * on the raw float arrays of contiguous tensors, {@link Vectors#LANES} output columns at a time, without
- * ever building the {@code N x C x k^2 x H x W} unfold. Shapes are checked by {@link LocalSelfAttention};
+ * ever building the {@code N x C x k^2 x H x W} unfold. Shapes are checked by {@link LocalSelfAttentionKernels};
  * {@link LocalSelfAttentionReference} is the oracle.
  *
  * <p>What differs from the reference, and why:
@@ -90,7 +92,7 @@ final class LocalSelfAttentionFast {
     private LocalSelfAttentionFast() {
     }
 
-    static LocalSelfAttention.Forward forward(Tensor q, Tensor k, Tensor v, Tensor relRow, Tensor relColumn,
+    static LocalSelfAttentionKernels.Forward forward(Tensor q, Tensor k, Tensor v, Tensor relRow, Tensor relColumn,
             LocalAttentionWindow window) {
         Plan plan = new Plan(q.shape(), window);
         Tensor output = Tensor.zeros(DType.FLOAT32, q.shape());
@@ -99,10 +101,10 @@ final class LocalSelfAttentionFast {
         o.weights = weights.floats();
         o.output = output.floats();
         Tiles.forEach(plan.tiles, t -> o.withScratch(t, o::forwardTile));
-        return new LocalSelfAttention.Forward(output, weights);
+        return new LocalSelfAttentionKernels.Forward(output, weights);
     }
 
-    static LocalSelfAttention.Gradients backward(Tensor gradOutput, Tensor q, Tensor k, Tensor v, Tensor relRow,
+    static LocalSelfAttentionKernels.Gradients backward(Tensor gradOutput, Tensor q, Tensor k, Tensor v, Tensor relRow,
             Tensor relColumn, Tensor weights, LocalAttentionWindow window) {
         Plan plan = new Plan(q.shape(), window);
         Operands o = new Operands(plan, q, k, v, relRow, relColumn);
@@ -132,7 +134,7 @@ final class LocalSelfAttentionFast {
                 columns[x] += o.embeddingPartials[at + entries + x];
             }
         }
-        return new LocalSelfAttention.Gradients(dq, dk, dv, dRow, dColumn);
+        return new LocalSelfAttentionKernels.Gradients(dq, dk, dv, dRow, dColumn);
     }
 
     /**

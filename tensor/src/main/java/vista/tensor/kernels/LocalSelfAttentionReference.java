@@ -4,18 +4,19 @@ import vista.tensor.DType;
 import vista.tensor.Shape;
 import vista.tensor.Storage;
 import vista.tensor.Tensor;
+import vista.tensor.geometry.LocalAttentionWindow;
 
 /**
- * The scalar reference of {@link LocalSelfAttention}, in double precision: one output pixel and one
+ * The scalar reference of {@link LocalSelfAttentionKernels}, in double precision: one output pixel and one
  * head at a time, written as the formulas of that class read. It is the teaching version and the oracle
- * of {@link LocalSelfAttentionFast}; shapes are checked by {@link LocalSelfAttention}.
+ * of {@link LocalSelfAttentionFast}; shapes are checked by {@link LocalSelfAttentionKernels}.
  */
 public final class LocalSelfAttentionReference {
     private LocalSelfAttentionReference() {
     }
 
     /** The output and the attention weights. */
-    public static LocalSelfAttention.Forward forward(Tensor q, Tensor k, Tensor v, Tensor relRow, Tensor relColumn,
+    public static LocalSelfAttentionKernels.Forward forward(Tensor q, Tensor k, Tensor v, Tensor relRow, Tensor relColumn,
             LocalAttentionWindow window) {
         Layout at = new Layout(q.shape(), window);
         double[] qs = q.toDoubleArray();
@@ -55,12 +56,12 @@ public final class LocalSelfAttentionReference {
                 }
             }
         }
-        return new LocalSelfAttention.Forward(tensor(out, q.dtype(), q.shape()),
+        return new LocalSelfAttentionKernels.Forward(tensor(out, q.dtype(), q.shape()),
                 tensor(weights, q.dtype(), window.weightsShape(q.shape())));
     }
 
     /** The gradients of q, k, v and both embeddings. */
-    public static LocalSelfAttention.Gradients backward(Tensor gradOutput, Tensor q, Tensor k, Tensor v,
+    public static LocalSelfAttentionKernels.Gradients backward(Tensor gradOutput, Tensor q, Tensor k, Tensor v,
             Tensor relRow, Tensor relColumn, Tensor weights, LocalAttentionWindow window) {
         Layout at = new Layout(q.shape(), window);
         double[] g = gradOutput.toDoubleArray();
@@ -133,7 +134,7 @@ public final class LocalSelfAttentionReference {
             }
         }
         DType dtype = q.dtype();
-        return new LocalSelfAttention.Gradients(tensor(dq, dtype, q.shape()), tensor(dk, dtype, q.shape()),
+        return new LocalSelfAttentionKernels.Gradients(tensor(dq, dtype, q.shape()), tensor(dk, dtype, q.shape()),
                 tensor(dv, dtype, q.shape()), tensor(dRows, dtype, relRow.shape()),
                 tensor(dCols, dtype, relColumn.shape()));
     }

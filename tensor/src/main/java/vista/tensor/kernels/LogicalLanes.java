@@ -2,6 +2,7 @@ package vista.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import vista.tensor.runtime.Vectors;
 
 /**
  * The summation order that makes Vista's float reductions independent of the vector width.

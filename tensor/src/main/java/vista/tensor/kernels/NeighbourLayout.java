@@ -3,6 +3,7 @@ package vista.tensor.kernels;
 import vista.tensor.DType;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
+import vista.tensor.geometry.Footprint;
 
 /**
  * Index arithmetic shared by the scalar references of SAN's local operators: flat offsets into an

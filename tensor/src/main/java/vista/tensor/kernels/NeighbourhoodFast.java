@@ -4,12 +4,13 @@ import java.util.Arrays;
 import vista.tensor.DType;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Tiles;
+import vista.tensor.geometry.Footprint;
+import vista.tensor.runtime.Vectors;
 
 /**
- * The fast float32 kernel of {@link Neighbourhood}, and the padded planes that the fast kernels of all
+ * The fast float32 kernel of {@link NeighbourhoodKernels}, and the padded planes that the fast kernels of all
  * three SAN operators ({@link AggregationFast}, {@link SubtractionFast}) work on. Shapes are checked by
- * {@link Neighbourhood}; {@link NeighbourhoodReference} is the oracle.
+ * {@link NeighbourhoodKernels}; {@link NeighbourhoodReference} is the oracle.
  *
  * <p>What differs from the reference, and why:
  * <ul>

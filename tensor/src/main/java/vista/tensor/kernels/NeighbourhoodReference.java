@@ -2,10 +2,11 @@ package vista.tensor.kernels;
 
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
+import vista.tensor.geometry.Footprint;
 
 /**
- * The scalar reference of {@link Neighbourhood}, in double precision; the oracle of
- * {@link NeighbourhoodFast}. Shapes are checked by {@link Neighbourhood}.
+ * The scalar reference of {@link NeighbourhoodKernels}, in double precision; the oracle of
+ * {@link NeighbourhoodFast}. Shapes are checked by {@link NeighbourhoodKernels}.
  */
 public final class NeighbourhoodReference {
     private NeighbourhoodReference() {

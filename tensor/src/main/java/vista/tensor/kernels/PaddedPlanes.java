@@ -7,7 +7,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import vista.tensor.Shape;
-import vista.tensor.parallel.Tiles;
+import vista.tensor.geometry.Footprint;
+import vista.tensor.runtime.Tiles;
+import vista.tensor.runtime.Vectors;
 
 /**
  * The layout, computed from the shapes only, of the padded planes of one call of a SAN fast kernel,

@@ -9,7 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
 import vista.tensor.DType;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Tiles;
+import vista.tensor.geometry.ConvGeometry;
+import vista.tensor.runtime.Tiles;
+import vista.tensor.runtime.Vectors;
 
 /**
  * The fast float32 max and average pooling: the rules of {@link PoolingReference} on the raw float
@@ -36,7 +38,7 @@ import vista.tensor.parallel.Tiles;
  * cell the reference selects, so its output has the reference's bits. Average pooling sums each window
  * in float in row-major order, then divides by D; max-pooling backward adds the gradients that land on
  * one cell in output order; average-pooling backward adds {@code g / D} in output order. Global average
- * pooling is {@link Reductions#mean} over H and W, whose order is fixed too, and its backward
+ * pooling is {@link ReductionsKernels#mean} over H and W, whose order is fixed too, and its backward
  * {@code g / (H W)} is a single correctly rounded division.
  */
 final class PoolingFast {
@@ -257,7 +259,7 @@ final class PoolingFast {
     }
 
     static Tensor globalAvgPool(Tensor x) {
-        return Reductions.mean(x, new int[] {2, 3}, true);
+        return ReductionsKernels.mean(x, new int[] {2, 3}, true);
     }
 
     static Tensor globalAvgPoolBackward(Tensor gradOutput, Shape inputShape) {

@@ -4,6 +4,8 @@ import vista.tensor.DType;
 import vista.tensor.Shape;
 import vista.tensor.Storage;
 import vista.tensor.Tensor;
+import vista.tensor.geometry.ConvGeometry;
+import vista.tensor.runtime.Kernels;
 
 /**
  * The scalar reference of max, average and global average pooling, in double precision, on NCHW
@@ -24,7 +26,7 @@ import vista.tensor.Tensor;
  *   <li><b>global average</b>: {@code out[n, c, 0, 0] = mean over (y, z) of x[n, c, y, z]}; backward:
  *       every cell receives {@code g / (H W)}.</li>
  * </ul>
- * Shapes are checked by {@link Pooling}; this serves float64 tensors, float32 ones when
+ * Shapes are checked by {@link PoolingKernels}; this serves float64 tensors, float32 ones when
  * {@link Kernels#FAST} is false, and is the oracle of {@link PoolingFast}.
  */
 public final class PoolingReference {

@@ -8,7 +8,8 @@ import vista.tensor.DType;
 import vista.tensor.Shape;
 import vista.tensor.Storage;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Tiles;
+import vista.tensor.runtime.Tiles;
+import vista.tensor.runtime.Vectors;
 
 /**
  * The fast float32 reductions: float accumulators, Vector API, parallel tiles, and one summation order
@@ -52,13 +53,13 @@ final class ReductionsFast {
     private ReductionsFast() {
     }
 
-    /** {@link Reductions#sum}, in float. */
+    /** {@link ReductionsKernels#sum}, in float. */
     static Tensor sum(Tensor x, int[] axes, boolean keepdim) {
         Plan plan = Plan.of(x, axes, keepdim, "sum");
         return plan.output(reduce(plan, Kind.SUM, null));
     }
 
-    /** {@link Reductions#mean}: the fast sum divided by n. */
+    /** {@link ReductionsKernels#mean}: the fast sum divided by n. */
     static Tensor mean(Tensor x, int[] axes, boolean keepdim) {
         Plan plan = Plan.of(x, axes, keepdim, "mean");
         float[] sums = reduce(plan, Kind.SUM, null);
@@ -68,17 +69,17 @@ final class ReductionsFast {
         return plan.output(sums);
     }
 
-    /** {@link Reductions#max}. */
+    /** {@link ReductionsKernels#max}. */
     static Tensor max(Tensor x, int[] axes, boolean keepdim) {
         Plan plan = Plan.of(x, axes, keepdim, "max");
-        Reductions.requireElements(x.shape(), plan.reduced, plan.outer * plan.inner, "max");
+        ReductionsKernels.requireElements(x.shape(), plan.reduced, plan.outer * plan.inner, "max");
         return plan.output(reduce(plan, Kind.MAX, null));
     }
 
-    /** {@link Reductions#var}: the fast mean, then the fast sum of squared deviations from it. */
+    /** {@link ReductionsKernels#var}: the fast mean, then the fast sum of squared deviations from it. */
     static Tensor var(Tensor x, int[] axes, boolean keepdim, int correction) {
         Plan plan = Plan.of(x, axes, keepdim, "var");
-        Reductions.checkCorrection(x.shape(), plan.reduced, correction);
+        ReductionsKernels.checkCorrection(x.shape(), plan.reduced, correction);
         float[] means = reduce(plan, Kind.SUM, null);
         for (int o = 0; o < means.length; o++) {
             means[o] /= plan.reduced;
@@ -98,12 +99,12 @@ final class ReductionsFast {
     static Tensor argmax(Tensor x, int axis, boolean keepdim) {
         int a = x.shape().axis(axis, "argmax");
         int[] axes = {a};
-        boolean[] reduced = Reductions.reducedAxes(x.shape(), axes, "argmax");
-        Shape outShape = Reductions.outputShape(x.shape(), reduced, keepdim);
+        boolean[] reduced = ReductionsKernels.reducedAxes(x.shape(), axes, "argmax");
+        Shape outShape = ReductionsKernels.outputShape(x.shape(), reduced, keepdim);
         int n = x.dim(a);
         int rows = outShape.numel();
-        Reductions.requireElements(x.shape(), n, rows, "argmax");
-        Tensor rowMajor = x.permute(Softmax.axisLast(x.rank(), a)).contiguous();
+        ReductionsKernels.requireElements(x.shape(), n, rows, "argmax");
+        Tensor rowMajor = x.permute(SoftmaxKernels.axisLast(x.rank(), a)).contiguous();
         float[] data = rowMajor.floats();
         int base = rowMajor.offset();
         Tensor out = Tensor.zeros(DType.FLOAT32, outShape);
@@ -374,8 +375,8 @@ final class ReductionsFast {
      */
     private record Plan(float[] data, int base, int outer, int reduced, int inner, Shape outShape) {
         static Plan of(Tensor x, int[] axes, boolean keepdim, String op) {
-            boolean[] isReduced = Reductions.reducedAxes(x.shape(), axes, op);
-            Shape outShape = Reductions.outputShape(x.shape(), isReduced, keepdim);
+            boolean[] isReduced = ReductionsKernels.reducedAxes(x.shape(), axes, op);
+            Shape outShape = ReductionsKernels.outputShape(x.shape(), isReduced, keepdim);
             int[] dims = x.dims();
             int before = 1;
             int reduced = 1;

@@ -3,6 +3,7 @@ package vista.tensor.kernels;
 import vista.tensor.Shape;
 import vista.tensor.Storage;
 import vista.tensor.Tensor;
+import vista.tensor.runtime.Kernels;
 
 /**
  * The scalar reference of the reductions, in double precision.
@@ -11,7 +12,7 @@ import vista.tensor.Tensor;
  * in row-major order of that view each output element then owns {@code n} consecutive elements (n = the
  * product of the reduced sizes), visited in row-major order of the reduced axes. Sums accumulate in a
  * double, left to right. It serves float64 tensors, float32 tensors when {@link Kernels#FAST} is false,
- * and is the oracle of the fast kernels' tests. Axis rules are those of {@link Reductions}.
+ * and is the oracle of the fast kernels' tests. Axis rules are those of {@link ReductionsKernels}.
  */
 public final class ReductionsReference {
     private ReductionsReference() {
@@ -87,7 +88,7 @@ public final class ReductionsReference {
      */
     public static Tensor var(Tensor x, int[] axes, boolean keepdim, int correction) {
         Reduction r = Reduction.of(x, axes, keepdim, "var");
-        Reductions.checkCorrection(x.shape(), r.n(), correction);
+        ReductionsKernels.checkCorrection(x.shape(), r.n(), correction);
         Tensor out = r.output();
         Storage s = x.storage();
         int[] idx = r.indices();
@@ -117,7 +118,7 @@ public final class ReductionsReference {
      */
     private record Reduction(int[] indices, int outer, int n, Shape outShape, Tensor source, String op) {
         static Reduction of(Tensor x, int[] axes, boolean keepdim, String op) {
-            boolean[] reduced = Reductions.reducedAxes(x.shape(), axes, op);
+            boolean[] reduced = ReductionsKernels.reducedAxes(x.shape(), axes, op);
             int rank = x.rank();
             int[] order = new int[rank];
             int k = 0;
@@ -133,7 +134,7 @@ public final class ReductionsReference {
                     n *= x.dim(a);
                 }
             }
-            Shape outShape = Reductions.outputShape(x.shape(), reduced, keepdim);
+            Shape outShape = ReductionsKernels.outputShape(x.shape(), reduced, keepdim);
             return new Reduction(Movement.storageIndices(x.permute(order)), outShape.numel(), n, outShape, x, op);
         }
 
@@ -142,7 +143,7 @@ public final class ReductionsReference {
         }
 
         void requireElements() {
-            Reductions.requireElements(source.shape(), n, outer, op);
+            ReductionsKernels.requireElements(source.shape(), n, outer, op);
         }
     }
 }

@@ -5,7 +5,8 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import vista.tensor.DType;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Tiles;
+import vista.tensor.runtime.Tiles;
+import vista.tensor.runtime.Vectors;
 
 /**
  * The fast float32 softmax and log-softmax: {@link FastExp} in vector lanes, float sums in the order of
@@ -30,12 +31,12 @@ final class SoftmaxFast {
     private SoftmaxFast() {
     }
 
-    /** {@link Softmax#softmax} for float32. */
+    /** {@link SoftmaxKernels#softmax} for float32. */
     static Tensor softmax(Tensor x, int axis) {
         return compute(x, x.shape().axis(axis, "softmax"), false);
     }
 
-    /** {@link Softmax#logSoftmax} for float32. */
+    /** {@link SoftmaxKernels#logSoftmax} for float32. */
     static Tensor logSoftmax(Tensor x, int axis) {
         return compute(x, x.shape().axis(axis, "logSoftmax"), true);
     }

@@ -30,7 +30,7 @@ public final class SoftmaxReference {
 
     private static Tensor compute(Tensor x, int axis, boolean log, String op) {
         int a = x.shape().axis(axis, op);
-        int[] order = Softmax.axisLast(x.rank(), a);
+        int[] order = SoftmaxKernels.axisLast(x.rank(), a);
         Tensor out = Tensor.zeros(x.dtype(), x.shape());
         int[] in = Movement.storageIndices(x.permute(order));
         int[] to = Movement.storageIndices(out.permute(order));

@@ -6,13 +6,15 @@ import jdk.incubator.vector.VectorSpecies;
 import vista.tensor.DType;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
+import vista.tensor.geometry.Footprint;
 import vista.tensor.kernels.NeighbourhoodFast.GatherScratch;
 import vista.tensor.kernels.PaddedPlanes;
+import vista.tensor.runtime.Vectors;
 
 /**
- * The fast float32 kernel of {@link Subtraction}: the formulas of that class on the raw float arrays of
+ * The fast float32 kernel of {@link SubtractionKernels}: the formulas of that class on the raw float arrays of
  * contiguous tensors, {@link Vectors#LANES} output columns at a time, on the padded planes of
- * {@link PaddedPlanes}. Shapes are checked by {@link Subtraction};
+ * {@link PaddedPlanes}. Shapes are checked by {@link SubtractionKernels};
  * {@link SubtractionReference} is the oracle.
  *
  * <p>What differs from the reference, and why:
@@ -80,7 +82,7 @@ public final class SubtractionFast {
      * {@code dL/dx1[centre(o)] = sum over k of G[k, o]} and {@code dL/dx2[src_k(o)] -= G[k, o]}, one plane
      * (n, c) per tile.
      */
-    public static Subtraction.Gradients backward(Tensor gradOutput, Shape input, Footprint footprint) {
+    public static SubtractionKernels.Gradients backward(Tensor gradOutput, Shape input, Footprint footprint) {
         PaddedPlanes p = new PaddedPlanes(input, footprint);
         Tensor g = gradOutput.contiguous();
         float[] grad = g.floats();
@@ -102,7 +104,7 @@ public final class SubtractionFast {
             }
             p.fold(s.gather.padded, 0, dx2, t * p.inputPlane);
         });
-        return new Subtraction.Gradients(first, second);
+        return new SubtractionKernels.Gradients(first, second);
     }
 
     /** {@code dst[dstAt + j] = planes[centre + j] - planes[neighbour + j]} for the columns j of one output row. */

@@ -2,10 +2,11 @@ package vista.tensor.kernels;
 
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
+import vista.tensor.geometry.Footprint;
 
 /**
- * The scalar reference of {@link Subtraction}, in double precision, written as the formulas of that
- * class read; the oracle of {@link SubtractionFast}. Shapes are checked by {@link Subtraction}.
+ * The scalar reference of {@link SubtractionKernels}, in double precision, written as the formulas of that
+ * class read; the oracle of {@link SubtractionFast}. Shapes are checked by {@link SubtractionKernels}.
  */
 public final class SubtractionReference {
     private SubtractionReference() {
@@ -36,7 +37,7 @@ public final class SubtractionReference {
     }
 
     /** {@code dL/dx1[centre(o)] = sum over k of G[k, o]} and {@code dL/dx2[src_k(o)] -= G[k, o]}. */
-    public static Subtraction.Gradients backward(Tensor gradOutput, Shape input, Footprint footprint) {
+    public static SubtractionKernels.Gradients backward(Tensor gradOutput, Shape input, Footprint footprint) {
         NeighbourLayout at = new NeighbourLayout(input, input.dim(1), footprint);
         double[] g = gradOutput.toDoubleArray();
         double[] dx1 = new double[input.numel()];
@@ -59,7 +60,7 @@ public final class SubtractionReference {
                 }
             }
         }
-        return new Subtraction.Gradients(NeighbourLayout.tensor(dx1, gradOutput.dtype(), input),
+        return new SubtractionKernels.Gradients(NeighbourLayout.tensor(dx1, gradOutput.dtype(), input),
                 NeighbourLayout.tensor(dx2, gradOutput.dtype(), input));
     }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import vista.tensor.DType;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.kernels.Footprint.Padding;
+import vista.tensor.geometry.Footprint.Padding;
+import vista.tensor.geometry.Footprint;
 import vista.tensor.kernels.SanCases.Case;
 
 /** SAN's aggregation: a hand computation, fast against reference on awkward shapes, determinism, errors. */
@@ -28,7 +29,7 @@ class AggregationTest {
 
         /** The output, then the gradients of x and w, all by the fast kernel. */
         Tensor[] fastResults(Footprint footprint) {
-            Aggregation.Gradients g = AggregationFast.backward(gradOutput, x, w, footprint);
+            AggregationKernels.Gradients g = AggregationFast.backward(gradOutput, x, w, footprint);
             return new Tensor[] {AggregationFast.forward(x, w, footprint), g.x(), g.w()};
         }
     }
@@ -40,8 +41,8 @@ class AggregationTest {
         Operands o = Operands.random(new Rng(c.name().hashCode()), c);
         SanCases.assertClose(AggregationReference.forward(o.x(), o.w(), f), AggregationFast.forward(o.x(), o.w(), f),
                 c + ": output");
-        Aggregation.Gradients expected = AggregationReference.backward(o.gradOutput(), o.x(), o.w(), f);
-        Aggregation.Gradients actual = AggregationFast.backward(o.gradOutput(), o.x(), o.w(), f);
+        AggregationKernels.Gradients expected = AggregationReference.backward(o.gradOutput(), o.x(), o.w(), f);
+        AggregationKernels.Gradients actual = AggregationFast.backward(o.gradOutput(), o.x(), o.w(), f);
         SanCases.assertClose(expected.x(), actual.x(), c + ": dL/dx");
         SanCases.assertClose(expected.w(), actual.w(), c + ": dL/dw");
     }
@@ -70,11 +71,11 @@ class AggregationTest {
             assertEquals(165, y.get(0, 0, 0, 0), who + ": top-left output under reflection");
             Tensor yZero = fast ? AggregationFast.forward(x, w, zero) : AggregationReference.forward(x, w, zero);
             assertEquals(94, yZero.get(0, 0, 0, 0), who + ": top-left output under zero padding");
-            Aggregation.Gradients g = fast ? AggregationFast.backward(gradOutput, x, w, reflect)
+            AggregationKernels.Gradients g = fast ? AggregationFast.backward(gradOutput, x, w, reflect)
                     : AggregationReference.backward(gradOutput, x, w, reflect);
             assertArrayEquals(new double[] {5, 10, 0, 10, 20, 0, 0, 0, 0}, g.x().toDoubleArray(), who + ": dL/dx");
             assertArrayEquals(SanCases.CORNER_REFLECTED, SanCases.neighboursOf(g.w(), 0), who + ": dL/dw");
-            Aggregation.Gradients gZero = fast ? AggregationFast.backward(gradOutput, x, w, zero)
+            AggregationKernels.Gradients gZero = fast ? AggregationFast.backward(gradOutput, x, w, zero)
                     : AggregationReference.backward(gradOutput, x, w, zero);
             assertArrayEquals(new double[] {5, 6, 0, 8, 9, 0, 0, 0, 0}, gZero.x().toDoubleArray(),
                     who + ": dL/dx under zero padding");
@@ -113,12 +114,12 @@ class AggregationTest {
         Footprint f = Footprint.of(3);
         Operands o = Operands.random(new Rng(9), new Case("float64", 1, 4, 2, 4, 5, f));
         Tensor x = o.x().to(DType.FLOAT64);
-        Tensor y = Aggregation.forward(x, o.w(), f);
+        Tensor y = AggregationKernels.forward(x, o.w(), f);
         assertEquals(DType.FLOAT64, y.dtype());
         KernelTesting.assertSameBits(AggregationReference.forward(x, o.w().to(DType.FLOAT64), f), y, "float64 output");
-        Aggregation.Gradients g = Aggregation.backward(o.gradOutput(), x, o.w(), f);
+        AggregationKernels.Gradients g = AggregationKernels.backward(o.gradOutput(), x, o.w(), f);
         assertEquals(DType.FLOAT64, g.w().dtype());
-        assertSameFloats(AggregationFast.forward(o.x(), o.w(), f), Aggregation.forward(o.x(), o.w(), f),
+        assertSameFloats(AggregationFast.forward(o.x(), o.w(), f), AggregationKernels.forward(o.x(), o.w(), f),
                 "float32 goes to the fast kernel");
     }
 
@@ -130,24 +131,24 @@ class AggregationTest {
         assertEquals("SAN aggregation (footprint 7x7 with reflection padding): a footprint 7x7 with reflection"
                 + " padding reflects 3 pixels at each border, which needs an input larger than 3x3, got 3x5"
                 + " ([1, 2, 3, 5]); use a smaller footprint or dilation, zero padding, or a larger feature map",
-                message(() -> Aggregation.forward(Tensor.zeros(1, 2, 3, 5), Tensor.zeros(1, 1, 49, 15),
+                message(() -> AggregationKernels.forward(Tensor.zeros(1, 2, 3, 5), Tensor.zeros(1, 1, 49, 15),
                         Footprint.of(7))));
         assertEquals("SAN aggregation (footprint 3x3 dilation 2 with reflection padding): a footprint 3x3 dilation 2"
                 + " with reflection padding reflects 2 pixels at each border, which needs an input larger than 2x2,"
                 + " got 5x2 ([1, 4, 5, 2]); use a smaller footprint or dilation, zero padding, or a larger feature map",
-                message(() -> Aggregation.forward(Tensor.zeros(1, 4, 5, 2), Tensor.zeros(1, 1, 9, 10),
+                message(() -> AggregationKernels.forward(Tensor.zeros(1, 4, 5, 2), Tensor.zeros(1, 1, 9, 10),
                         new Footprint(3, 1, 2, Padding.REFLECT))));
         assertEquals("SAN aggregation (footprint 3x3 with reflection padding): expected a 4-D input (N, C, H, W),"
-                + " got [4, 5, 6]", message(() -> Aggregation.forward(Tensor.zeros(4, 5, 6), w, f)));
+                + " got [4, 5, 6]", message(() -> AggregationKernels.forward(Tensor.zeros(4, 5, 6), w, f)));
         assertEquals("SAN aggregation (footprint 3x3 with reflection padding): values [1, 4, 5, 6] need weights"
                 + " (N, Cw, k*k, H_out*W_out) = [1, 2, 9, 30] with Cw dividing 4 channels, got [1, 2, 9, 25]",
-                message(() -> Aggregation.forward(x, Tensor.zeros(1, 2, 9, 25), f)));
+                message(() -> AggregationKernels.forward(x, Tensor.zeros(1, 2, 9, 25), f)));
         assertEquals("SAN aggregation (footprint 3x3 with reflection padding): values [1, 4, 5, 6] need weights"
                 + " (N, Cw, k*k, H_out*W_out) = [1, 3, 9, 30] with Cw dividing 4 channels, got [1, 3, 9, 30]",
-                message(() -> Aggregation.forward(x, Tensor.zeros(1, 3, 9, 30), f)));
+                message(() -> AggregationKernels.forward(x, Tensor.zeros(1, 3, 9, 30), f)));
         assertEquals("SAN aggregation (footprint 3x3 with reflection padding): expected an output gradient of"
                 + " shape [1, 4, 5, 6], got [1, 4, 6, 5]",
-                message(() -> Aggregation.backward(Tensor.zeros(1, 4, 6, 5), x, w, f)));
+                message(() -> AggregationKernels.backward(Tensor.zeros(1, 4, 6, 5), x, w, f)));
         assertEquals("SAN footprint: the size must be odd and positive (its centre is the output pixel), got 4",
                 message(() -> Footprint.of(4)));
         assertEquals("SAN footprint: stride and dilation must be at least 1, got stride 0 and dilation 1",

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import vista.tensor.DType;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.runtime.Parallel;
 
 /**
  * Training-mode batch normalisation: the fast kernel against the double-precision reference on awkward

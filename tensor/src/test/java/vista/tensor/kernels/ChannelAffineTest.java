@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import vista.tensor.DType;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.runtime.Parallel;
 
 /** The per-channel affine steps: their formulas, element by element, in float32 (vector lanes and tail) and float64. */
 class ChannelAffineTest {

@@ -16,7 +16,8 @@ import vista.tensor.DType;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.geometry.ConvGeometry;
+import vista.tensor.runtime.Parallel;
 
 /** Convolution: geometry, known values, fast against reference on awkward shapes, determinism, errors. */
 class ConvolutionTest {
@@ -88,7 +89,7 @@ class ConvolutionTest {
                 ConvolutionReference.backwardInput(gy.abs(), w.abs(), x.shape(), g), c + ": input gradient");
         assertClose(ConvolutionReference.backwardWeight(gy, x, g), ConvolutionFast.backwardWeight(gy, x, g),
                 ConvolutionReference.backwardWeight(gy.abs(), x.abs(), g), c + ": weight gradient");
-        assertClose(ConvolutionReference.backwardBias(gy), Convolution.backwardBias(gy),
+        assertClose(ConvolutionReference.backwardBias(gy), ConvolutionKernels.backwardBias(gy),
                 ConvolutionReference.backwardBias(gy.abs()), c + ": bias gradient");
     }
 
@@ -110,14 +111,14 @@ class ConvolutionTest {
         Tensor x = wide.slice(3, 2, 11);
         Tensor w = Tensor.randn(rng, 3, 4, 3, 3).permute(1, 0, 2, 3);
         Tensor gy = Tensor.randn(rng, 2, 4, 5, 4).transpose(2, 3);
-        assertSameFloats(Convolution.forward(x.contiguous(), w.contiguous(), null, g), Convolution.forward(x, w, null, g),
+        assertSameFloats(ConvolutionKernels.forward(x.contiguous(), w.contiguous(), null, g), ConvolutionKernels.forward(x, w, null, g),
                 "forward of views");
         assertSameFloats(ConvolutionReference.forward(x.contiguous(), w.contiguous(), null, g),
                 ConvolutionReference.forward(x, w, null, g), "reference forward of views");
-        assertSameFloats(Convolution.backwardWeight(gy, x.contiguous(), g), Convolution.backwardWeight(gy, x, g),
+        assertSameFloats(ConvolutionKernels.backwardWeight(gy, x.contiguous(), g), ConvolutionKernels.backwardWeight(gy, x, g),
                 "weight gradient of a view");
-        assertSameFloats(Convolution.backwardInput(gy, w.contiguous(), x.shape(), g),
-                Convolution.backwardInput(gy, w, x.shape(), g), "input gradient with a permuted weight");
+        assertSameFloats(ConvolutionKernels.backwardInput(gy, w.contiguous(), x.shape(), g),
+                ConvolutionKernels.backwardInput(gy, w, x.shape(), g), "input gradient with a permuted weight");
     }
 
     @Test
@@ -127,19 +128,19 @@ class ConvolutionTest {
         Tensor w = Tensor.fromArray(new float[] {1, 0, 0, -1}, 1, 1, 2, 2);
         Tensor b = Tensor.fromArray(new float[] {10}, 1);
         ConvGeometry g = ConvGeometry.convolution(1, 1, 2).build();
-        assertArrayEquals(new float[] {6, 6, 6, 6}, Convolution.forward(x, w, b, g).toFloatArray());
+        assertArrayEquals(new float[] {6, 6, 6, 6}, ConvolutionKernels.forward(x, w, b, g).toFloatArray());
         assertArrayEquals(new float[] {6, 6, 6, 6}, ConvolutionReference.forward(x, w, b, g).toFloatArray());
         // Padding 1, stride 2: windows start at rows and columns -1 and 1;
         // out = x[2i - 1, 2j - 1] - x[2i, 2j], with x = 0 in the padding.
         ConvGeometry padded = ConvGeometry.convolution(1, 1, 2).padding(1).stride(2).build();
-        assertArrayEquals(new float[] {-1, -3, -7, -4}, Convolution.forward(x, w, null, padded).toFloatArray());
+        assertArrayEquals(new float[] {-1, -3, -7, -4}, ConvolutionKernels.forward(x, w, null, padded).toFloatArray());
         // dL/dx of sum(out): each x[y, z] gets w[0,0] for every output that reads it there, plus w[1,1] likewise.
         Tensor ones = Tensor.ones(1, 1, 2, 2);
         assertArrayEquals(new float[] {1, 1, 0, 1, 0, -1, 0, -1, -1},
-                Convolution.backwardInput(ones, w, x.shape(), g).toFloatArray());
+                ConvolutionKernels.backwardInput(ones, w, x.shape(), g).toFloatArray());
         // dL/dw[u, v] of sum(out) = sum of the 2x2 window of x at offset (u, v).
-        assertArrayEquals(new float[] {12, 16, 24, 28}, Convolution.backwardWeight(ones, x, g).toFloatArray());
-        assertArrayEquals(new float[] {4}, Convolution.backwardBias(ones).toFloatArray());
+        assertArrayEquals(new float[] {12, 16, 24, 28}, ConvolutionKernels.backwardWeight(ones, x, g).toFloatArray());
+        assertArrayEquals(new float[] {4}, ConvolutionKernels.backwardBias(ones).toFloatArray());
     }
 
     @Test
@@ -148,7 +149,7 @@ class ConvolutionTest {
         Tensor x = Tensor.fromArray(new float[] {1, 2, 3, 4, 10, 20, 30, 40}, 1, 2, 2, 2);
         Tensor w = Tensor.fromArray(new float[] {1, 2}, 2, 1, 1, 1);
         ConvGeometry g = ConvGeometry.convolution(2, 2, 1).groups(2).build();
-        assertArrayEquals(new float[] {1, 2, 3, 4, 20, 40, 60, 80}, Convolution.forward(x, w, null, g).toFloatArray());
+        assertArrayEquals(new float[] {1, 2, 3, 4, 20, 40, 60, 80}, ConvolutionKernels.forward(x, w, null, g).toFloatArray());
     }
 
     @Test
@@ -201,20 +202,20 @@ class ConvolutionTest {
         ConvGeometry g = ConvGeometry.convolution(64, 128, 3).build();
         Tensor w = Tensor.zeros(128, 64, 3, 3);
         assertEquals("Conv2d(64->128, k=3): expected input with 64 channels, got [8, 32, 28, 28]",
-                message(() -> Convolution.forward(Tensor.zeros(8, 32, 28, 28), w, null, g)));
+                message(() -> ConvolutionKernels.forward(Tensor.zeros(8, 32, 28, 28), w, null, g)));
         assertEquals("Conv2d(64->128, k=3): expected a 4-D input (N, C, H, W), got [64, 28, 28]",
-                message(() -> Convolution.forward(Tensor.zeros(64, 28, 28), w, null, g)));
+                message(() -> ConvolutionKernels.forward(Tensor.zeros(64, 28, 28), w, null, g)));
         assertEquals("Conv2d(64->128, k=3): input [1, 64, 2, 9] is too small: the output would be 0 x 7 (each output"
                 + " size is (size + 2 padding - dilation (kernel - 1) - 1) / stride + 1, rounded down)",
-                message(() -> Convolution.forward(Tensor.zeros(1, 64, 2, 9), w, null, g)));
+                message(() -> ConvolutionKernels.forward(Tensor.zeros(1, 64, 2, 9), w, null, g)));
         assertEquals("Conv2d(64->128, k=3): expected a weight of shape [128, 64, 3, 3] (out, in / groups, kernel height,"
                 + " kernel width), got [128, 64, 3, 1]",
-                message(() -> Convolution.forward(Tensor.zeros(1, 64, 5, 5), Tensor.zeros(128, 64, 3, 1), null, g)));
+                message(() -> ConvolutionKernels.forward(Tensor.zeros(1, 64, 5, 5), Tensor.zeros(128, 64, 3, 1), null, g)));
         assertEquals("Conv2d(64->128, k=3): expected a bias of shape [128], got [64]",
-                message(() -> Convolution.forward(Tensor.zeros(1, 64, 5, 5), w, Tensor.zeros(64), g)));
+                message(() -> ConvolutionKernels.forward(Tensor.zeros(1, 64, 5, 5), w, Tensor.zeros(64), g)));
         assertEquals("Conv2d(64->128, k=3): expected an output gradient of shape [1, 128, 3, 3] for input"
                 + " [1, 64, 5, 5], got [1, 128, 5, 5]",
-                message(() -> Convolution.backwardWeight(Tensor.zeros(1, 128, 5, 5), Tensor.zeros(1, 64, 5, 5), g)));
+                message(() -> ConvolutionKernels.backwardWeight(Tensor.zeros(1, 128, 5, 5), Tensor.zeros(1, 64, 5, 5), g)));
     }
 
     private static String message(Runnable r) {
@@ -227,7 +228,7 @@ class ConvolutionTest {
         ConvGeometry g = ConvGeometry.convolution(2, 3, 3).padding(1).build();
         Tensor x = Tensor.randn(rng, 1, 2, 4, 5);
         Tensor w = Tensor.randn(rng, 3, 2, 3, 3);
-        Tensor out = Convolution.forward(x.to(DType.FLOAT64), w, null, g);
+        Tensor out = ConvolutionKernels.forward(x.to(DType.FLOAT64), w, null, g);
         assertEquals(DType.FLOAT64, out.dtype());
         KernelTesting.assertSameBits(ConvolutionReference.forward(x.to(DType.FLOAT64), w.to(DType.FLOAT64), null, g), out,
                 "float64 forward");
@@ -281,7 +282,7 @@ class ConvolutionTest {
             ConvolutionFast.forward(x, w, b, g),
             ConvolutionFast.backwardInput(gy, w, x.shape(), g),
             ConvolutionFast.backwardWeight(gy, x, g),
-            Convolution.backwardBias(gy),
+            ConvolutionKernels.backwardBias(gy),
             ConvolutionFast.forward(x, wp, null, pointwise),
             ConvolutionFast.backwardInput(gp, wp, x.shape(), pointwise),
             ConvolutionFast.backwardWeight(gp, x, pointwise),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 import vista.tensor.Rng;
+import vista.tensor.runtime.Vectors;
 
 /**
  * {@link FastExp}: vector and scalar versions agree bit for bit, and both are within 1 ulp of e^x.

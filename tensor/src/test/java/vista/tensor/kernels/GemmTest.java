@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import vista.tensor.Rng;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.runtime.Parallel;
 
 class GemmTest {
     private static final int[] AWKWARD_SIZES = {1, 3, 7, 17, 33, 65, 130};
@@ -64,7 +64,7 @@ class GemmTest {
         /** C after the fast kernel (on a copy of C). */
         Stored fast(boolean accumulate) {
             Stored out = c.copy();
-            Gemm.fast(transA, transB, m, n, k, a.data, a.offset, a.ld, b.data, b.offset, b.ld,
+            GemmKernels.fast(transA, transB, m, n, k, a.data, a.offset, a.ld, b.data, b.offset, b.ld,
                     out.data, out.offset, out.ld, accumulate);
             return out;
         }
@@ -72,7 +72,7 @@ class GemmTest {
         /** C after the reference kernel (on a copy of C). */
         Stored reference(boolean accumulate) {
             Stored out = c.copy();
-            Gemm.reference(transA, transB, m, n, k, a.data, a.offset, a.ld, b.data, b.offset, b.ld,
+            GemmKernels.reference(transA, transB, m, n, k, a.data, a.offset, a.ld, b.data, b.offset, b.ld,
                     out.data, out.offset, out.ld, accumulate);
             return out;
         }
@@ -164,9 +164,9 @@ class GemmTest {
         float[] a = {1, 2, 3, 4, 5, 6};
         float[] b = {7, 8, 9, 10, 11, 12};
         float[] c = {1, 1, 1, 1};
-        Gemm.multiply(false, false, 2, 2, 3, a, 0, 3, b, 0, 2, c, 0, 2, false);
+        GemmKernels.multiply(false, false, 2, 2, 3, a, 0, 3, b, 0, 2, c, 0, 2, false);
         assertArrayEquals(new float[] {58, 64, 139, 154}, c);
-        Gemm.multiply(false, false, 2, 2, 3, a, 0, 3, b, 0, 2, c, 0, 2, true);
+        GemmKernels.multiply(false, false, 2, 2, 3, a, 0, 3, b, 0, 2, c, 0, 2, true);
         assertArrayEquals(new float[] {116, 128, 278, 308}, c);
     }
 
@@ -175,7 +175,7 @@ class GemmTest {
         double[] a = {0.1, 0.2, 0.3, 0.4};
         double[] b = {0.5, 0.6, 0.7, 0.8};
         double[] c = new double[4];
-        Gemm.multiply(false, true, 2, 2, 2, a, 0, 2, b, 0, 2, c, 0, 2, false);
+        GemmKernels.multiply(false, true, 2, 2, 2, a, 0, 2, b, 0, 2, c, 0, 2, false);
         double[] expected = {
             Math.fma(0.2, 0.6, 0.1 * 0.5), Math.fma(0.2, 0.8, 0.1 * 0.7),
             Math.fma(0.4, 0.6, 0.3 * 0.5), Math.fma(0.4, 0.8, 0.3 * 0.7),
@@ -217,7 +217,7 @@ class GemmTest {
         float[] b = new float[5];
         float[] c = new float[4];
         var e = assertThrows(IllegalArgumentException.class,
-                () -> Gemm.multiply(false, false, 2, 2, 3, a, 0, 3, b, 0, 2, c, 0, 2, false));
+                () -> GemmKernels.multiply(false, false, 2, 2, 3, a, 0, 3, b, 0, 2, c, 0, 2, false));
         assertEquals("gemm: B (stored 3 x 2) at offset 0 with leading dimension 2 reaches element 5, "
                 + "but the array has only 5 elements", e.getMessage());
     }
@@ -226,7 +226,7 @@ class GemmTest {
     void rejectsLeadingDimensionSmallerThanRowWidth() {
         float[] a = new float[12];
         var e = assertThrows(IllegalArgumentException.class,
-                () -> Gemm.fast(true, false, 4, 2, 3, a, 0, 3, a, 0, 2, a, 0, 2, false));
+                () -> GemmKernels.fast(true, false, 4, 2, 3, a, 0, 3, a, 0, 2, a, 0, 2, false));
         assertEquals("gemm: A (stored 3 x 4, transposed) has leading dimension 3, smaller than its row width 4",
                 e.getMessage());
     }

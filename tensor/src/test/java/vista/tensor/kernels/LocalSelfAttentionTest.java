@@ -16,8 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import vista.tensor.DType;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.kernels.LocalAttentionWindow.Border;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.geometry.LocalAttentionWindow.Border;
+import vista.tensor.geometry.LocalAttentionWindow;
+import vista.tensor.runtime.Parallel;
 
 /** Local self-attention: fast against reference on awkward shapes, the borders, determinism, errors. */
 class LocalSelfAttentionTest {
@@ -50,8 +51,8 @@ class LocalSelfAttentionTest {
 
         /** Output, weights, then the gradients of q, k, v, relRow and relCol, all by the fast kernel. */
         Tensor[] fastResults(LocalAttentionWindow w) {
-            LocalSelfAttention.Forward f = LocalSelfAttentionFast.forward(q, k, v, relRow, relColumn, w);
-            LocalSelfAttention.Gradients g = LocalSelfAttentionFast.backward(gradOutput, q, k, v, relRow, relColumn,
+            LocalSelfAttentionKernels.Forward f = LocalSelfAttentionFast.forward(q, k, v, relRow, relColumn, w);
+            LocalSelfAttentionKernels.Gradients g = LocalSelfAttentionFast.backward(gradOutput, q, k, v, relRow, relColumn,
                     f.weights(), w);
             return new Tensor[] {f.output(), f.weights(), g.q(), g.k(), g.v(), g.relRow(), g.relColumn()};
         }
@@ -92,17 +93,17 @@ class LocalSelfAttentionTest {
     void fastMatchesReference(Case c) {
         LocalAttentionWindow w = c.window();
         Operands o = Operands.random(new Rng(c.name().hashCode()), c.batch(), c.channels(), c.height(), c.width(), w);
-        LocalSelfAttention.Forward expected = LocalSelfAttentionReference.forward(o.q(), o.k(), o.v(), o.relRow(),
+        LocalSelfAttentionKernels.Forward expected = LocalSelfAttentionReference.forward(o.q(), o.k(), o.v(), o.relRow(),
                 o.relColumn(), w);
-        LocalSelfAttention.Forward actual = LocalSelfAttentionFast.forward(o.q(), o.k(), o.v(), o.relRow(),
+        LocalSelfAttentionKernels.Forward actual = LocalSelfAttentionFast.forward(o.q(), o.k(), o.v(), o.relRow(),
                 o.relColumn(), w);
         assertClose(expected.weights(), actual.weights(), c + ": weights");
         assertClose(expected.output(), actual.output(), c + ": output");
         // Both backward passes get the same weights, so that the gradients compare backward alone.
         Tensor p = expected.weights();
-        LocalSelfAttention.Gradients e = LocalSelfAttentionReference.backward(o.gradOutput(), o.q(), o.k(), o.v(),
+        LocalSelfAttentionKernels.Gradients e = LocalSelfAttentionReference.backward(o.gradOutput(), o.q(), o.k(), o.v(),
                 o.relRow(), o.relColumn(), p, w);
-        LocalSelfAttention.Gradients a = LocalSelfAttentionFast.backward(o.gradOutput(), o.q(), o.k(), o.v(),
+        LocalSelfAttentionKernels.Gradients a = LocalSelfAttentionFast.backward(o.gradOutput(), o.q(), o.k(), o.v(),
                 o.relRow(), o.relColumn(), p, w);
         assertClose(e.q(), a.q(), c + ": dL/dq");
         assertClose(e.k(), a.k(), c + ": dL/dk");
@@ -222,7 +223,7 @@ class LocalSelfAttentionTest {
         for (Tensor view : new Tensor[] {Tensor.zeros(2, 2, 9, 5, 9).slice(4, 1, 8),
             Tensor.zeros(3, 2, 9, 5, 7).slice(0, 1, 3)}) {
             view.copyFrom(weights);
-            LocalSelfAttention.Gradients fromView = LocalSelfAttentionFast.backward(copies.gradOutput(), copies.q(),
+            LocalSelfAttentionKernels.Gradients fromView = LocalSelfAttentionFast.backward(copies.gradOutput(), copies.q(),
                     copies.k(), copies.v(), copies.relRow(), copies.relColumn(), view, w);
             assertSameFloats(expected[2], fromView.q(), "dL/dq from a view of the weights");
             assertSameFloats(expected[4], fromView.v(), "dL/dv from a view of the weights");
@@ -234,12 +235,12 @@ class LocalSelfAttentionTest {
         LocalAttentionWindow w = new LocalAttentionWindow(1, 3, Border.MASK, 1);
         Operands o = Operands.random(new Rng(9), 1, 2, 4, 5, w);
         Tensor q = o.q().to(DType.FLOAT64);
-        LocalSelfAttention.Forward f = LocalSelfAttention.forward(q, o.k(), o.v(), o.relRow(), o.relColumn(), w);
+        LocalSelfAttentionKernels.Forward f = LocalSelfAttentionKernels.forward(q, o.k(), o.v(), o.relRow(), o.relColumn(), w);
         assertEquals(DType.FLOAT64, f.output().dtype());
         KernelTesting.assertSameBits(LocalSelfAttentionReference.forward(q, o.k().to(DType.FLOAT64),
                 o.v().to(DType.FLOAT64), o.relRow().to(DType.FLOAT64), o.relColumn().to(DType.FLOAT64), w).output(),
                 f.output(), "float64 output");
-        Tensor fast = LocalSelfAttention.forward(o.q(), o.k(), o.v(), o.relRow(), o.relColumn(), w).output();
+        Tensor fast = LocalSelfAttentionKernels.forward(o.q(), o.k(), o.v(), o.relRow(), o.relColumn(), w).output();
         assertSameFloats(LocalSelfAttentionFast.forward(o.q(), o.k(), o.v(), o.relRow(), o.relColumn(), w).output(),
                 fast, "float32 goes to the fast kernel");
     }
@@ -250,24 +251,24 @@ class LocalSelfAttentionTest {
         Tensor x = Tensor.zeros(1, 8, 5, 5);
         Tensor rel = Tensor.zeros(3, 2);
         assertEquals("local attention: expected 4-D queries (N, C, H, W), got [8, 5, 5]",
-                message(() -> LocalSelfAttention.forward(Tensor.zeros(8, 5, 5), x, x, rel, rel, w)));
+                message(() -> LocalSelfAttentionKernels.forward(Tensor.zeros(8, 5, 5), x, x, rel, rel, w)));
         assertEquals("local attention: queries, keys and values must have the same shape, got [1, 8, 5, 5],"
                 + " [1, 8, 5, 4] and [1, 8, 5, 5]",
-                message(() -> LocalSelfAttention.forward(x, Tensor.zeros(1, 8, 5, 4), x, rel, rel, w)));
+                message(() -> LocalSelfAttentionKernels.forward(x, Tensor.zeros(1, 8, 5, 4), x, rel, rel, w)));
         assertEquals("local attention: the relative embeddings must be (k, dh / 2) = [3, 2] for"
                 + " LocalAttention(heads=2, k=3, border=MASK) on [1, 8, 5, 5], got rows [3, 4] and columns [3, 2]",
-                message(() -> LocalSelfAttention.forward(x, x, x, Tensor.zeros(3, 4), rel, w)));
+                message(() -> LocalSelfAttentionKernels.forward(x, x, x, Tensor.zeros(3, 4), rel, w)));
         assertEquals("local attention: 6 channels do not split into 2 heads of an even number of channels;"
                 + " choose channels divisible by 2 x heads",
-                message(() -> LocalSelfAttention.forward(Tensor.zeros(1, 6, 5, 5), Tensor.zeros(1, 6, 5, 5),
+                message(() -> LocalSelfAttentionKernels.forward(Tensor.zeros(1, 6, 5, 5), Tensor.zeros(1, 6, 5, 5),
                         Tensor.zeros(1, 6, 5, 5), Tensor.zeros(3, 1), Tensor.zeros(3, 1), w)));
         Tensor weights = Tensor.zeros(1, 2, 9, 5, 5);
         assertEquals("LocalAttention(heads=2, k=3, border=MASK): expected an output gradient of shape"
                 + " [1, 8, 5, 5], got [1, 8, 5, 6]",
-                message(() -> LocalSelfAttention.backward(Tensor.zeros(1, 8, 5, 6), x, x, x, rel, rel, weights, w)));
+                message(() -> LocalSelfAttentionKernels.backward(Tensor.zeros(1, 8, 5, 6), x, x, x, rel, rel, weights, w)));
         assertEquals("LocalAttention(heads=2, k=3, border=MASK): expected attention weights of shape"
                 + " [1, 2, 9, 5, 5], got [1, 2, 25, 5, 5]",
-                message(() -> LocalSelfAttention.backward(x, x, x, x, rel, rel, Tensor.zeros(1, 2, 25, 5, 5), w)));
+                message(() -> LocalSelfAttentionKernels.backward(x, x, x, x, rel, rel, Tensor.zeros(1, 2, 25, 5, 5), w)));
     }
 
     @Test

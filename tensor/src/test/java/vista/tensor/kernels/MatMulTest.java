@@ -10,7 +10,7 @@ import vista.tensor.DType;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.runtime.Parallel;
 
 class MatMulTest {
 
@@ -18,7 +18,7 @@ class MatMulTest {
     void multipliesTwoMatricesAsWrittenByHand() {
         Tensor a = Tensor.fromArray(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
         Tensor b = Tensor.fromArray(new float[] {7, 8, 9, 10, 11, 12}, 3, 2);
-        Tensor c = MatMul.matmul(a, b);
+        Tensor c = MatMulKernels.matmul(a, b);
         assertEquals(Shape.of(2, 2), c.shape());
         assertEquals(DType.FLOAT32, c.dtype());
         assertArrayEquals(new float[] {58, 64, 139, 154}, c.toFloatArray());
@@ -28,19 +28,19 @@ class MatMulTest {
     void vectorOperandsLoseTheirAddedAxis() {
         Tensor v = Tensor.fromArray(new float[] {1, 2, 3}, 3);
         Tensor m = Tensor.fromArray(new float[] {1, 0, 2, 1, 0, 3}, 3, 2);
-        Tensor vm = MatMul.matmul(v, m);
+        Tensor vm = MatMulKernels.matmul(v, m);
         assertEquals(Shape.of(2), vm.shape());
         assertArrayEquals(new float[] {5, 11}, vm.toFloatArray());
 
-        Tensor mv = MatMul.matmul(m.transpose(0, 1), v);
+        Tensor mv = MatMulKernels.matmul(m.transpose(0, 1), v);
         assertEquals(Shape.of(2), mv.shape());
         assertArrayEquals(new float[] {5, 11}, mv.toFloatArray());
 
-        Tensor dot = MatMul.matmul(v, v);
+        Tensor dot = MatMulKernels.matmul(v, v);
         assertEquals(Shape.scalar(), dot.shape());
         assertEquals(14.0, dot.item());
 
-        Tensor batchOfVectors = MatMul.matmul(v, Tensor.stack(0, m, m));
+        Tensor batchOfVectors = MatMulKernels.matmul(v, Tensor.stack(0, m, m));
         assertEquals(Shape.of(2, 2), batchOfVectors.shape());
     }
 
@@ -49,7 +49,7 @@ class MatMulTest {
         Rng rng = new Rng(1);
         Tensor a = Tensor.randn(rng, 2, 1, 3, 4);
         Tensor b = Tensor.randn(rng, 3, 4, 5);
-        Tensor c = MatMul.matmul(a, b);
+        Tensor c = MatMulKernels.matmul(a, b);
         assertEquals(Shape.of(2, 3, 3, 5), c.shape());
         for (int i = 0; i < 2; i++) {
             for (int j = 0; j < 3; j++) {
@@ -63,7 +63,7 @@ class MatMulTest {
     void float64OperandsGiveExactFloat64Products() {
         Tensor a = Tensor.fromArray(new double[] {0.1, 0.2, 0.3, 0.4}, 2, 2);
         Tensor b = Tensor.fromArray(new double[] {0.5, 0.6, 0.7, 0.8}, 2, 2);
-        Tensor c = MatMul.matmul(a, b);
+        Tensor c = MatMulKernels.matmul(a, b);
         assertEquals(DType.FLOAT64, c.dtype());
         double[] expected = {
             Math.fma(0.2, 0.7, 0.1 * 0.5), Math.fma(0.2, 0.8, 0.1 * 0.6),
@@ -72,7 +72,7 @@ class MatMulTest {
         assertArrayEquals(expected, c.toDoubleArray());
         assertNotEquals((double) (float) expected[0], c.toDoubleArray()[0], "the product was rounded to float32");
 
-        Tensor mixed = MatMul.matmul(a, Tensor.fromArray(new float[] {1, 0, 0, 1}, 2, 2));
+        Tensor mixed = MatMulKernels.matmul(a, Tensor.fromArray(new float[] {1, 0, 0, 1}, 2, 2));
         assertEquals(DType.FLOAT64, mixed.dtype());
         assertArrayEquals(a.toDoubleArray(), mixed.toDoubleArray());
     }
@@ -82,8 +82,8 @@ class MatMulTest {
         Rng rng = new Rng(2);
         Tensor a = Tensor.randn(rng, 40, 33).transpose(0, 1);
         Tensor b = Tensor.randn(rng, 3, 17, 40).transpose(-1, -2);
-        Tensor expected = MatMul.matmul(a.copy(), b.copy());
-        assertArrayEquals(expected.toFloatArray(), MatMul.matmul(a, b).toFloatArray());
+        Tensor expected = MatMulKernels.matmul(a.copy(), b.copy());
+        assertArrayEquals(expected.toFloatArray(), MatMulKernels.matmul(a, b).toFloatArray());
         assertEquals(Shape.of(3, 33, 17), expected.shape());
     }
 
@@ -93,10 +93,10 @@ class MatMulTest {
         Tensor sliced = Tensor.randn(rng, 9, 20).slice(1, 3, 15).slice(0, 1, 8);
         Tensor everyOther = Tensor.randn(rng, 12, 5).slice(0, 0, 12).reshape(6, 2, 5).slice(1, 0, 1).squeeze(1);
         Tensor expanded = Tensor.randn(rng, 1, 5).expand(12, 5);
-        assertArrayEquals(MatMul.matmul(sliced.copy(), sliced.transpose(0, 1).copy()).toFloatArray(),
-                MatMul.matmul(sliced, sliced.transpose(0, 1)).toFloatArray());
-        assertArrayEquals(MatMul.matmul(expanded.copy(), everyOther.transpose(0, 1).copy()).toFloatArray(),
-                MatMul.matmul(expanded, everyOther.transpose(0, 1)).toFloatArray());
+        assertArrayEquals(MatMulKernels.matmul(sliced.copy(), sliced.transpose(0, 1).copy()).toFloatArray(),
+                MatMulKernels.matmul(sliced, sliced.transpose(0, 1)).toFloatArray());
+        assertArrayEquals(MatMulKernels.matmul(expanded.copy(), everyOther.transpose(0, 1).copy()).toFloatArray(),
+                MatMulKernels.matmul(expanded, everyOther.transpose(0, 1)).toFloatArray());
     }
 
     @Test
@@ -105,7 +105,7 @@ class MatMulTest {
         Tensor a = Tensor.randn(rng, 70, 130);
         Tensor b = Tensor.randn(rng, 130, 33);
         float[] expected = referenceProduct(a, b, 70, 33, 130);
-        assertArrayEquals(expected, MatMul.matmul(a, b).toFloatArray());
+        assertArrayEquals(expected, MatMulKernels.matmul(a, b).toFloatArray());
     }
 
     @Test
@@ -113,31 +113,31 @@ class MatMulTest {
         Rng rng = new Rng(5);
         Tensor a = Tensor.randn(rng, 6, 70, 50);
         Tensor b = Tensor.randn(rng, 50, 90);
-        float[] one = Parallel.withThreads(1, () -> MatMul.matmul(a, b).toFloatArray());
-        float[] two = Parallel.withThreads(2, () -> MatMul.matmul(a, b).toFloatArray());
-        float[] three = Parallel.withThreads(3, () -> MatMul.matmul(a, b).toFloatArray());
+        float[] one = Parallel.withThreads(1, () -> MatMulKernels.matmul(a, b).toFloatArray());
+        float[] two = Parallel.withThreads(2, () -> MatMulKernels.matmul(a, b).toFloatArray());
+        float[] three = Parallel.withThreads(3, () -> MatMulKernels.matmul(a, b).toFloatArray());
         assertArrayEquals(one, two);
         assertArrayEquals(one, three);
     }
 
     @Test
     void emptyDimensionsGiveEmptyOrZeroResults() {
-        assertEquals(Shape.of(0, 4), MatMul.matmul(Tensor.zeros(0, 3), Tensor.ones(3, 4)).shape());
-        assertArrayEquals(new float[6], MatMul.matmul(Tensor.ones(2, 0), Tensor.ones(0, 3)).toFloatArray());
-        assertEquals(Shape.of(0, 2, 2), MatMul.matmul(Tensor.zeros(0, 2, 3), Tensor.ones(3, 2)).shape());
+        assertEquals(Shape.of(0, 4), MatMulKernels.matmul(Tensor.zeros(0, 3), Tensor.ones(3, 4)).shape());
+        assertArrayEquals(new float[6], MatMulKernels.matmul(Tensor.ones(2, 0), Tensor.ones(0, 3)).toFloatArray());
+        assertEquals(Shape.of(0, 2, 2), MatMulKernels.matmul(Tensor.zeros(0, 2, 3), Tensor.ones(3, 2)).shape());
     }
 
     @Test
     void rejectsMismatchedInnerDimensions() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> MatMul.matmul(Tensor.zeros(3, 4), Tensor.zeros(5, 2)));
+                () -> MatMulKernels.matmul(Tensor.zeros(3, 4), Tensor.zeros(5, 2)));
         assertEquals("matmul: inner dimensions differ: [3, 4] x [5, 2] (4 != 5)", e.getMessage());
     }
 
     @Test
     void rejectsBatchAxesThatDoNotBroadcast() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> MatMul.matmul(Tensor.zeros(2, 3, 4), Tensor.zeros(3, 4, 5)));
+                () -> MatMulKernels.matmul(Tensor.zeros(2, 3, 4), Tensor.zeros(3, 4, 5)));
         assertEquals("matmul: batch dimensions do not broadcast: [2, 3, 4] x [3, 4, 5] (2 vs 3 on batch axis 0)",
                 e.getMessage());
     }
@@ -145,7 +145,7 @@ class MatMulTest {
     @Test
     void rejectsScalarOperands() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> MatMul.matmul(Tensor.scalar(2), Tensor.zeros(3)));
+                () -> MatMulKernels.matmul(Tensor.scalar(2), Tensor.zeros(3)));
         assertEquals("matmul: both operands need at least one dimension, got [] x [3]", e.getMessage());
     }
 
@@ -161,7 +161,7 @@ class MatMulTest {
     /** {@code a x b} by the reference GEMM on row-major copies. */
     private static float[] referenceProduct(Tensor a, Tensor b, int m, int n, int k) {
         float[] c = new float[m * n];
-        Gemm.reference(false, false, m, n, k, a.toFloatArray(), 0, k, b.toFloatArray(), 0, n, c, 0, n, false);
+        GemmKernels.reference(false, false, m, n, k, a.toFloatArray(), 0, k, b.toFloatArray(), 0, n, c, 0, n, false);
         return c;
     }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import vista.tensor.DType;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.kernels.Footprint.Padding;
+import vista.tensor.geometry.Footprint.Padding;
+import vista.tensor.geometry.Footprint;
 import vista.tensor.kernels.SanCases.Case;
 
 /** SAN's neighbourhood (unfold): a hand computation, fast against reference, determinism, errors. */
@@ -100,11 +101,11 @@ class NeighbourhoodTest {
         Footprint f = Footprint.of(3);
         Operands o = Operands.random(new Rng(9), new Case("float64", 1, 2, 2, 4, 5, f));
         Tensor g = o.gradOutput().to(DType.FLOAT64);
-        Tensor dx = Neighbourhood.backward(g, o.x().shape(), f);
+        Tensor dx = NeighbourhoodKernels.backward(g, o.x().shape(), f);
         assertEquals(DType.FLOAT64, dx.dtype());
         KernelTesting.assertSameBits(NeighbourhoodReference.backward(g, o.x().shape(), f), dx, "float64 dL/dx");
         assertSameFloats(NeighbourhoodFast.backward(o.gradOutput(), o.x().shape(), f),
-                Neighbourhood.backward(o.gradOutput(), o.x().shape(), f), "float32 goes to the fast kernel");
+                NeighbourhoodKernels.backward(o.gradOutput(), o.x().shape(), f), "float32 goes to the fast kernel");
     }
 
     @Test
@@ -114,12 +115,12 @@ class NeighbourhoodTest {
         assertEquals("SAN neighbourhood (footprint 3x3 stride 2 with reflection padding): a footprint 3x3 stride 2"
                 + " with reflection padding reflects 1 pixels at each border, which needs an input larger than 1x1,"
                 + " got 4x1 ([2, 3, 4, 1]); use a smaller footprint or dilation, zero padding, or a larger feature map",
-                message(() -> Neighbourhood.forward(Tensor.zeros(2, 3, 4, 1), strided)));
+                message(() -> NeighbourhoodKernels.forward(Tensor.zeros(2, 3, 4, 1), strided)));
         assertEquals("SAN neighbourhood (footprint 3x3 with reflection padding): expected a 4-D input (N, C, H, W),"
-                + " got [3, 5, 6]", message(() -> Neighbourhood.forward(Tensor.zeros(3, 5, 6), f)));
+                + " got [3, 5, 6]", message(() -> NeighbourhoodKernels.forward(Tensor.zeros(3, 5, 6), f)));
         assertEquals("SAN neighbourhood (footprint 3x3 with reflection padding): expected an output gradient of"
                 + " shape [1, 2, 9, 30] for an input [1, 2, 5, 6], got [1, 2, 30, 9]",
-                message(() -> Neighbourhood.backward(Tensor.zeros(1, 2, 30, 9), Tensor.zeros(1, 2, 5, 6).shape(), f)));
+                message(() -> NeighbourhoodKernels.backward(Tensor.zeros(1, 2, 30, 9), Tensor.zeros(1, 2, 5, 6).shape(), f)));
     }
 
     /**

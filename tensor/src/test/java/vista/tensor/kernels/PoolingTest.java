@@ -14,7 +14,8 @@ import vista.tensor.DType;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.geometry.ConvGeometry;
+import vista.tensor.runtime.Parallel;
 
 /** Pooling: fast against reference on awkward shapes, PyTorch's tie and padding rules, determinism, errors. */
 class PoolingTest {
@@ -91,11 +92,11 @@ class PoolingTest {
     void stridedViewsGiveTheResultsOfContiguousCopies() {
         Tensor x = Tensor.randn(new Rng(1), 2, 9, 3, 7).permute(0, 2, 3, 1);
         ConvGeometry w = window(3, 3, 2, 2, 1, 1);
-        assertSameFloats(Pooling.maxPool(x.contiguous(), w), Pooling.maxPool(x, w), "max pool of a permuted view");
-        assertSameFloats(Pooling.avgPool(x.contiguous(), w, true), Pooling.avgPool(x, w, true), "avg pool of a view");
+        assertSameFloats(PoolingKernels.maxPool(x.contiguous(), w), PoolingKernels.maxPool(x, w), "max pool of a permuted view");
+        assertSameFloats(PoolingKernels.avgPool(x.contiguous(), w, true), PoolingKernels.avgPool(x, w, true), "avg pool of a view");
         assertSameFloats(PoolingReference.maxPool(x.contiguous(), w), PoolingReference.maxPool(x, w), "reference");
         Tensor gy = Tensor.randn(new Rng(2), 2, 5, 4, 3).transpose(1, 3);
-        assertSameFloats(Pooling.maxPoolBackward(gy.contiguous(), x, w), Pooling.maxPoolBackward(gy, x, w),
+        assertSameFloats(PoolingKernels.maxPoolBackward(gy.contiguous(), x, w), PoolingKernels.maxPoolBackward(gy, x, w),
                 "max pool gradient from a transposed view");
     }
 
@@ -105,7 +106,7 @@ class PoolingTest {
         Tensor x = Tensor.fromArray(new float[] {2, 7, 7, 1}, 1, 1, 2, 2);
         ConvGeometry w = window(2, 2, 2, 2, 0, 0);
         Tensor g = Tensor.ones(1, 1, 1, 1);
-        for (Tensor dx : new Tensor[] {Pooling.maxPoolBackward(g, x, w), PoolingReference.maxPoolBackward(g, x, w)}) {
+        for (Tensor dx : new Tensor[] {PoolingKernels.maxPoolBackward(g, x, w), PoolingReference.maxPoolBackward(g, x, w)}) {
             assertArrayEquals(new float[] {0, 1, 0, 0}, dx.toFloatArray());
         }
     }
@@ -134,11 +135,11 @@ class PoolingTest {
     void maxPoolPropagatesNaNAsPyTorchDoes() {
         Tensor x = Tensor.fromArray(new float[] {1, Float.NaN, 9, Float.NaN}, 1, 1, 2, 2);
         ConvGeometry w = window(2, 2, 2, 2, 0, 0);
-        assertTrue(Float.isNaN(Pooling.maxPool(x, w).toFloatArray()[0]));
+        assertTrue(Float.isNaN(PoolingKernels.maxPool(x, w).toFloatArray()[0]));
         assertTrue(Double.isNaN(PoolingReference.maxPool(x, w).item()));
         // PyTorch replaces the maximum by every NaN it meets, so the gradient goes to the last NaN.
         Tensor g = Tensor.ones(1, 1, 1, 1);
-        assertArrayEquals(new float[] {0, 0, 0, 1}, Pooling.maxPoolBackward(g, x, w).toFloatArray());
+        assertArrayEquals(new float[] {0, 0, 0, 1}, PoolingKernels.maxPoolBackward(g, x, w).toFloatArray());
         assertArrayEquals(new float[] {0, 0, 0, 1}, PoolingReference.maxPoolBackward(g, x, w).toFloatArray());
     }
 
@@ -147,9 +148,9 @@ class PoolingTest {
         float inf = Float.NEGATIVE_INFINITY;
         Tensor x = Tensor.fromArray(new float[] {inf, inf, inf, inf}, 1, 1, 2, 2);
         ConvGeometry w = window(3, 3, 2, 2, 1, 1);
-        assertArrayEquals(new float[] {inf}, Pooling.maxPool(x, w).toFloatArray());
+        assertArrayEquals(new float[] {inf}, PoolingKernels.maxPool(x, w).toFloatArray());
         Tensor g = Tensor.ones(1, 1, 1, 1);
-        assertArrayEquals(new float[] {1, 0, 0, 0}, Pooling.maxPoolBackward(g, x, w).toFloatArray());
+        assertArrayEquals(new float[] {1, 0, 0, 0}, PoolingKernels.maxPoolBackward(g, x, w).toFloatArray());
         assertArrayEquals(new float[] {1, 0, 0, 0}, PoolingReference.maxPoolBackward(g, x, w).toFloatArray());
     }
 
@@ -159,11 +160,11 @@ class PoolingTest {
         Tensor ones = Tensor.ones(1, 1, 2, 3);
         ConvGeometry w = window(3, 3, 1, 1, 1, 1);
         float[] counted = {4 / 9f, 6 / 9f, 4 / 9f, 4 / 9f, 6 / 9f, 4 / 9f};
-        assertArrayEquals(counted, Pooling.avgPool(ones, w, true).toFloatArray());
+        assertArrayEquals(counted, PoolingKernels.avgPool(ones, w, true).toFloatArray());
         assertArrayEquals(counted, PoolingReference.avgPool(ones, w, true).toFloatArray());
-        assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1}, Pooling.avgPool(ones, w, false).toFloatArray());
+        assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1}, PoolingKernels.avgPool(ones, w, false).toFloatArray());
         // Backward without counting the padding: cell (0, 0) lies in the 4 windows of (0..1, 0..1): 1/4 + 1/6 + 1/4 + 1/6.
-        float[] dx = Pooling.avgPoolBackward(Tensor.ones(1, 1, 2, 3), ones.shape(), w, false).toFloatArray();
+        float[] dx = PoolingKernels.avgPoolBackward(Tensor.ones(1, 1, 2, 3), ones.shape(), w, false).toFloatArray();
         assertEquals(1 / 4f + 1 / 6f + 1 / 4f + 1 / 6f, dx[0], 1e-6);
     }
 
@@ -171,9 +172,9 @@ class PoolingTest {
     void float64RunsTheReference() {
         Tensor x = Tensor.randn(new Rng(3), 1, 2, 5, 5).to(DType.FLOAT64);
         ConvGeometry w = window(3, 3, 2, 2, 1, 1);
-        assertEquals(DType.FLOAT64, Pooling.maxPool(x, w).dtype());
-        KernelTesting.assertSameBits(PoolingReference.avgPool(x, w, true), Pooling.avgPool(x, w, true), "float64 avg pool");
-        assertEquals(DType.FLOAT64, Pooling.globalAvgPool(x).dtype());
+        assertEquals(DType.FLOAT64, PoolingKernels.maxPool(x, w).dtype());
+        KernelTesting.assertSameBits(PoolingReference.avgPool(x, w, true), PoolingKernels.avgPool(x, w, true), "float64 avg pool");
+        assertEquals(DType.FLOAT64, PoolingKernels.globalAvgPool(x).dtype());
     }
 
     /** A shape with many plane tiles gives the same bits with 1, 2 and 3 threads, forward and backward. */
@@ -206,13 +207,13 @@ class PoolingTest {
         ConvGeometry stem = ConvGeometry.pooling("MaxPool2d", 3).stride(2).padding(1).build();
         assertEquals("MaxPool2d(k=3, s=2, p=1): expected an output gradient of shape [1, 2, 3, 3] for input"
                 + " [1, 2, 5, 5], got [1, 2, 5, 5]",
-                message(() -> Pooling.maxPoolBackward(Tensor.zeros(1, 2, 5, 5), Tensor.zeros(1, 2, 5, 5), stem)));
+                message(() -> PoolingKernels.maxPoolBackward(Tensor.zeros(1, 2, 5, 5), Tensor.zeros(1, 2, 5, 5), stem)));
         assertEquals("Conv2d(2->2, k=3) is a convolution, not a pooling window; make one with ConvGeometry.pooling",
-                message(() -> Pooling.maxPool(Tensor.zeros(1, 2, 5, 5), ConvGeometry.convolution(2, 2, 3).build())));
+                message(() -> PoolingKernels.maxPool(Tensor.zeros(1, 2, 5, 5), ConvGeometry.convolution(2, 2, 3).build())));
         assertEquals("GlobalAvgPool2d: input [1, 2, 0, 5] has no pixels to average",
-                message(() -> Pooling.globalAvgPool(Tensor.zeros(1, 2, 0, 5))));
+                message(() -> PoolingKernels.globalAvgPool(Tensor.zeros(1, 2, 0, 5))));
         assertEquals("GlobalAvgPool2d: expected an output gradient of shape [1, 2, 1, 1] for input [1, 2, 4, 5], got"
-                + " [1, 2]", message(() -> Pooling.globalAvgPoolBackward(Tensor.zeros(1, 2), Shape.of(1, 2, 4, 5))));
+                + " [1, 2]", message(() -> PoolingKernels.globalAvgPoolBackward(Tensor.zeros(1, 2), Shape.of(1, 2, 4, 5))));
         assertEquals("AvgPool2d(k=2, g=2): pooling has no groups, got 2",
                 message(() -> ConvGeometry.pooling("AvgPool2d", 2).groups(2).build()));
         assertEquals("AvgPool2d(k=2, d=2): pooling supports dilation 1 only, got 2 x 2",

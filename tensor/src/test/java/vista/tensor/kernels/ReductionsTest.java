@@ -12,7 +12,7 @@ import vista.tensor.DType;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.runtime.Parallel;
 
 /** Reductions: fast against reference, the documented summation order, determinism, axis rules. */
 class ReductionsTest {

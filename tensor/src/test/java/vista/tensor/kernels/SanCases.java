@@ -11,8 +11,9 @@ import java.util.stream.Stream;
 import vista.tensor.DType;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Parallel;
-import vista.tensor.kernels.Footprint.Padding;
+import vista.tensor.geometry.Footprint;
+import vista.tensor.runtime.Parallel;
+import vista.tensor.geometry.Footprint.Padding;
 
 /**
  * What the tests of SAN's three local operators ({@link AggregationTest}, {@link SubtractionTest},
@@ -43,7 +44,7 @@ final class SanCases {
 
         /** {@code (N, C, H_out, W_out)}. */
         Shape output() {
-            return Aggregation.outputShape(input(), footprint);
+            return AggregationKernels.outputShape(input(), footprint);
         }
 
         /** {@code (N, channels, K, L)}. */

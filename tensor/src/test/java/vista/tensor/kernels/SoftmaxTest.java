@@ -10,7 +10,7 @@ import vista.tensor.DType;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
-import vista.tensor.parallel.Parallel;
+import vista.tensor.runtime.Parallel;
 
 /** Softmax and log-softmax: fast against reference on every axis, stability, determinism. */
 class SoftmaxTest {

@@ -15,7 +15,8 @@ import vista.tensor.DType;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
-import vista.tensor.kernels.Footprint.Padding;
+import vista.tensor.geometry.Footprint.Padding;
+import vista.tensor.geometry.Footprint;
 import vista.tensor.kernels.SanCases.Case;
 
 /** SAN's subtraction: a hand computation, fast against reference on awkward shapes, determinism, errors. */
@@ -29,7 +30,7 @@ class SubtractionTest {
 
         /** The result, then the gradients of x1 and x2, all by the fast kernel. */
         Tensor[] fastResults(Footprint footprint) {
-            Subtraction.Gradients g = SubtractionFast.backward(gradOutput, x1.shape(), footprint);
+            SubtractionKernels.Gradients g = SubtractionFast.backward(gradOutput, x1.shape(), footprint);
             return new Tensor[] {SubtractionFast.forward(x1, x2, footprint), g.x1(), g.x2()};
         }
     }
@@ -41,8 +42,8 @@ class SubtractionTest {
         Operands o = Operands.random(new Rng(c.name().hashCode()), c);
         SanCases.assertClose(SubtractionReference.forward(o.x1(), o.x2(), f),
                 SubtractionFast.forward(o.x1(), o.x2(), f), c + ": result");
-        Subtraction.Gradients expected = SubtractionReference.backward(o.gradOutput(), c.input(), f);
-        Subtraction.Gradients actual = SubtractionFast.backward(o.gradOutput(), c.input(), f);
+        SubtractionKernels.Gradients expected = SubtractionReference.backward(o.gradOutput(), c.input(), f);
+        SubtractionKernels.Gradients actual = SubtractionFast.backward(o.gradOutput(), c.input(), f);
         SanCases.assertClose(expected.x1(), actual.x1(), c + ": dL/dx1");
         SanCases.assertClose(expected.x2(), actual.x2(), c + ": dL/dx2");
     }
@@ -85,11 +86,11 @@ class SubtractionTest {
             assertArrayEquals(reflected, SanCases.neighboursOf(r, 0), who + ": top-left pixel under reflection");
             Tensor rZero = fast ? SubtractionFast.forward(x1, x2, zero) : SubtractionReference.forward(x1, x2, zero);
             assertArrayEquals(zeroPadded, SanCases.neighboursOf(rZero, 0), who + ": top-left pixel, zero padding");
-            Subtraction.Gradients g = fast ? SubtractionFast.backward(gradOutput, input, reflect)
+            SubtractionKernels.Gradients g = fast ? SubtractionFast.backward(gradOutput, input, reflect)
                     : SubtractionReference.backward(gradOutput, input, reflect);
             assertArrayEquals(new double[] {9, 0, 0, 0, 0, 0, 0, 0, 0}, g.x1().toDoubleArray(), who + ": dL/dx1");
             assertArrayEquals(new double[] {-1, -2, 0, -2, -4, 0, 0, 0, 0}, g.x2().toDoubleArray(), who + ": dL/dx2");
-            Subtraction.Gradients gZero = fast ? SubtractionFast.backward(gradOutput, input, zero)
+            SubtractionKernels.Gradients gZero = fast ? SubtractionFast.backward(gradOutput, input, zero)
                     : SubtractionReference.backward(gradOutput, input, zero);
             assertArrayEquals(new double[] {-1, -1, 0, -1, -1, 0, 0, 0, 0}, gZero.x2().toDoubleArray(),
                     who + ": dL/dx2 under zero padding");
@@ -104,13 +105,13 @@ class SubtractionTest {
         Tensor x1 = Tensor.randn(rng, 3, 4, 7, 6);
         Tensor x2 = Tensor.randn(rng, 3, 4, 7, 6);
         Tensor wider = Tensor.full(DType.FLOAT32, 9, Shape.of(3, 6, 9, 12));
-        Subtraction.forwardInto(x1, x2, f, wider.slice(1, 1, 5));
-        assertSameFloats(Subtraction.forward(x1, x2, f), wider.slice(1, 1, 5).contiguous(), "channels 1..4");
+        SubtractionKernels.forwardInto(x1, x2, f, wider.slice(1, 1, 5));
+        assertSameFloats(SubtractionKernels.forward(x1, x2, f), wider.slice(1, 1, 5).contiguous(), "channels 1..4");
         assertEquals(9, wider.get(2, 0, 8, 11), "the other channels are untouched");
         assertEquals(9, wider.get(0, 5, 0, 0));
         assertEquals("SAN subtraction (footprint 3x3 stride 2 with reflection padding): the destination must be FLOAT32 "
                 + "[3, 4, 9, 12] with contiguous planes of 108 values, got FLOAT32 [3, 4, 12, 9]",
-                message(() -> Subtraction.forwardInto(x1, x2, f, Tensor.zeros(3, 4, 12, 9))));
+                message(() -> SubtractionKernels.forwardInto(x1, x2, f, Tensor.zeros(3, 4, 12, 9))));
     }
 
     @Test
@@ -138,15 +139,15 @@ class SubtractionTest {
         Footprint f = Footprint.of(3);
         Operands o = Operands.random(new Rng(9), new Case("float64", 1, 2, 2, 4, 5, f));
         Tensor x1 = o.x1().to(DType.FLOAT64);
-        Tensor r = Subtraction.forward(x1, o.x2(), f);
+        Tensor r = SubtractionKernels.forward(x1, o.x2(), f);
         assertEquals(DType.FLOAT64, r.dtype());
         KernelTesting.assertSameBits(SubtractionReference.forward(x1, o.x2().to(DType.FLOAT64), f), r,
                 "float64 result");
         Tensor g = o.gradOutput().to(DType.FLOAT64);
         KernelTesting.assertSameBits(SubtractionReference.backward(g, x1.shape(), f).x2(),
-                Subtraction.backward(g, x1.shape(), f).x2(), "float64 dL/dx2");
+                SubtractionKernels.backward(g, x1.shape(), f).x2(), "float64 dL/dx2");
         assertSameFloats(SubtractionFast.backward(o.gradOutput(), x1.shape(), f).x2(),
-                Subtraction.backward(o.gradOutput(), x1.shape(), f).x2(), "float32 goes to the fast kernel");
+                SubtractionKernels.backward(o.gradOutput(), x1.shape(), f).x2(), "float32 goes to the fast kernel");
     }
 
     @Test
@@ -156,14 +157,14 @@ class SubtractionTest {
         assertEquals("SAN subtraction (footprint 5x5 with reflection padding): a footprint 5x5 with reflection"
                 + " padding reflects 2 pixels at each border, which needs an input larger than 2x2, got 2x6"
                 + " ([1, 2, 2, 6]); use a smaller footprint or dilation, zero padding, or a larger feature map",
-                message(() -> Subtraction.forward(Tensor.zeros(1, 2, 2, 6), Tensor.zeros(1, 2, 2, 6),
+                message(() -> SubtractionKernels.forward(Tensor.zeros(1, 2, 2, 6), Tensor.zeros(1, 2, 2, 6),
                         Footprint.of(5))));
         assertEquals("SAN subtraction (footprint 3x3 with reflection padding): both operands must have the same"
                 + " shape, got [1, 2, 5, 6] and [1, 3, 5, 6]",
-                message(() -> Subtraction.forward(x, Tensor.zeros(1, 3, 5, 6), f)));
+                message(() -> SubtractionKernels.forward(x, Tensor.zeros(1, 3, 5, 6), f)));
         assertEquals("SAN subtraction (footprint 3x3 with reflection padding): expected an output gradient of shape"
                 + " [1, 2, 9, 30] for an input [1, 2, 5, 6], got [1, 2, 9, 25]",
-                message(() -> Subtraction.backward(Tensor.zeros(1, 2, 9, 25), x.shape(), f)));
+                message(() -> SubtractionKernels.backward(Tensor.zeros(1, 2, 9, 25), x.shape(), f)));
     }
 
     /**

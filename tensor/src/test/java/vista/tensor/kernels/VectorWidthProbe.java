@@ -4,13 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
+import vista.tensor.geometry.ConvGeometry;
 
 /**
  * Computes a fixed set of fast-kernel results and prints one line per result: its name and a hash of its
  * float bits. It covers the training path's kernels that have no width probe in their own test:
  * reductions, softmax, elementwise ops, GEMM and matmul, the channel affine maps, average pooling's
  * backward and global average pooling. It calls the fast kernels directly, whatever {@code vista.kernels}
- * says, except matmul, which goes through {@link MatMul} (fast by default). {@link VectorWidthTest} runs it
+ * says, except matmul, which goes through {@link MatMulKernels} (fast by default). {@link VectorWidthTest} runs it
  * in JVMs with other vector widths ({@code -Dvista.vector.bits}) and compares the lines.
  */
 public final class VectorWidthProbe {
@@ -58,8 +59,8 @@ public final class VectorWidthProbe {
         addGemm(out, rng);
         Tensor features = tall.slice(0, 0, 13);
         Tensor weight = Tensor.randn(rng, 10, 37);
-        add(out, "matmul by a transposed weight (Linear)", MatMul.matmul(features, weight.transpose(0, 1)));
-        add(out, "matmul of a transposed gradient (Linear's dW)", MatMul.matmul(Tensor.randn(rng, 13, 10)
+        add(out, "matmul by a transposed weight (Linear)", MatMulKernels.matmul(features, weight.transpose(0, 1)));
+        add(out, "matmul of a transposed gradient (Linear's dW)", MatMulKernels.matmul(Tensor.randn(rng, 13, 10)
                 .transpose(0, 1), features));
         Tensor rows = Tensor.randn(rng, 2, 3, 37);
         Tensor gradient = Tensor.randn(rng, 2, 3, 37);
@@ -92,7 +93,7 @@ public final class VectorWidthProbe {
                 boolean transA = (transposes & 1) != 0;
                 boolean transB = (transposes & 2) != 0;
                 float[] c = Tensor.randn(new Rng(transposes), m * n).floats();
-                Gemm.fast(transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n, c, 0, n, transA);
+                GemmKernels.fast(transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n, c, 0, n, transA);
                 add(out, "gemm " + m + "x" + n + "x" + k + (transA ? " A^T" : " A") + (transB ? " B^T" : " B")
                         + (transA ? ", accumulating" : ""), Tensor.fromArray(c, m, n));
             }

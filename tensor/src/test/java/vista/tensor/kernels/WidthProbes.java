@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import jdk.incubator.vector.FloatVector;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
+import vista.tensor.runtime.Vectors;
 
 /**
  * The width checks of the fast kernels. A width probe is a class whose {@code main} prints one line per

@@ -1,0 +1,76 @@
+package vista.autograd.functions;
+
+import vista.autograd.Function;
+import vista.autograd.Variable;
+import vista.tensor.Tensor;
+import vista.tensor.geometry.ConvGeometry;
+import vista.tensor.kernels.ConvolutionKernels;
+
+/**
+ * 2-D convolution (PyTorch's {@code conv2d}), inputs {@code (x, weight)} or {@code (x, weight, bias)}:
+ * x is {@code (N, C_in, H, W)}, weight {@code (C_out, C_in / groups, kH, kW)}, bias {@code (C_out)}; the
+ * sizes are those of the {@link ConvGeometry}. With {@code Cg = C_in / groups} and {@code g = o / (C_out / groups)}:
+ * <pre>
+ *   y[n, o, i, j] = bias[o] + sum over c < Cg, u < kH, v < kW of
+ *                   w[o, c, u, v] * x[n, g Cg + c, i sH - pH + u dH, j sW - pW + v dW]      (x = 0 outside)
+ * </pre>
+ * Backward, with {@code G = dL/dy}: every term {@code w * x} above sends {@code G[n, o, i, j] * x} to
+ * {@code dL/dw[o, c, u, v]} and {@code G[n, o, i, j] * w} to {@code dL/dx} at the position it read;
+ * {@code dL/dbias[o] = sum over n, i, j of G[n, o, i, j]}. The kernels are in {@link ConvolutionKernels}.
+ */
+public final class Convolution extends Function {
+    private final ConvGeometry geometry;
+    private boolean hasBias;
+    private long multiplyAdds;
+
+    public Convolution(ConvGeometry geometry) {
+        if (!geometry.isConvolution()) {
+            throw new IllegalArgumentException("Conv2d: " + geometry + " is a pooling window, not a convolution");
+        }
+        this.geometry = geometry;
+    }
+
+    /** {@code conv2d(x, weight) + bias}; {@code bias} may be null. */
+    public static Variable apply(Variable x, Variable weight, Variable bias, ConvGeometry geometry) {
+        Convolution op = new Convolution(geometry);
+        return bias == null ? op.apply(x, weight) : op.apply(x, weight, bias);
+    }
+
+    @Override
+    protected Tensor forward(Tensor... inputs) {
+        if (inputs.length != 2 && inputs.length != 3) {
+            throw new IllegalArgumentException(geometry + ": expected the inputs (x, weight) or (x, weight, bias), got "
+                    + inputs.length + " inputs");
+        }
+        hasBias = inputs.length == 3;
+        Tensor bias = hasBias ? inputs[2] : null;
+        save(inputs[0], inputs[1]);
+        Tensor y = ConvolutionKernels.forward(inputs[0], inputs[1], bias, geometry);
+        multiplyAdds = (long) y.numel() * geometry.inChannelsPerGroup() * geometry.kernelHeight() * geometry.kernelWidth();
+        return y;
+    }
+
+    /** {@code Conv2d 1x1}, {@code Conv2d 3x3}, ...: pointwise and spatial convolutions run different kernels. */
+    @Override
+    public String profileName() {
+        return "Conv2d " + geometry.kernelHeight() + "x" + geometry.kernelWidth();
+    }
+
+    /** {@code N C_out H_out W_out (C_in / groups) kH kW}. */
+    @Override
+    public long multiplyAdds() {
+        return multiplyAdds;
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor g) {
+        Tensor x = saved(0);
+        Tensor w = saved(1);
+        Tensor dx = needsInputGrad(0) ? ConvolutionKernels.backwardInput(g, w, x.shape(), geometry) : null;
+        Tensor dw = needsInputGrad(1) ? ConvolutionKernels.backwardWeight(g, x, geometry) : null;
+        if (!hasBias) {
+            return new Tensor[] {dx, dw};
+        }
+        return new Tensor[] {dx, dw, needsInputGrad(2) ? ConvolutionKernels.backwardBias(g) : null};
+    }
+}

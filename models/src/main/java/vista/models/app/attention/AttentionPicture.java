@@ -1,0 +1,189 @@
+package vista.models.app.attention;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+
+/**
+ * Draws a {@link PixelAttention} as a picture: one panel per head, side by side, each the input image
+ * enlarged with every neighbour's weight laid over the image pixels its cell covers as a translucent
+ * {@link Inferno heat colour} (the larger the weight, the brighter the colour and the less of the image
+ * shows through), the window outlined, the query pixel outlined in cyan, a title strip above ("head 1,
+ * max 0.421") and a colour bar below.
+ *
+ * <p>Each head is coloured on its own scale, from 0 to its largest weight: a head that spreads its
+ * attention evenly would otherwise show as a uniform dark patch. The largest weight is in the title.
+ *
+ * <p>Layout: the image is enlarged {@code s = max(1, 224 / max(H, W))} times by repeating pixels (a
+ * 28x28 image becomes 224x224), panels are {@value #GAP} pixels apart, the title strip is
+ * {@value #TITLE} pixels high and the colour bar strip {@value #LEGEND}: the picture is
+ * {@code heads W s + (heads - 1) GAP} by {@code TITLE + H s + LEGEND} pixels.
+ */
+public final class AttentionPicture {
+    static final int GAP = 12;
+    static final int TITLE = 22;
+    static final int LEGEND = 26;
+    /** How much of a neighbour's heat colour covers the image under it, from weight 0 to the head's largest. */
+    private static final double FAINTEST = 0.25;
+    private static final double STRONGEST = 0.85;
+    private static final Color QUERY = new Color(0, 229, 255);
+    private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+
+    private AttentionPicture() {
+    }
+
+    /** The factor s by which an image of {@code height x width} is enlarged. */
+    public static int scale(int height, int width) {
+        return Math.max(1, 224 / Math.max(height, width));
+    }
+
+    /**
+     * The picture of {@code attention} over the image whose pixels are {@code chw}: bytes 0 to 255,
+     * channel planes of {@code attention.imageHeight() x attention.imageWidth()}. One channel is drawn
+     * grey, three as RGB; of any other number, the first channel is drawn grey.
+     */
+    public static BufferedImage draw(byte[] chw, int channels, PixelAttention attention) {
+        int height = attention.imageHeight();
+        int width = attention.imageWidth();
+        int s = scale(height, width);
+        int heads = attention.heads();
+        int panelWidth = width * s;
+        BufferedImage picture = new BufferedImage(heads * panelWidth + (heads - 1) * GAP, TITLE + height * s + LEGEND,
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = picture.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, picture.getWidth(), picture.getHeight());
+            g.setFont(FONT);
+            for (int head = 0; head < heads; head++) {
+                int left = head * (panelWidth + GAP);
+                drawPanel(picture, left, chw, channels, attention, head);
+                g.setColor(Color.BLACK);
+                g.drawString(String.format(Locale.ROOT, "head %d, max %.3f", head + 1, attention.largestWeight(head)),
+                        left + 2, TITLE - 6);
+                outlineWindow(g, left, attention);
+                g.setColor(QUERY);
+                g.setStroke(new BasicStroke(2));
+                g.drawRect(left + attention.column() * s - 1, TITLE + attention.row() * s - 1, s + 1, s + 1);
+            }
+            drawLegend(g, picture.getHeight() - LEGEND);
+        } finally {
+            g.dispose();
+        }
+        return picture;
+    }
+
+    /** The image enlarged at ({@code left}, {@value #TITLE}), with the head's weights laid over it. */
+    private static void drawPanel(BufferedImage picture, int left, byte[] chw, int channels, PixelAttention attention,
+            int head) {
+        int height = attention.imageHeight();
+        int width = attention.imageWidth();
+        int s = scale(height, width);
+        int k = attention.kernelSize();
+        int r = k / 2;
+        float largest = attention.largestWeight(head);
+        int[] heat = new int[height * width];
+        double[] opacity = new double[height * width];
+        for (int n = 0; n < k * k; n++) {
+            int a = n / k;
+            int e = n % k;
+            if (!attention.onMap(a, e)) {
+                continue;
+            }
+            int cellRow = attention.cellRow() + a - r;
+            int cellColumn = attention.cellColumn() + e - r;
+            double share = largest > 0 ? attention.weights()[head][n] / largest : 0;
+            int colour = Inferno.rgb(share);
+            for (int y = attention.firstImageRow(cellRow); y < attention.firstImageRow(cellRow + 1); y++) {
+                for (int x = attention.firstImageColumn(cellColumn); x < attention.firstImageColumn(cellColumn + 1); x++) {
+                    heat[y * width + x] = colour;
+                    opacity[y * width + x] = FAINTEST + (STRONGEST - FAINTEST) * share;
+                }
+            }
+        }
+        int plane = height * width;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int p = y * width + x;
+                int red = chw[p] & 0xFF;
+                int green = channels == 3 ? chw[plane + p] & 0xFF : red;
+                int blue = channels == 3 ? chw[2 * plane + p] & 0xFF : red;
+                red = blend(red, heat[p] >> 16 & 0xFF, opacity[p]);
+                green = blend(green, heat[p] >> 8 & 0xFF, opacity[p]);
+                blue = blend(blue, heat[p] & 0xFF, opacity[p]);
+                int rgb = red << 16 | green << 8 | blue;
+                for (int dy = 0; dy < s; dy++) {
+                    for (int dx = 0; dx < s; dx++) {
+                        picture.setRGB(left + x * s + dx, TITLE + y * s + dy, rgb);
+                    }
+                }
+            }
+        }
+    }
+
+    private static int blend(int image, int heat, double opacity) {
+        return (int) Math.round((1 - opacity) * image + opacity * heat);
+    }
+
+    /**
+     * A line around the window's cells on the map, black outside and white inside so that it shows on
+     * dark and light images alike.
+     */
+    private static void outlineWindow(Graphics2D g, int left, PixelAttention attention) {
+        int s = scale(attention.imageHeight(), attention.imageWidth());
+        int r = attention.kernelSize() / 2;
+        int top = s * attention.firstImageRow(Math.max(0, attention.cellRow() - r));
+        int bottom = s * attention.firstImageRow(Math.min(attention.mapHeight(), attention.cellRow() + r + 1));
+        int start = s * attention.firstImageColumn(Math.max(0, attention.cellColumn() - r));
+        int end = s * attention.firstImageColumn(Math.min(attention.mapWidth(), attention.cellColumn() + r + 1));
+        g.setStroke(new BasicStroke(1));
+        g.setColor(Color.BLACK);
+        g.drawRect(left + start - 1, TITLE + top - 1, end - start + 1, bottom - top + 1);
+        g.setColor(Color.WHITE);
+        g.drawRect(left + start, TITLE + top, end - start - 1, bottom - top - 1);
+    }
+
+    /** A colour bar from 0 to the head's largest weight, at the left of the bottom strip. */
+    private static void drawLegend(Graphics2D g, int top) {
+        int barLeft = 16;
+        int barWidth = 120;
+        int barTop = top + 8;
+        int barHeight = 10;
+        for (int x = 0; x < barWidth; x++) {
+            g.setColor(new Color(Inferno.rgb((double) x / (barWidth - 1))));
+            g.fillRect(barLeft + x, barTop, 1, barHeight);
+        }
+        g.setColor(Color.BLACK);
+        g.drawString("0", barLeft - 11, barTop + barHeight);
+        g.drawString("the head's max", barLeft + barWidth + 4, barTop + barHeight);
+    }
+
+    /**
+     * Writes {@code picture} as a PNG to {@code file}, creating its folder: to a temporary file beside it,
+     * then renamed over it, so a reader never sees half a picture.
+     */
+    public static void writePng(BufferedImage picture, Path file) throws IOException {
+        Path target = file.toAbsolutePath();
+        Files.createDirectories(target.getParent());
+        Path temporary = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        try {
+            if (!ImageIO.write(picture, "png", temporary.toFile())) {
+                throw new IOException("this Java runtime has no PNG writer");
+            }
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temporary);
+            throw new IOException("writing " + target + " failed (" + e.getMessage() + ")", e);
+        }
+    }
+}

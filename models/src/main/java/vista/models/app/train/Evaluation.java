@@ -1,0 +1,96 @@
+package vista.models.app.train;
+
+import java.util.function.IntConsumer;
+import vista.autograd.Autograd;
+import vista.autograd.Variable;
+import vista.data.Batch;
+import vista.data.DataLoader;
+import vista.nn.Module;
+import vista.nn.loss.CrossEntropyLoss;
+
+/**
+ * A model's results on a data set, measured in evaluation mode (BatchNorm uses its running statistics)
+ * without recording gradients.
+ *
+ * <ul>
+ *   <li>loss: the mean over the images of plain cross-entropy, -log softmax(z)[t], without label smoothing
+ *       (so it is comparable between runs whatever their smoothing);</li>
+ *   <li>top-1: the share of images whose highest logit is the true class (the first one among equal
+ *       logits, as {@code argmax});</li>
+ *   <li>top-5: the share whose true class is among the five highest logits (among all of them with fewer
+ *       than five classes), ties broken by class number as for top-1;</li>
+ *   <li>the confusion matrix of the top-1 predictions.</li>
+ * </ul>
+ *
+ * @param samples   images evaluated
+ * @param loss      mean cross-entropy
+ * @param top1      top-1 accuracy, in [0, 1]
+ * @param top5      top-5 accuracy, in [0, 1]
+ * @param confusion the top-1 predictions by true class
+ */
+public record Evaluation(int samples, double loss, double top1, double top5, ConfusionMatrix confusion) {
+    private static final int TOP_K = 5;
+
+    /**
+     * Evaluates {@code model} on one pass over {@code loader} (epoch 0, which is the data in order when
+     * the loader does not shuffle), calling {@code imagesDone} after each batch with the images done so
+     * far. The model is in evaluation mode during the pass and gets its previous mode back afterwards.
+     */
+    @SuppressWarnings("try") // the noGrad scope is used for its effect, not referenced
+    public static Evaluation run(Module model, DataLoader loader, int numClasses, IntConsumer imagesDone) {
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        CrossEntropyLoss crossEntropy = new CrossEntropyLoss();
+        ConfusionMatrix confusion = new ConfusionMatrix(numClasses);
+        double lossSum = 0;
+        long topK = 0;
+        int seen = 0;
+        try (var scope = Autograd.noGrad()) {
+            for (Batch batch : loader.epoch(0)) {
+                Variable logits = model.forward(new Variable(batch.images()));
+                lossSum += crossEntropy.forward(logits, batch.labels()).item() * batch.size();
+                float[] z = logits.data().toFloatArray();
+                int[] labels = batch.labels();
+                for (int i = 0; i < labels.length; i++) {
+                    int rank = rank(z, i * numClasses, numClasses, labels[i]);
+                    confusion.add(labels[i], argmax(z, i * numClasses, numClasses));
+                    if (rank < TOP_K) {
+                        topK++;
+                    }
+                }
+                seen += batch.size();
+                imagesDone.accept(seen);
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        long correct = 0;
+        for (int c = 0; c < numClasses; c++) {
+            correct += confusion.count(c, c);
+        }
+        return new Evaluation(seen, lossSum / seen, (double) correct / seen, (double) topK / seen, confusion);
+    }
+
+    /** The index of the largest of {@code z[from .. from + n)}, the first one among equals. */
+    static int argmax(float[] z, int from, int n) {
+        int best = 0;
+        for (int c = 1; c < n; c++) {
+            if (z[from + c] > z[from + best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /** How many classes rank above {@code target}: larger logits, or equal ones with a smaller number. */
+    private static int rank(float[] z, int from, int n, int target) {
+        float t = z[from + target];
+        int above = 0;
+        for (int c = 0; c < n; c++) {
+            if (z[from + c] > t || (z[from + c] == t && c < target)) {
+                above++;
+            }
+        }
+        return above;
+    }
+}

@@ -1,0 +1,74 @@
+package vista.models.app.train;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import vista.data.DataLoader;
+import vista.data.Dataset;
+import vista.models.zoo.ModelZoo;
+import vista.nn.Module;
+import vista.nn.checkpoint.Checkpoint;
+import vista.tensor.Rng;
+import vista.tensor.runtime.Parallel;
+
+/**
+ * The work of {@code vista eval}: rebuilds a checkpoint's model from the config stored in it, prepares
+ * the test images as its training run did (the stored normalisation, no augmentation), evaluates it
+ * ({@link Evaluation}: eval mode, no gradients) and prints the loss, the top-1 and top-5 accuracy and the
+ * confusion matrix.
+ */
+public final class Evaluator {
+    private Evaluator() {
+    }
+
+    /**
+     * Evaluates the model in {@code checkpoint} and prints the results to {@code out}.
+     *
+     * @param data     the data set ({@link TrainingData}), or null for the one the run trained on
+     * @param batch    images per forward pass, or 0 for the run's batch size
+     * @param limit    evaluate only the first {@code limit} test images (0: all)
+     * @param progress {@code auto}, {@code bar} or {@code lines}
+     * @throws IOException if the checkpoint or the data cannot be read
+     * @throws IllegalArgumentException if the data does not fit the model (other image size or classes)
+     */
+    public static Evaluation evaluate(Path checkpoint, String data, int batch, int limit, String progress,
+                                      PrintWriter out) throws IOException {
+        Progress display = new Progress(out, Progress.Mode.parse(progress));
+        Checkpoint saved = Checkpoint.read(checkpoint);
+        TrainConfig config;
+        DataFacts facts;
+        try {
+            config = TrainConfig.fromMap(saved.config());
+            facts = DataFacts.fromMap(saved.config());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(checkpoint + " is not a checkpoint of vista train: " + e.getMessage(), e);
+        }
+        String spec = data == null ? config.data() : data;
+        Dataset test = TrainingData.loadTest(spec, limit);
+        String mismatch = facts.mismatch(test);
+        if (mismatch != null) {
+            throw new IllegalArgumentException(mismatch + "; evaluate it on data of the same kind (--data)");
+        }
+        Module model = ModelZoo.create(config.model(),
+                new ModelZoo.Request(facts.channels(), facts.numClasses(), new Rng(config.seed()).split("init")));
+        model.loadStateDict(saved.model());
+        display.line(String.format(Locale.ROOT,
+                "Evaluating %s (after epoch %d of %d, step %d) from %s on %s: %d images, %d threads.", config.model(),
+                saved.epoch(), config.epochs(), saved.step(), checkpoint, test.name(), test.size(),
+                Parallel.threads()));
+        Evaluation result;
+        try (DataLoader loader = DataLoader.builder().setDataset(test).setBatchSize(batch > 0 ? batch : config.batch())
+                .setRng(new Rng(config.seed()).split("test data")).optShuffle(false)
+                .optTransforms(facts.normalize()).build()) {
+            result = Evaluation.run(model, loader, facts.numClasses(), done -> display.testStep(done, test.size()));
+        }
+        display.line(String.format(Locale.ROOT, "loss %.4f   top-1 accuracy %.2f%%   top-5 accuracy %.2f%%",
+                result.loss(), 100 * result.top1(), 100 * result.top5()));
+        display.line("");
+        display.line("Confusion matrix: a row per true class, a column per predicted class (numbered as the rows).");
+        out.print(result.confusion().format(test.classNames()));
+        out.flush();
+        return result;
+    }
+}

@@ -1,0 +1,116 @@
+package vista.models.app.train;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import vista.data.Cifar;
+import vista.data.DataFileException;
+import vista.data.Dataset;
+import vista.data.FashionMnist;
+import vista.data.Normalize;
+
+/**
+ * The data of a run, named by one string (the {@code --data} option):
+ * <ul>
+ *   <li>{@code fashion-mnist}: Fashion-MNIST from Debian's folder {@value FashionMnist#DEFAULT_FOLDER}
+ *       ({@code apt-get install dataset-fashion-mnist});</li>
+ *   <li>{@code cifar10:DIR}: CIFAR-10's binary version, {@code data_batch_1.bin} to {@code data_batch_5.bin}
+ *       and {@code test_batch.bin} in DIR or in DIR/cifar-10-batches-bin (as the archive unpacks);</li>
+ *   <li>any other string: a folder holding the four Fashion-MNIST IDX files
+ *       ({@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte},
+ *       {@code t10k-labels-idx1-ubyte}, each possibly gzipped with .gz added), for example a copy of
+ *       Fashion-MNIST or MNIST elsewhere.</li>
+ * </ul>
+ * The normalisation is the per-channel mean and standard deviation of the whole training split
+ * ({@link Normalize#computedFrom}; 0.2860 and 0.3530 for Fashion-MNIST), measured before any limit, so
+ * that {@code --limit-train} does not change it.
+ *
+ * @param spec      the {@code --data} string
+ * @param train     the training images (the first {@code limitTrain} if a limit was given)
+ * @param test      the test images (the first {@code limitTest} if a limit was given)
+ * @param normalize the standardisation of the pixels, from the whole training split
+ * @param files     the files the splits were read from, training files first (for a run's provenance)
+ */
+public record TrainingData(String spec, Dataset train, Dataset test, Normalize normalize, List<Path> files) {
+    /** The {@code --data} value for Fashion-MNIST in Debian's folder. */
+    public static final String FASHION_MNIST = "fashion-mnist";
+    private static final String CIFAR10 = "cifar10:";
+
+    /** Reads both splits of {@code spec}, keeping the first {@code limitTrain} and {@code limitTest} (0: all). */
+    public static TrainingData load(String spec, int limitTrain, int limitTest) throws DataFileException {
+        Dataset fullTrain = split(spec, true);
+        Normalize normalize = Normalize.computedFrom(fullTrain);
+        return new TrainingData(spec, first(fullTrain, limitTrain), first(split(spec, false), limitTest), normalize,
+                files(spec));
+    }
+
+    /** Reads the test split of {@code spec}, keeping the first {@code limit} images (0: all). */
+    public static Dataset loadTest(String spec, int limit) throws DataFileException {
+        return first(split(spec, false), limit);
+    }
+
+    private static Dataset split(String spec, boolean train) throws DataFileException {
+        if (spec.equals(FASHION_MNIST)) {
+            return train ? FashionMnist.train() : FashionMnist.test();
+        }
+        if (spec.startsWith(CIFAR10)) {
+            List<Path> files = cifarFiles(spec);
+            return train ? Cifar.read10(files.subList(0, 5).toArray(Path[]::new)) : Cifar.read10(files.get(5));
+        }
+        Path folder = idxFolder(spec);
+        return train ? FashionMnist.train(folder) : FashionMnist.test(folder);
+    }
+
+    /** The files {@link #split} reads for both splits of {@code spec}, training files first. */
+    private static List<Path> files(String spec) throws DataFileException {
+        if (spec.equals(FASHION_MNIST)) {
+            return FashionMnist.sourceFiles(FashionMnist.defaultFolder());
+        }
+        return spec.startsWith(CIFAR10) ? cifarFiles(spec) : FashionMnist.sourceFiles(idxFolder(spec));
+    }
+
+    private static Path idxFolder(String spec) throws DataFileException {
+        Path folder = Path.of(spec);
+        if (!Files.isDirectory(folder)) {
+            throw new DataFileException(folder, "is not a folder. --data takes `" + FASHION_MNIST + "` (Debian's "
+                    + FashionMnist.DEFAULT_FOLDER + "), `" + CIFAR10 + "DIR` (CIFAR-10's binary files in DIR), or a"
+                    + " folder holding the four Fashion-MNIST IDX files.");
+        }
+        return folder;
+    }
+
+    /** CIFAR-10's five training files, then its test file. */
+    private static List<Path> cifarFiles(String spec) throws DataFileException {
+        Path folder = cifarFolder(Path.of(spec.substring(CIFAR10.length())));
+        List<Path> files = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            files.add(cifarFile(folder, "data_batch_" + i + ".bin"));
+        }
+        files.add(cifarFile(folder, "test_batch.bin"));
+        return files;
+    }
+
+    private static Path cifarFolder(Path dir) {
+        Path unpacked = dir.resolve("cifar-10-batches-bin");
+        return Files.isDirectory(unpacked) ? unpacked : dir;
+    }
+
+    private static Path cifarFile(Path folder, String name) throws DataFileException {
+        Path file = folder.resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new DataFileException(file, "does not exist. --data cifar10:DIR expects CIFAR-10's binary version"
+                    + " (data_batch_1.bin to data_batch_5.bin and test_batch.bin, from cifar-10-binary.tar.gz at"
+                    + " https://www.cs.toronto.edu/~kriz/cifar.html) in DIR or in DIR/cifar-10-batches-bin.");
+        }
+        return file;
+    }
+
+    private static Dataset first(Dataset dataset, int limit) {
+        if (limit == 0 || limit >= dataset.size()) {
+            return dataset;
+        }
+        return dataset.subset(IntStream.range(0, limit).toArray());
+    }
+}

@@ -1,0 +1,18 @@
+/**
+ * Training and evaluation, as {@code vista train} and {@code vista eval} run them.
+ *
+ * <ul>
+ *   <li>{@link vista.models.app.train.TrainConfig}: every option that shapes a run's result, and the learning-rate
+ *       schedule and loss it implies;</li>
+ *   <li>{@link vista.models.app.train.TrainingData}: the {@code --data} forms (Fashion-MNIST, CIFAR-10, a folder
+ *       of IDX files), the limits and the normalisation; {@link vista.models.app.train.DataFacts}: what a
+ *       checkpoint records about them;</li>
+ *   <li>{@link vista.models.app.train.Trainer}: the loop, the NaN guard and bit-exact resuming;</li>
+ *   <li>{@link vista.models.app.train.Evaluation}: loss, top-1, top-5 and the
+ *       {@link vista.models.app.train.ConfusionMatrix}; {@link vista.models.app.train.Evaluator}: the same for a
+ *       checkpoint;</li>
+ *   <li>{@link vista.models.app.train.RunDirectory}: config.json, metrics.jsonl and checkpoint.vckp;
+ *       {@code Progress}: the progress bar or periodic lines.</li>
+ * </ul>
+ */
+package vista.models.app.train;
