@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import vista.models.sources.JavaCode;
 
 /**
  * Finds, in the code of a Java source (comments and literals ignored, {@link JavaCode}), the Vector API

@@ -3,41 +3,27 @@ package vista.models.determinism;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import vista.models.sources.ProjectSources;
+import vista.models.sources.ProjectSources.SourceFile;
 
 /**
  * No code that training runs uses a Vector API operation whose float bits the JDK leaves open
  * ({@link ForbiddenVectorOps}): the main sources of {@code tensor}, {@code autograd}, {@code nn},
- * {@code data} and {@code models} are read from the project folder, found above this class's compiled
- * location.
+ * {@code data} and {@code models} ({@link ProjectSources}).
  */
 class ForbiddenVectorOpsTest {
-    private static final List<String> MODULES = List.of("tensor", "autograd", "nn", "data", "models");
-
     @Test
-    void noTrainingCodeUsesReduceLanesOrVectorMathLibraryOperators() throws IOException {
-        Path project = projectFolder();
+    void noTrainingCodeUsesReduceLanesOrVectorMathLibraryOperators() {
+        List<SourceFile> files = ProjectSources.mainSources(ProjectSources.MODULES);
+        assertTrue(files.stream().anyMatch(f -> f.path().endsWith("vista/tensor/kernels/FastExp.java")),
+                "the kernels were not read: " + files.size() + " files");
         List<String> found = new ArrayList<>();
-        List<Path> read = new ArrayList<>();
-        for (String module : MODULES) {
-            Path sources = project.resolve(module).resolve("src/main/java");
-            assertTrue(Files.isDirectory(sources), "no main sources at " + sources);
-            try (Stream<Path> files = Files.walk(sources)) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
-                    read.add(file);
-                    found.addAll(ForbiddenVectorOps.find(project.relativize(file).toString(), Files.readString(file)));
-                }
-            }
+        for (SourceFile file : files) {
+            found.addAll(ForbiddenVectorOps.find(file.path().toString(), file.source()));
         }
-        assertTrue(read.contains(project.resolve("tensor/src/main/java/vista/tensor/kernels/FastExp.java")),
-                "the kernels were not read: " + read.size() + " files");
         assertTrue(found.isEmpty(), "Vector API operations with unspecified float bits:\n" + String.join("\n", found));
     }
 
@@ -60,20 +46,5 @@ class ForbiddenVectorOpsTest {
         List<String> found = ForbiddenVectorOps.find("K.java", source);
         assertEquals(List.of(6, 7, 8, 10), found.stream()
                 .map(line -> Integer.parseInt(line.split(":")[1])).toList(), String.join("\n", found));
-    }
-
-    /** The folder holding the modules: the nearest one above this class's compiled location with {@code tensor/}. */
-    private static Path projectFolder() {
-        try {
-            Path here = Path.of(ForbiddenVectorOpsTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            for (Path p = here; p != null; p = p.getParent()) {
-                if (Files.isDirectory(p.resolve("tensor/src/main/java"))) {
-                    return p;
-                }
-            }
-            throw new IllegalStateException("no folder with tensor/src/main/java above " + here);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException("the test classes' location is not a path", e);
-        }
     }
 }

@@ -1,16 +1,16 @@
-package vista.models.determinism;
+package vista.models.sources;
 
 /**
  * Java source with its comments and the contents of its string, text-block and character literals
  * blanked out (each character replaced by a space, line breaks kept), so that a search of the rest finds
  * code only, on the line where it stands.
  */
-final class JavaCode {
+public final class JavaCode {
     private JavaCode() {
     }
 
     /** {@code source} with comments and literal contents replaced by spaces; same length and lines. */
-    static String withoutCommentsAndLiterals(String source) {
+    public static String withoutCommentsAndLiterals(String source) {
         StringBuilder out = new StringBuilder(source);
         int i = 0;
         while (i < source.length()) {
