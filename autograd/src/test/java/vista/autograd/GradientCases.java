@@ -10,7 +10,6 @@ import vista.autograd.functions.GlobalAveragePooling;
 import vista.autograd.functions.LocalSelfAttention;
 import vista.autograd.functions.MaxPooling;
 import vista.autograd.functions.Neighbourhood;
-import vista.autograd.functions.SanWeightMapping;
 import vista.autograd.functions.Subtraction2;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
@@ -333,50 +332,7 @@ final class GradientCases {
                 x -> Neighbourhood.apply(x[0], reflect3), inputs(normal(rng, 2, 2, 4, 5))));
         cases.add(new GradientCase(SAN, "neighbourhood k 3 zero stride 2 dilation 2, 5x6",
                 x -> Neighbourhood.apply(x[0], new Footprint(3, 2, 2, Padding.ZERO)), inputs(normal(rng, 1, 2, 5, 6))));
-        cases.add(weightMapping(rng, "weight mapping with the softmax over 3 neighbours, 5 samples in chunks", true));
-        cases.add(weightMapping(rng, "weight mapping without softmax (patchwise), 5 samples in chunks", false));
         return cases;
-    }
-
-    /**
-     * γ of the SAN blocks through {@link SanWeightMapping}, on a relation that is the input itself
-     * ({@code (N, C0, P)}; 3 neighbours x 2 pixels): BN(4), ReLU, 1x1 to 3, BN(3), ReLU, 1x1 to C2 with bias;
- * chunks of two samples, so the moments and sums are merged across chunks of unequal size (2, 2, 1).
-     */
-    private static GradientCase weightMapping(Rng rng, String name, boolean softmax) {
-        SanWeightMapping.Relation identity = new SanWeightMapping.Relation() {
-            @Override
-            public int inputCount() {
-                return 1;
-            }
-
-            @Override
-            public int channels(Tensor[] inputs) {
-                return inputs[0].dim(1);
-            }
-
-            @Override
-            public int positions(Tensor[] inputs) {
-                return inputs[0].dim(2);
-            }
-
-            @Override
-            public Tensor forward(Tensor[] inputs, int from, int to) {
-                return inputs[0].slice(0, from, to);
-            }
-
-            @Override
-            public void backward(Tensor[] inputs, int from, int to, Tensor gradient, Tensor[] inputGradients) {
-                inputGradients[0].slice(0, from, to).copyFrom(gradient);
-            }
-        };
-        int positions = softmax ? 6 : 2;
-        int outputs = softmax ? 2 : 6;
-        return new GradientCase(SAN, name,
-                x -> new SanWeightMapping(identity, 3, 2, softmax, 1e-5, 2 * 4 * 6).apply(new Variable[] {x[0]}, x[1], x[2], x[3],
-                        x[4], x[5], x[6], x[7]),
-                inputs(normal(rng, 5, 4, positions), positive(rng, 4), normal(rng, 4), normal(rng, 3, 4, 1, 1),
-                        positive(rng, 3), normal(rng, 3), normal(rng, outputs, 3, 1, 1), normal(rng, outputs)));
     }
 
     private static GradientCase aggregation(Rng rng, String name, Footprint footprint, int batch, int channels,

@@ -3,6 +3,7 @@ package vista.autograd.functions;
 import vista.autograd.Function;
 import vista.tensor.Tensor;
 import vista.tensor.kernels.BatchNormKernels;
+import vista.tensor.kernels.ChannelAffine;
 
 /**
  * Training-mode batch normalisation, fused: inputs x {@code (N, C, ...)}, γ {@code (C)}, β {@code (C)}.
@@ -18,6 +19,10 @@ import vista.tensor.kernels.BatchNormKernels;
  * The heavy loops are in {@link BatchNormKernels}. After {@link #apply} the batch statistics are
  * available from {@link #mean()} and {@link #variance()}, for a layer to update its running statistics.
  * Saved for backward: x (already held by the graph), γ, μ and r; x̂ is recomputed rather than stored.
+ *
+ * <p>A tensor too large to hold whole can be normalised a chunk at a time once its statistics are known:
+ * {@link #scaleShiftRelu} and {@link #perChannelCombination} are the two formulas above folded into
+ * per-channel factors, on raw {@code (N, C, P)} tensors outside the graph.
  */
 public final class BatchNorm extends Function {
     private final double eps;
@@ -55,6 +60,23 @@ public final class BatchNorm extends Function {
     public Tensor variance() {
         requireForward();
         return variance;
+    }
+
+    /**
+     * {@code relu(s[c] x + t[c])} over {@code (N, C, P)}, a new tensor: the BatchNorm {@code γ x̂ + β} with
+     * known μ and r folded into {@code s = γ r}, {@code t = β - μ γ r}, followed by a ReLU.
+     */
+    public static Tensor scaleShiftRelu(Tensor x, double[] scale, double[] shift) {
+        return ChannelAffine.scaleShiftRelu(x, scale, shift);
+    }
+
+    /**
+     * {@code a[c] g + b[c] x + k[c]} over {@code (N, C, P)}, a new tensor: dL/dx above with the sums over the
+     * whole batch known, folded into {@code a = γ r}, {@code b = -γ r² sum g x̂ / n} and
+     * {@code k = -γ r (sum g / n - μ r sum g x̂ / n)}.
+     */
+    public static Tensor perChannelCombination(Tensor g, double[] a, Tensor x, double[] b, double[] k) {
+        return ChannelAffine.combine(g, a, x, b, k);
     }
 
     private void requireForward() {

@@ -242,10 +242,11 @@ public final class LocalSelfAttention2d extends Module implements Complexity {
      * neighbour at offset {@code (a - r, e - r)}, 0 for neighbours masked out). At stride 2 they are the
      * weights of the attention at the input's resolution, before the pool.
      *
-     * <p>The weights come straight from the attention kernel, so a captured pass is for looking, not
-     * learning: it must run without gradient recording ({@link vista.autograd.Autograd#noGrad()}).
-     * Its output is exactly that of an uncaptured pass. A capture belongs to the thread that runs the
-     * model: open it, run the model and read it on that thread.
+     * <p>The weights come from the attention computed outside the graph
+     * ({@link LocalSelfAttention#outputAndWeights}), so a captured pass is for looking, not learning: it
+     * must run without gradient recording ({@link vista.autograd.Autograd#noGrad()}). Its output is
+     * exactly that of an uncaptured pass. A capture belongs to the thread that runs the model: open it,
+     * run the model and read it on that thread.
      */
     public final class Capture implements AutoCloseable {
         private Tensor input;
@@ -260,7 +261,7 @@ public final class LocalSelfAttention2d extends Module implements Complexity {
                         + "attention weights records no gradients; run it inside Autograd.noGrad()");
             }
             Variable[] qkv = project(x, queryProjection.weight(), keyProjection.weight(), valueProjection.weight());
-            vista.tensor.kernels.LocalSelfAttentionKernels.Forward attention = vista.tensor.kernels.LocalSelfAttentionKernels.forward(
+            LocalSelfAttention.OutputAndWeights attention = LocalSelfAttention.outputAndWeights(
                     qkv[0].data(), qkv[1].data(), qkv[2].data(), relRow.data(), relColumn.data(), window);
             input = x.data();
             weights = attention.weights();

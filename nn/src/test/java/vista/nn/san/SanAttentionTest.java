@@ -83,9 +83,8 @@ class SanAttentionTest {
     }
 
     /**
-     * Training-mode passes of the official relations compute γ chunk by chunk ({@link
-     * vista.autograd.functions.SanWeightMapping}); they give the composed layers' output, gradients and
-     * running statistics, to rounding.
+     * Training-mode passes of the official relations compute γ chunk by chunk ({@link SanWeightMapping});
+     * they give the composed layers' output, gradients and running statistics, to rounding.
      */
     @Test
     void recomputedMappingAgreesWithTheComposedLayers() {

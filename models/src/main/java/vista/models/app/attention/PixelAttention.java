@@ -29,7 +29,7 @@ import vista.tensor.Tensor;
  *
  * <p><b>The neighbourhood.</b> Neighbour (a, e), {@code a, e} in {@code [0, k)}, of cell (i, j) is the
  * cell {@code (i + a - r, j + e - r)}, {@code r = k / 2}; its weight is {@code weights[head][a k + e]}
- * (the layout of {@link vista.tensor.kernels.LocalSelfAttentionKernels}). With the masked border, neighbours
+ * (the layout of {@link LocalSelfAttention2d.Capture#weights()}). With the masked border, neighbours
  * outside the map have weight 0 and the weights of each head sum to 1 over the others.
  *
  * @param layerName   the layer's module path, e.g. {@code layer1.0.conv2}
