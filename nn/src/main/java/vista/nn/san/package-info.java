@@ -15,7 +15,10 @@
  *       ({@link vista.nn.san.ChannelMoments}, {@link vista.nn.san.GradientSums},
  *       {@link vista.nn.san.ChunkedBatchNorm}).</li>
  * </ul>
- * The arithmetic is that of autograd functions ({@code Subtraction2}, {@code Neighbourhood},
- * {@code Aggregation}, {@code BatchNorm}, {@code Relu}), which alone call the kernels.
+ * <b>Rule.</b> Everything SAN-specific above the kernels lives here, so a change to a SAN block is made in
+ * this package. It imports {@code vista.nn} (layers, {@code Module}), {@code vista.autograd} and its
+ * functions, {@code vista.tensor} and its geometry; the arithmetic is that of autograd functions
+ * ({@code Subtraction2}, {@code Neighbourhood}, {@code Aggregation}, {@code BatchNorm}, {@code Relu}), which
+ * alone call the kernels.
  */
 package vista.nn.san;
