@@ -15,9 +15,10 @@ import vista.tensor.Tensor;
  *   <li>{@link #backward} receives {@code g = dL/dy} (the shape of {@code y}) and returns
  *       {@code dL/dx_i} for every input, each of the shape of {@code x_i}, written with tensor ops.</li>
  * </ul>
- * Each subclass's javadoc states both formulas. {@link #apply} runs the forward pass on the inputs'
- * data and, if gradients are being recorded and some input requires one, makes this object the creator
- * of the result: its inputs, in order, are the parents of the result in the graph.
+ * Each subclass's javadoc states both formulas; one that can say what its forward pass costs implements
+ * {@link Complexity} as well. {@link #apply} runs the forward pass on the inputs' data and, if gradients
+ * are being recorded and some input requires one, makes this object the creator of the result: its
+ * inputs, in order, are the parents of the result in the graph.
  *
  * <p>An instance is one node: create a new one for every call ({@code new Mul().apply(a, b)}).
  * After a backward pass without {@code retainGraph} the node releases its saved tensors and its edges
@@ -52,11 +53,11 @@ public abstract class Function {
             needsInputGrad[i] = recording && inputs[i].requiresGrad();
             anyNeedsGrad |= needsInputGrad[i];
         }
-        OpProfile profile = OpProfile.active();
-        long start = profile == null ? 0 : System.nanoTime();
+        Ledger ledger = Ledger.current();
+        long start = ledger == null ? 0 : System.nanoTime();
         Tensor result = forward(data);
-        if (profile != null) {
-            profile.addForward(this, System.nanoTime() - start);
+        if (ledger != null) {
+            ledger.addForward(this, data, result, System.nanoTime() - start);
         }
         if (!anyNeedsGrad) {
             return new Variable(result);
@@ -104,14 +105,9 @@ public abstract class Function {
         return getClass().getSimpleName();
     }
 
-    /** The kind {@link OpProfile} files this operation's time under: its {@link #name()} unless refined. */
+    /** The kind a {@link Ledger} files this operation's time under: its {@link #name()} unless refined. */
     public String profileName() {
         return name();
-    }
-
-    /** Multiply-adds of the forward pass, valid after it ran; 0 for operations that do not count theirs. */
-    public long multiplyAdds() {
-        return 0;
     }
 
     /**
@@ -119,11 +115,11 @@ public abstract class Function {
      * and converts each to its input's dtype (mixed float32/float64 operations promote to float64).
      */
     final Tensor[] gradients(Tensor gradOutput) {
-        OpProfile profile = OpProfile.active();
-        long start = profile == null ? 0 : System.nanoTime();
+        Ledger ledger = Ledger.current();
+        long start = ledger == null ? 0 : System.nanoTime();
         Tensor[] grads = backward(gradOutput);
-        if (profile != null) {
-            profile.addBackward(this, System.nanoTime() - start);
+        if (ledger != null) {
+            ledger.addBackward(this, System.nanoTime() - start);
         }
         if (grads.length != inputs.size()) {
             throw new IllegalStateException(name() + ".backward returned " + grads.length + " gradients for "

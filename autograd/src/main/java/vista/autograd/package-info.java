@@ -11,6 +11,9 @@
  *       node in a fixed order, saved tensors released afterwards).</li>
  *   <li>{@link vista.autograd.Autograd#noGrad()}: a scope without recording.</li>
  *   <li>{@link vista.autograd.GradCheck}: analytic gradients against float64 finite differences.</li>
+ *   <li>{@link vista.autograd.Ledger}: the one recording of costs and times, layer calls and operations,
+ *       that model summaries and step profiles read; {@link vista.autograd.Complexity}: what a layer or
+ *       an operation costs, and the counting conventions.</li>
  * </ul>
  */
 package vista.autograd;

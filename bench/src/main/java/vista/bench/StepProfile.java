@@ -2,7 +2,7 @@ package vista.bench;
 
 import java.util.Locale;
 import java.util.Map;
-import vista.autograd.OpProfile;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
 import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
@@ -14,13 +14,13 @@ import vista.tensor.Tensor;
 import vista.tensor.runtime.Parallel;
 
 /**
- * Where the time of a training step goes, per kind of operation ({@link OpProfile}): it runs SGD steps
- * of a zoo model on random images of the model's default size (forward, cross-entropy, backward; the
- * parameter update is outside the profile), profiles the last of them, and prints one row per kind:
- * calls, forward and backward milliseconds per step, share of the step, and, for the kinds that count
- * their multiply-adds (convolutions, the SAN aggregation), the rate in GFLOP/s with backward counted
- * as twice the forward work. The arguments are the model, the batch, the threads, and the steps to
- * warm up:
+ * Where the time of a training step goes, per kind of operation ({@link Ledger#operations()}): it runs
+ * SGD steps of a zoo model on random images of the model's default size (forward, cross-entropy,
+ * backward; the parameter update is outside the profile), records the last of them in a {@link Ledger},
+ * and prints one row per kind: calls, forward and backward milliseconds per step, share of the step,
+ * and, for the kinds that count their multiply-adds (convolutions, the SAN aggregation), the rate in
+ * GFLOP/s with backward counted as twice the forward work. The arguments are the model, the batch, the
+ * threads, and the steps to warm up:
  * <pre>
  *   ./vista bench-main vista.bench.StepProfile san10-pairwise-mini 64 1 20
  * </pre>
@@ -60,21 +60,25 @@ public final class StepProfile {
             sgd.step();
         }
         long start = System.nanoTime();
-        OpProfile profile = OpProfile.run(step);
+        Ledger ledger = Ledger.open();
+        try (ledger) {
+            step.run();
+        }
         long wall = System.nanoTime() - start;
-        print(name, batch, profile, wall);
+        print(name, batch, ledger, wall);
     }
 
-    private static void print(String name, int batch, OpProfile profile, long wallNanos) {
+    private static void print(String name, int batch, Ledger ledger, long wallNanos) {
+        long operationNanos = ledger.operationNanos();
         System.out.printf(Locale.ROOT, "%s, batch %d, %d thread(s): step %.1f ms (forward + backward), operations "
-                + "%.1f ms%n", name, batch, Parallel.threads(), wallNanos / 1e6, profile.totalNanos() / 1e6);
+                + "%.1f ms%n", name, batch, Parallel.threads(), wallNanos / 1e6, operationNanos / 1e6);
         System.out.printf(Locale.ROOT, "%-22s %6s %10s %10s %7s %9s%n", "operation", "calls", "fwd ms", "bwd ms",
                 "share", "GFLOP/s");
-        for (OpProfile.Entry e : profile.entries()) {
-            String rate = e.forwardMacs() == 0 ? "-"
-                    : String.format(Locale.ROOT, "%.1f", 2.0 * 3 * e.forwardMacs() / e.nanos());
-            System.out.printf(Locale.ROOT, "%-22s %6d %10.1f %10.1f %6.1f%% %9s%n", e.op(), e.forwardCalls(),
-                    e.forwardNanos() / 1e6, e.backwardNanos() / 1e6, 100.0 * e.nanos() / profile.totalNanos(), rate);
+        for (Ledger.Operation op : ledger.operations()) {
+            String rate = op.forwardMacs() == 0 ? "-"
+                    : String.format(Locale.ROOT, "%.1f", 2.0 * 3 * op.forwardMacs() / op.nanos());
+            System.out.printf(Locale.ROOT, "%-22s %6d %10.1f %10.1f %6.1f%% %9s%n", op.kind(), op.forwardCalls(),
+                    op.forwardNanos() / 1e6, op.backwardNanos() / 1e6, 100.0 * op.nanos() / operationNanos, rate);
         }
     }
 }

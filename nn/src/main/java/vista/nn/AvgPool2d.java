@@ -1,5 +1,7 @@
 package vista.nn;
 
+import vista.autograd.Complexity;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
 import vista.tensor.Shape;
 import vista.tensor.geometry.ConvGeometry;
@@ -40,7 +42,7 @@ public final class AvgPool2d extends Module implements Complexity {
 
     @Override
     public Variable forward(Variable input) {
-        return ForwardTrace.record(this, input,
+        return Ledger.record(this, input,
                 vista.autograd.functions.AveragePooling.apply(input, window, countIncludePad));
     }
 

@@ -1,5 +1,7 @@
 package vista.nn;
 
+import vista.autograd.Complexity;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
 import vista.autograd.functions.BatchNorm;
 import vista.tensor.Shape;
@@ -74,7 +76,7 @@ public final class BatchNorm2d extends Module implements Complexity {
             throw new IllegalArgumentException(this + ": expected input (N, " + numFeatures + ", H, W), got "
                     + input.shape());
         }
-        return ForwardTrace.record(this, input, isTraining() ? trainForward(input) : evalForward(input));
+        return Ledger.record(this, input, isTraining() ? trainForward(input) : evalForward(input));
     }
 
     /**

@@ -3,7 +3,10 @@ package vista.nn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import vista.autograd.Complexity;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
+import vista.autograd.functions.Convolution;
 import vista.nn.Init.FanMode;
 import vista.tensor.Shape;
 import vista.tensor.Rng;
@@ -14,8 +17,8 @@ import vista.tensor.geometry.ConvGeometry;
  * A 2-D convolution layer (PyTorch's {@code nn.Conv2d} with zero padding): x {@code (N, C_in, H, W)} to
  * {@code (N, C_out, H_out, W_out)}, with parameters {@code weight} {@code (C_out, C_in / groups, kH, kW)}
  * and, unless switched off, {@code bias} {@code (C_out)}, named and laid out as in PyTorch so that state
- * dicts load either way. The formulas (forward and backward) are those of
- * {@link vista.autograd.functions.Convolution}; the sizes those of its {@link ConvGeometry}.
+ * dicts load either way. The formulas (forward and backward) and the cost are those of {@link Convolution};
+ * the sizes those of its {@link ConvGeometry}.
  *
  * <pre>{@code
  * Conv2d conv = Conv2d.builder().setChannels(64, 128).setKernel(3).optStride(2).optPadding(1).optBias(false)
@@ -181,19 +184,13 @@ public final class Conv2d extends Module implements Complexity {
 
     @Override
     public Variable forward(Variable input) {
-        return ForwardTrace.record(this, input, vista.autograd.functions.Convolution.apply(input, weight, bias, geometry));
+        return Ledger.record(this, input, Convolution.apply(input, weight, bias, geometry));
     }
 
-    /**
-     * {@code N C_out H_out W_out (C_in / groups) kH kW} multiply-adds (each output reads
-     * {@code C_in / groups * kH * kW} input values); the bias adds, {@code N C_out H_out W_out}, are
-     * other ops.
-     */
+    /** The cost of its convolution, {@link Convolution#cost(ConvGeometry, boolean, Shape)}. */
     @Override
     public Cost cost(Shape input, Shape output) {
-        long outputs = output.numel();
-        long macs = outputs * geometry.inChannelsPerGroup() * geometry.kernelHeight() * geometry.kernelWidth();
-        return new Cost(macs, bias == null ? 0 : outputs);
+        return Convolution.cost(geometry, bias != null, output);
     }
 
     /** The sizes: channels, kernel, stride, padding, dilation, groups. */

@@ -1,6 +1,8 @@
 package vista.nn;
 
 import java.util.Arrays;
+import vista.autograd.Complexity;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
 import vista.tensor.Shape;
 
@@ -17,7 +19,7 @@ public final class Flatten extends Module implements Complexity {
         }
         int[] dims = input.dims();
         int rest = Arrays.stream(dims, 1, dims.length).reduce(1, (a, b) -> a * b);
-        return ForwardTrace.record(this, input, input.reshape(dims[0], rest));
+        return Ledger.record(this, input, input.reshape(dims[0], rest));
     }
 
     /** Nothing: a reshape moves no data. */

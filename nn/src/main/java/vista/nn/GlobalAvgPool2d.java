@@ -1,5 +1,7 @@
 package vista.nn;
 
+import vista.autograd.Complexity;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
 import vista.tensor.Shape;
 
@@ -11,7 +13,7 @@ import vista.tensor.Shape;
 public final class GlobalAvgPool2d extends Module implements Complexity {
     @Override
     public Variable forward(Variable input) {
-        return ForwardTrace.record(this, input, new vista.autograd.functions.GlobalAveragePooling().apply(input));
+        return Ledger.record(this, input, new vista.autograd.functions.GlobalAveragePooling().apply(input));
     }
 
     /** Other ops only, one per input element (the additions of the means). */

@@ -1,5 +1,7 @@
 package vista.nn;
 
+import vista.autograd.Complexity;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
@@ -50,7 +52,7 @@ public final class Linear extends Module implements Complexity {
             throw new IllegalArgumentException(this + ": expected input (N, " + inFeatures + "), got "
                     + input.shape());
         }
-        return ForwardTrace.record(this, input, linear(input, weight, bias));
+        return Ledger.record(this, input, linear(input, weight, bias));
     }
 
     /** {@code in} multiply-adds per output value ({@code rows in out} in all); the bias adds are other ops. */

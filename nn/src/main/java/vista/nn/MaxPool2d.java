@@ -1,5 +1,7 @@
 package vista.nn;
 
+import vista.autograd.Complexity;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
 import vista.tensor.Shape;
 import vista.tensor.geometry.ConvGeometry;
@@ -32,7 +34,7 @@ public final class MaxPool2d extends Module implements Complexity {
 
     @Override
     public Variable forward(Variable input) {
-        return ForwardTrace.record(this, input, vista.autograd.functions.MaxPooling.apply(input, window));
+        return Ledger.record(this, input, vista.autograd.functions.MaxPooling.apply(input, window));
     }
 
     /** Other ops only, one per window cell per output value: {@code kH kW} per output. */

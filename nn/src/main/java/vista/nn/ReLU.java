@@ -1,5 +1,7 @@
 package vista.nn;
 
+import vista.autograd.Complexity;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
 import vista.tensor.Shape;
 
@@ -7,7 +9,7 @@ import vista.tensor.Shape;
 public final class ReLU extends Module implements Complexity {
     @Override
     public Variable forward(Variable input) {
-        return ForwardTrace.record(this, input, input.relu());
+        return Ledger.record(this, input, input.relu());
     }
 
     /** Other ops only, one per element. */

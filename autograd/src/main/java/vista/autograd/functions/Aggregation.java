@@ -1,7 +1,9 @@
 package vista.autograd.functions;
 
+import vista.autograd.Complexity;
 import vista.autograd.Function;
 import vista.autograd.Variable;
+import vista.tensor.Shape;
 import vista.tensor.Tensor;
 import vista.tensor.geometry.Footprint;
 
@@ -14,11 +16,11 @@ import vista.tensor.geometry.Footprint;
  * Backward, with {@code G = dL/dy}: {@code dL/dx[src_k(o)] += w G} (a reflected neighbour adds to the
  * pixel it reflects) and {@code dL/dw[n, cw, k, o] = sum over c = cw mod Cw of G[n, c, o] x[n, c, src_k(o)]}.
  * The footprint's geometry and the kernels are in {@link vista.tensor.kernels.AggregationKernels}; saved for
- * backward: x and w.
+ * backward: x and w. The cost, for this operation and the {@code Aggregation2d} layer alike, is
+ * {@link #cost(Footprint, Shape)}.
  */
-public final class Aggregation extends Function {
+public final class Aggregation extends Function implements Complexity {
     private final Footprint footprint;
-    private long multiplyAdds;
 
     public Aggregation(Footprint footprint) {
         this.footprint = footprint;
@@ -36,15 +38,21 @@ public final class Aggregation extends Function {
                     + " inputs");
         }
         save(inputs[0], inputs[1]);
-        Tensor y = vista.tensor.kernels.AggregationKernels.forward(inputs[0], inputs[1], footprint);
-        multiplyAdds = (long) y.numel() * footprint.neighbours();
-        return y;
+        return vista.tensor.kernels.AggregationKernels.forward(inputs[0], inputs[1], footprint);
     }
 
-    /** {@code k²} per output element. */
+    /** {@link #cost(Footprint, Shape)} of this call. */
     @Override
-    public long multiplyAdds() {
-        return multiplyAdds;
+    public Cost cost(Shape input, Shape output) {
+        return cost(footprint, output);
+    }
+
+    /**
+     * What an aggregation over {@code footprint} producing {@code output} costs: {@code N C k² H_out W_out}
+     * multiply-adds, {@code k²} per output element, and no other ops.
+     */
+    public static Cost cost(Footprint footprint, Shape output) {
+        return new Cost((long) output.numel() * footprint.neighbours(), 0);
     }
 
     @Override

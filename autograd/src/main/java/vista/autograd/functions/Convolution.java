@@ -1,7 +1,9 @@
 package vista.autograd.functions;
 
+import vista.autograd.Complexity;
 import vista.autograd.Function;
 import vista.autograd.Variable;
+import vista.tensor.Shape;
 import vista.tensor.Tensor;
 import vista.tensor.geometry.ConvGeometry;
 import vista.tensor.kernels.ConvolutionKernels;
@@ -16,12 +18,13 @@ import vista.tensor.kernels.ConvolutionKernels;
  * </pre>
  * Backward, with {@code G = dL/dy}: every term {@code w * x} above sends {@code G[n, o, i, j] * x} to
  * {@code dL/dw[o, c, u, v]} and {@code G[n, o, i, j] * w} to {@code dL/dx} at the position it read;
- * {@code dL/dbias[o] = sum over n, i, j of G[n, o, i, j]}. The kernels are in {@link ConvolutionKernels}.
+ * {@code dL/dbias[o] = sum over n, i, j of G[n, o, i, j]}. The kernels are in {@link ConvolutionKernels};
+ * the cost, for this operation and the {@code Conv2d} layer alike, is
+ * {@link #cost(ConvGeometry, boolean, Shape)}.
  */
-public final class Convolution extends Function {
+public final class Convolution extends Function implements Complexity {
     private final ConvGeometry geometry;
     private boolean hasBias;
-    private long multiplyAdds;
 
     public Convolution(ConvGeometry geometry) {
         if (!geometry.isConvolution()) {
@@ -45,9 +48,7 @@ public final class Convolution extends Function {
         hasBias = inputs.length == 3;
         Tensor bias = hasBias ? inputs[2] : null;
         save(inputs[0], inputs[1]);
-        Tensor y = ConvolutionKernels.forward(inputs[0], inputs[1], bias, geometry);
-        multiplyAdds = (long) y.numel() * geometry.inChannelsPerGroup() * geometry.kernelHeight() * geometry.kernelWidth();
-        return y;
+        return ConvolutionKernels.forward(inputs[0], inputs[1], bias, geometry);
     }
 
     /** {@code Conv2d 1x1}, {@code Conv2d 3x3}, ...: pointwise and spatial convolutions run different kernels. */
@@ -56,10 +57,21 @@ public final class Convolution extends Function {
         return "Conv2d " + geometry.kernelHeight() + "x" + geometry.kernelWidth();
     }
 
-    /** {@code N C_out H_out W_out (C_in / groups) kH kW}. */
+    /** {@link #cost(ConvGeometry, boolean, Shape)} of this call, with or without the bias it was given. */
     @Override
-    public long multiplyAdds() {
-        return multiplyAdds;
+    public Cost cost(Shape input, Shape output) {
+        return cost(geometry, hasBias, output);
+    }
+
+    /**
+     * What a convolution of {@code geometry} producing {@code output} costs: {@code N C_out H_out W_out
+     * (C_in / groups) kH kW} multiply-adds (each output value sums {@code (C_in / groups) kH kW} products)
+     * and, with a bias, {@code N C_out H_out W_out} other ops (its additions).
+     */
+    public static Cost cost(ConvGeometry geometry, boolean bias, Shape output) {
+        long outputs = output.numel();
+        long macs = outputs * geometry.inChannelsPerGroup() * geometry.kernelHeight() * geometry.kernelWidth();
+        return new Cost(macs, bias ? outputs : 0);
     }
 
     @Override

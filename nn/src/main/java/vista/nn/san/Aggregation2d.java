@@ -1,9 +1,9 @@
 package vista.nn.san;
 
+import vista.autograd.Complexity;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
 import vista.autograd.functions.Aggregation;
-import vista.nn.Complexity;
-import vista.nn.ForwardTrace;
 import vista.nn.Module;
 import vista.tensor.Shape;
 import vista.tensor.geometry.Footprint;
@@ -30,13 +30,13 @@ public final class Aggregation2d extends Module implements Complexity {
 
     /** The aggregation of values x with weights w. */
     public Variable forward(Variable x, Variable w) {
-        return ForwardTrace.record(this, x, Aggregation.apply(x, w, footprint));
+        return Ledger.record(this, x, Aggregation.apply(x, w, footprint));
     }
 
-    /** {@code N C k² H_out W_out} multiply-adds: k² per output element. */
+    /** The cost of its aggregation, {@link Aggregation#cost(Footprint, Shape)}. */
     @Override
     public Cost cost(Shape input, Shape output) {
-        return new Cost(output.numel() * footprint.neighbours(), 0);
+        return Aggregation.cost(footprint, output);
     }
 
     @Override

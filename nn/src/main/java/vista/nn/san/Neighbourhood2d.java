@@ -1,9 +1,9 @@
 package vista.nn.san;
 
+import vista.autograd.Complexity;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
 import vista.autograd.functions.Neighbourhood;
-import vista.nn.Complexity;
-import vista.nn.ForwardTrace;
 import vista.nn.Module;
 import vista.tensor.Shape;
 import vista.tensor.geometry.Footprint;
@@ -22,7 +22,7 @@ public final class Neighbourhood2d extends Module implements Complexity {
 
     @Override
     public Variable forward(Variable x) {
-        return ForwardTrace.record(this, x, Neighbourhood.apply(x, footprint));
+        return Ledger.record(this, x, Neighbourhood.apply(x, footprint));
     }
 
     /** Nothing: copying neighbours is no arithmetic (nor does the official counter count it). */

@@ -1,9 +1,9 @@
 package vista.nn.san;
 
+import vista.autograd.Complexity;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
 import vista.autograd.functions.Subtraction2;
-import vista.nn.Complexity;
-import vista.nn.ForwardTrace;
 import vista.nn.Module;
 import vista.tensor.Shape;
 import vista.tensor.geometry.Footprint;
@@ -25,12 +25,12 @@ public final class Subtraction2d extends Module implements Complexity {
     /** {@code x[centre(o)] - x[src_k(o)]}. */
     @Override
     public Variable forward(Variable x) {
-        return ForwardTrace.record(this, x, Subtraction2.single(x, footprint));
+        return Ledger.record(this, x, Subtraction2.single(x, footprint));
     }
 
     /** {@code x1[centre(o)] - x2[src_k(o)]}. */
     public Variable forward(Variable x1, Variable x2) {
-        return ForwardTrace.record(this, x1, Subtraction2.apply(x1, x2, footprint));
+        return Ledger.record(this, x1, Subtraction2.apply(x1, x2, footprint));
     }
 
     /** Other ops only, one subtraction per output element. */

@@ -1,9 +1,9 @@
 package vista.nn.sasa;
 
+import vista.autograd.Complexity;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
-import vista.nn.Complexity;
 import vista.nn.Conv2d;
-import vista.nn.ForwardTrace;
 import vista.nn.Init;
 import vista.nn.Module;
 import vista.tensor.Rng;
@@ -249,7 +249,7 @@ public final class AttentionStem extends Module implements Complexity {
         }
         Variable y = attention(input, queryProjection.weight(), keyProjection.weight(), valueProjection.weight(),
                 embRow, embColumn, embMix, relRow, relColumn, block, heads);
-        return ForwardTrace.record(this, input, y);
+        return Ledger.record(this, input, y);
     }
 
     /**

@@ -1,11 +1,11 @@
 package vista.nn.sasa;
 
 import vista.autograd.Autograd;
+import vista.autograd.Complexity;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
 import vista.autograd.functions.LocalSelfAttention;
-import vista.nn.Complexity;
 import vista.nn.Conv2d;
-import vista.nn.ForwardTrace;
 import vista.nn.Init;
 import vista.nn.Module;
 import vista.tensor.Rng;
@@ -213,7 +213,7 @@ public final class LocalSelfAttention2d extends Module implements Complexity {
                 ? sasa(input, queryProjection.weight(), keyProjection.weight(), valueProjection.weight(), relRow,
                         relColumn, window, stride)
                 : capture.forward(input);
-        return ForwardTrace.record(this, input, y);
+        return Ledger.record(this, input, y);
     }
 
     /**

@@ -10,12 +10,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import vista.autograd.Autograd;
+import vista.autograd.Complexity;
+import vista.autograd.Complexity.Cost;
 import vista.autograd.GradCheck;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
-import vista.nn.Complexity.Cost;
-import vista.nn.Complexity;
 import vista.nn.Conv2d;
-import vista.nn.ForwardTrace;
 import vista.nn.Init;
 import vista.nn.Module;
 import vista.tensor.DType;
@@ -173,15 +173,17 @@ class SanAttentionTest {
     void summariesCountTheAggregationAndTheSubtractions() {
         PairwiseSelfAttention2d sam = new PairwiseSelfAttention2d(SMALL, new Rng(13));
         sam.eval();
-        ForwardTrace trace = ForwardTrace.run(sam, new Variable(Tensor.zeros(2, 8, 5, 4)));
+        List<Ledger.LayerCall> calls;
+        try (Ledger ledger = Ledger.open()) {
+            sam.forward(new Variable(Tensor.zeros(2, 8, 5, 4)));
+            calls = ledger.layerCalls();
+        }
         Module aggregation = sam.children().get("aggregation");
         Module subtraction2 = sam.children().get("subtraction2");
-        ForwardTrace.Call aggregate = trace.calls().stream().filter(c -> c.module() == aggregation).findFirst()
-                .orElseThrow();
+        Ledger.LayerCall aggregate = calls.stream().filter(c -> c.layer() == aggregation).findFirst().orElseThrow();
         assertEquals(new Cost(2L * 8 * 9 * 20, 0), ((Complexity) aggregation).cost(aggregate.input(),
                 aggregate.output()), "k² multiply-adds per output element");
-        ForwardTrace.Call relation = trace.calls().stream().filter(c -> c.module() == subtraction2).findFirst()
-                .orElseThrow();
+        Ledger.LayerCall relation = calls.stream().filter(c -> c.layer() == subtraction2).findFirst().orElseThrow();
         assertEquals(Cost.otherOps(2L * 2 * 9 * 20), ((Complexity) subtraction2).cost(relation.input(),
                 relation.output()));
     }

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import vista.autograd.Complexity.Cost;
 import vista.autograd.GradCheck;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
-import vista.nn.Complexity.Cost;
-import vista.nn.ForwardTrace;
 import vista.tensor.DType;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
@@ -191,10 +191,14 @@ class AttentionStemTest {
     @Test
     void recordsOneCallWithItsProjectionsInside() {
         AttentionStem s = stem(3, 8).optHeads(2).build(new Rng(12));
-        ForwardTrace trace = ForwardTrace.run(s, new Variable(Tensor.zeros(1, 3, 8, 8)));
-        assertEquals(1, trace.calls().size());
-        assertSame(s, trace.calls().get(0).module());
-        assertEquals(Shape.of(1, 8, 8, 8), trace.calls().get(0).output(), "the pool comes after, in the ResNet");
+        List<Ledger.LayerCall> calls;
+        try (Ledger ledger = Ledger.open()) {
+            s.forward(new Variable(Tensor.zeros(1, 3, 8, 8)));
+            calls = ledger.layerCalls();
+        }
+        assertEquals(1, calls.size());
+        assertSame(s, calls.get(0).layer());
+        assertEquals(Shape.of(1, 8, 8, 8), calls.get(0).output(), "the pool comes after, in the ResNet");
     }
 
     @Test

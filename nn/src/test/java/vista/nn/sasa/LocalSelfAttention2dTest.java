@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import vista.autograd.Autograd;
+import vista.autograd.Complexity.Cost;
 import vista.autograd.GradCheck;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
-import vista.nn.Complexity.Cost;
-import vista.nn.ForwardTrace;
 import vista.tensor.DType;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
@@ -149,9 +149,13 @@ class LocalSelfAttention2dTest {
     @Test
     void recordsOneCallWithItsProjectionsInside() {
         LocalSelfAttention2d sasa = layer(4, 8).optHeads(2).optKernel(3).build(new Rng(11));
-        ForwardTrace trace = ForwardTrace.run(sasa, new Variable(Tensor.zeros(1, 4, 6, 6)));
-        assertEquals(1, trace.calls().size(), "the projections are applied as functions and do not record");
-        assertSame(sasa, trace.calls().get(0).module());
+        List<Ledger.LayerCall> calls;
+        try (Ledger ledger = Ledger.open()) {
+            sasa.forward(new Variable(Tensor.zeros(1, 4, 6, 6)));
+            calls = ledger.layerCalls();
+        }
+        assertEquals(1, calls.size(), "the projections are applied as functions and do not record");
+        assertSame(sasa, calls.get(0).layer());
     }
 
     @Test

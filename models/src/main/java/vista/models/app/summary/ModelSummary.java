@@ -7,10 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import vista.autograd.Autograd;
+import vista.autograd.Complexity;
+import vista.autograd.Complexity.Cost;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
-import vista.nn.Complexity;
-import vista.nn.Complexity.Cost;
-import vista.nn.ForwardTrace;
 import vista.nn.Module;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
@@ -19,7 +20,7 @@ import vista.tensor.Tensor;
  * What a model costs, layer by layer: output shapes, parameters and operation counts for one image.
  *
  * <p><b>How it is computed.</b> The model runs one forward pass on a batch of one (zeros of shape
- * {@code (1, C, H, W)}) in evaluation mode without gradients, under a {@link ForwardTrace}, which
+ * {@code (1, C, H, W)}) in evaluation mode without gradients, with a {@link Ledger} open, which
  * records every call of a layer with its input and output shapes. Each call becomes a {@link Layer}
  * row, named by its registration path ({@code layer1.0.conv2}); its cost comes from the layer itself
  * ({@link Complexity}), so a new kind of layer reports its own cost without any change here.
@@ -124,34 +125,36 @@ public final class ModelSummary {
         }
         int[] batchOfOne = {1, image.dim(0), image.dim(1), image.dim(2)};
         boolean training = model.isTraining();
-        ForwardTrace trace;
+        Variable output;
+        List<Ledger.LayerCall> calls;
         model.eval();
-        try {
-            trace = ForwardTrace.run(model, new Variable(Tensor.zeros(batchOfOne)));
+        try (var scope = Autograd.noGrad(); Ledger ledger = Ledger.open()) {
+            output = model.forward(new Variable(Tensor.zeros(batchOfOne)));
+            calls = ledger.layerCalls();
         } finally {
             model.train(training);
         }
         Map<Module, String> paths = paths(model);
-        checkNoNestedRecording(trace);
+        checkNoNestedRecording(calls);
 
         List<Layer> layers = new ArrayList<>();
         Set<Object> counted = Collections.newSetFromMap(new IdentityHashMap<>());
         long paperMacs = 0;
-        for (ForwardTrace.Call call : trace.calls()) {
-            Module m = call.module();
+        for (Ledger.LayerCall call : calls) {
+            Module m = (Module) call.layer();
             long params = 0;
             for (Variable p : m.namedParameters().values()) {
                 if (counted.add(p)) {
                     params += p.numel();
                 }
             }
-            Cost cost = m instanceof Complexity c ? c.cost(call.input(), call.output()) : null;
-            paperMacs += m instanceof Complexity c ? c.paperCost(call.input(), call.output()).macs() : 0;
+            Cost cost = call.cost();
+            paperMacs += cost == null ? 0 : call.paperCost().macs();
             layers.add(new Layer(paths.getOrDefault(m, UNREGISTERED), m.getClass().getSimpleName(), call.input(),
                     call.output(), params, cost));
         }
         layers.addAll(parametersOutsideCalls(model, paths, counted));
-        return new ModelSummary(image, trace.output().shape(), layers, model.parameterCount(), paperMacs);
+        return new ModelSummary(image, output.shape(), layers, model.parameterCount(), paperMacs);
     }
 
     /** The registration path of every module reachable through {@link Module#children()}, root {@code ""}. */
@@ -166,9 +169,9 @@ public final class ModelSummary {
         module.children().forEach((name, child) -> collectPaths(child, path.isEmpty() ? name : path + "." + name, paths));
     }
 
-    private static void checkNoNestedRecording(ForwardTrace trace) {
+    private static void checkNoNestedRecording(List<Ledger.LayerCall> calls) {
         Set<Module> recorded = Collections.newSetFromMap(new IdentityHashMap<>());
-        trace.calls().forEach(call -> recorded.add(call.module()));
+        calls.forEach(call -> recorded.add((Module) call.layer()));
         for (Module m : recorded) {
             Module inner = findRecordedDescendant(m, recorded);
             if (inner != null) {

@@ -115,7 +115,7 @@ public record SummaryReport(String model, int classes, ModelSummary summary, Opt
         }
         List<String> withoutCost = summary.layersWithoutCost();
         if (!withoutCost.isEmpty()) {
-            sb.append("?: these layers report no cost (they do not implement vista.nn.Complexity): ")
+            sb.append("?: these layers report no cost (they do not implement vista.autograd.Complexity): ")
                     .append(String.join(", ", withoutCost)).append('\n');
         }
         return sb.toString();

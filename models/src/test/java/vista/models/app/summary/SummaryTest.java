@@ -16,15 +16,15 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import vista.autograd.Complexity.Cost;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
 import vista.models.app.cli.VistaCommand;
 import vista.models.app.summary.ModelSummary.Layer;
 import vista.models.zoo.ModelZoo;
 import vista.nn.BatchNorm2d;
-import vista.nn.Complexity.Cost;
 import vista.nn.Conv2d;
 import vista.nn.Flatten;
-import vista.nn.ForwardTrace;
 import vista.nn.GlobalAvgPool2d;
 import vista.nn.Linear;
 import vista.nn.MaxPool2d;
@@ -359,7 +359,7 @@ class SummaryTest {
 
         @Override
         public Variable forward(Variable input) {
-            return ForwardTrace.record(this, input, conv.forward(input));
+            return Ledger.record(this, input, conv.forward(input));
         }
     }
 

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
 import vista.models.zoo.resnet.ResNetSpec.Spatial;
-import vista.nn.ForwardTrace;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
@@ -83,11 +83,15 @@ class ResNetTest {
                 "stem.q_proj.weight", "stem.k_proj.weight", "stem.v_proj.weight", "bn1.weight", "bn1.bias",
                 "bn1.running_mean", "bn1.running_var"), names.subList(0, 12));
         assertEquals("layer1.0.conv1.weight", names.get(12));
-        ForwardTrace trace = ForwardTrace.run(net, new Variable(Tensor.randn(new Rng(4), 2, 3, 16, 16)));
-        assertEquals(List.of("AttentionStem", "BatchNorm2d", "MaxPool2d"), trace.calls().subList(0, 3).stream()
-                .map(c -> c.module().getClass().getSimpleName()).toList());
-        assertEquals(Shape.of(2, 8, 16, 16), trace.calls().get(0).output(), "attention at the input resolution");
-        assertEquals(Shape.of(2, 8, 4, 4), trace.calls().get(2).output(), "then the 4x4 stride-4 max pool");
+        List<Ledger.LayerCall> calls;
+        try (Ledger ledger = Ledger.open()) {
+            net.forward(new Variable(Tensor.randn(new Rng(4), 2, 3, 16, 16)));
+            calls = ledger.layerCalls();
+        }
+        assertEquals(List.of("AttentionStem", "BatchNorm2d", "MaxPool2d"), calls.subList(0, 3).stream()
+                .map(c -> c.layer().getClass().getSimpleName()).toList());
+        assertEquals(Shape.of(2, 8, 16, 16), calls.get(0).output(), "attention at the input resolution");
+        assertEquals(Shape.of(2, 8, 4, 4), calls.get(2).output(), "then the 4x4 stride-4 max pool");
         Variable logits = net.forward(new Variable(Tensor.randn(new Rng(4), 2, 3, 16, 16)));
         assertEquals(List.of(2, 10), List.of(logits.dims()[0], logits.dims()[1]));
         logits.sum().backward();

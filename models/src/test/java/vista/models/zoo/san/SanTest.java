@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import vista.autograd.Autograd;
+import vista.autograd.Ledger;
 import vista.autograd.Variable;
 import vista.models.app.summary.ModelSummary;
 import vista.models.zoo.ModelZoo;
 import vista.nn.san.Aggregation2d;
-import vista.nn.ForwardTrace;
 import vista.nn.Module;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
@@ -66,12 +66,14 @@ class SanTest {
     void smallVariantsKeepEveryFeatureMapWiderThanItsReflection() {
         for (String name : List.of("san10-pairwise-mini", "san10-patchwise-mini", "san19-patchwise-mini")) {
             Module model = mini(name);
-            ForwardTrace trace;
-            try (var scope = Autograd.noGrad()) {
-                trace = ForwardTrace.run(model, new Variable(Tensor.randn(new Rng(1), 2, 1, 28, 28)));
+            Variable output;
+            List<Ledger.LayerCall> calls;
+            try (var scope = Autograd.noGrad(); Ledger ledger = Ledger.open()) {
+                output = model.forward(new Variable(Tensor.randn(new Rng(1), 2, 1, 28, 28)));
+                calls = ledger.layerCalls();
             }
-            assertArrayEquals(new int[] {2, 10}, trace.output().dims(), name);
-            List<Integer> sizes = trace.calls().stream().filter(c -> c.module() instanceof Aggregation2d)
+            assertArrayEquals(new int[] {2, 10}, output.dims(), name);
+            List<Integer> sizes = calls.stream().filter(c -> c.layer() instanceof Aggregation2d)
                     .map(c -> c.input().dim(2)).distinct().toList();
             assertEquals(List.of(28, 14, 7), sizes, name + ": stages at 28, 14, 7, 7, 7");
         }
