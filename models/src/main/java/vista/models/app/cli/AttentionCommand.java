@@ -3,15 +3,16 @@ package vista.models.app.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import vista.models.app.attention.AttentionMap;
 import vista.models.app.attention.PixelAttention;
-import vista.tensor.runtime.Parallel;
 
 /**
  * {@code vista attention}: where a trained SASA model's attention looks from one pixel of one test
@@ -48,12 +49,11 @@ final class AttentionCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "The PNG to write.")
     Path out;
 
-    @Option(names = "--data", paramLabel = "DATA",
-            description = "The data set, as for vista train (default: the one the run trained on).")
-    String data;
+    @Mixin
+    DataOption data = new DataOption();
 
-    @Option(names = "--threads", paramLabel = "T", description = "Kernel threads (default: all processors).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -63,24 +63,20 @@ final class AttentionCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Matcher rowColumn = pixel == null ? null : PIXEL.matcher(pixel.replace(" ", ""));
-        String problem = image < 0 ? "--image must be at least 0, got " + image + "."
-                : rowColumn != null && !rowColumn.matches()
+        String problem = UsageError.first(image < 0 ? "--image must be at least 0, got " + image + "." : null,
+                rowColumn != null && !rowColumn.matches()
                         ? "--pixel takes ROW,COL, two whole numbers from 0 (for example 14,9), got '" + pixel + "'."
-                : threads != null && threads < 1 ? "--threads must be at least 1, got " + threads + "." : null;
+                        : null,
+                threads.problem());
         if (problem != null) {
-            err.println("vista attention: " + problem);
-            err.println("Run 'vista attention --help' for the options.");
-            err.flush();
-            return 2;
+            return UsageError.report(spec, List.of(problem));
         }
-        if (threads != null) {
-            Parallel.setThreads(threads);
-        }
+        threads.apply();
         System.setProperty("java.awt.headless", "true");
         Integer row = rowColumn == null ? null : Integer.valueOf(rowColumn.group(1));
         Integer column = rowColumn == null ? null : Integer.valueOf(rowColumn.group(2));
         try {
-            AttentionMap.write(new AttentionMap.Request(checkpoint, data, image, row, column, layer, out), stdout);
+            AttentionMap.write(new AttentionMap.Request(checkpoint, data.spec, image, row, column, layer, out), stdout);
             return 0;
         } catch (IOException | IllegalArgumentException e) {
             stdout.flush();

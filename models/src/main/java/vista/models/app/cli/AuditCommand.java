@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import vista.models.app.summary.AuditReport;
 import vista.models.app.summary.PaperAudit;
@@ -26,8 +27,8 @@ final class AuditCommand implements Callable<Integer> {
             description = "Audit this model only, one of: ${COMPLETION-CANDIDATES}.", completionCandidates = PaperModels.class)
     String model;
 
-    @Option(names = "--json", description = "Print one JSON document instead of the table.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -57,7 +58,7 @@ final class AuditCommand implements Callable<Integer> {
             err.println("vista audit: " + e.getMessage() + ".");
             return 1;
         }
-        if (json) {
+        if (json.enabled) {
             out.println(report.json());
         } else {
             out.print(report.text());

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import vista.autograd.Autograd;
 import vista.autograd.Variable;
@@ -34,11 +35,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.2", description = "Learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
-    @Option(names = "--threads", description = "Kernel threads (default: all processors).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     private static final int CLASSES = 3;
     private static final double MOMENTUM = 0.9;
@@ -53,16 +54,18 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("vista demo: --steps and --hidden must be >= 1 and --lr > 0");
             return 2;
         }
-        if (threads != null) {
-            Parallel.setThreads(threads);
+        if (threads.problem() != null) {
+            System.err.println("vista demo: " + threads.problem());
+            return 2;
         }
+        threads.apply();
         train(System.out);
         return 0;
     }
 
     /** Trains as configured, printing progress to {@code out}. */
     Result train(PrintStream out) {
-        Rng rng = new Rng(seed);
+        Rng rng = new Rng(seed.value);
         Spirals train = Spirals.generate(rng.split("train data"), 200, CLASSES);
         Spirals test = Spirals.generate(rng.split("test data"), 100, CLASSES);
         Rng init = rng.split("init");

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import vista.models.app.train.Evaluator;
-import vista.tensor.runtime.Parallel;
 
 /**
  * {@code vista eval}: evaluates a checkpoint of {@code vista train} on a test split: loss, top-1 and
@@ -24,9 +24,8 @@ final class EvalCommand implements Callable<Integer> {
             description = "A checkpoint written by vista train (OUT/checkpoint.vckp).")
     Path checkpoint;
 
-    @Option(names = "--data", paramLabel = "DATA",
-            description = "The data set, as for vista train (default: the one the run trained on).")
-    String data;
+    @Mixin
+    DataOption data = new DataOption();
 
     @Option(names = "--batch", defaultValue = "0", paramLabel = "N",
             description = "Images per forward pass (default: the run's batch size).")
@@ -36,12 +35,11 @@ final class EvalCommand implements Callable<Integer> {
             description = "Evaluate only the first N test images (default: all).")
     int limitTest;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Kernel threads (default: all processors).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
-    @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|bar|lines",
-            description = "Show progress as a bar (on a terminal) or not at all (lines) (default: ${DEFAULT-VALUE}).")
-    String progress;
+    @Mixin
+    ProgressOption progress = new ProgressOption("auto");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -50,21 +48,15 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String problem = batch < 0 || limitTest < 0 ? "--batch and --limit-test must be at least 0 (0: the default)."
-                : threads != null && threads < 1 ? "--threads must be at least 1, got " + threads + "."
-                : !List.of("auto", "bar", "lines").contains(progress)
-                        ? "--progress must be auto, bar or lines, got " + progress + "." : null;
+        String problem = UsageError.first(
+                batch < 0 || limitTest < 0 ? "--batch and --limit-test must be at least 0 (0: the default)." : null,
+                threads.problem(), progress.problem());
         if (problem != null) {
-            err.println("vista eval: " + problem);
-            err.println("Run 'vista eval --help' for the options.");
-            err.flush();
-            return 2;
+            return UsageError.report(spec, List.of(problem));
         }
-        if (threads != null) {
-            Parallel.setThreads(threads);
-        }
+        threads.apply();
         try {
-            Evaluator.evaluate(checkpoint, data, batch, limitTest, progress, out);
+            Evaluator.evaluate(checkpoint, data.spec, batch, limitTest, progress.mode(), out);
             return 0;
         } catch (IOException | IllegalArgumentException e) {
             out.flush();

@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import vista.models.app.parity.CaseResult;
 import vista.models.app.parity.TensorComparison;
 import vista.models.app.parity.ParityException;
 import vista.models.app.parity.ParityRunner;
-import vista.tensor.runtime.Parallel;
 
 /**
  * {@code vista parity DIR}: runs every PyTorch parity case in DIR through Vista (float32) and compares
@@ -34,18 +34,16 @@ final class ParityCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Also print one line per compared tensor.")
     boolean verbose;
 
-    @Option(names = "--threads", description = "Kernel threads (default: all processors).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() {
-        if (threads != null) {
-            if (threads < 1) {
-                System.err.println("vista parity: --threads must be >= 1, got " + threads);
-                return 2;
-            }
-            Parallel.setThreads(threads);
+        if (threads.problem() != null) {
+            System.err.println("vista parity: " + threads.problem());
+            return 2;
         }
+        threads.apply();
         return run(System.out, System.err);
     }
 

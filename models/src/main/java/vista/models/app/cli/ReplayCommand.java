@@ -10,11 +10,11 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import vista.models.app.provenance.Replay;
 import vista.models.app.train.TrainingDivergedException;
-import vista.tensor.runtime.Parallel;
 
 /**
  * {@code vista replay}: re-runs a recorded training run from its {@code manifest.json} and checks that
@@ -39,13 +39,11 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Keep the replay's run folder here (default: a temporary folder, deleted afterwards).")
     Path out;
 
-    @Option(names = "--threads", paramLabel = "T",
-            description = "Kernel threads (default: all processors); the record's count need not be used.")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
-    @Option(names = "--progress", defaultValue = "lines", paramLabel = "auto|bar|lines",
-            description = "Training progress display, as for vista train (default: ${DEFAULT-VALUE}).")
-    String progress;
+    @Mixin
+    ProgressOption progress = new ProgressOption("lines");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -54,23 +52,17 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String problem = epochs < 0 ? "--epochs must be at least 1 (or 0: every recorded epoch), got " + epochs + "."
-                : threads != null && threads < 1 ? "--threads must be at least 1, got " + threads + "."
-                : !List.of("auto", "bar", "lines").contains(progress)
-                        ? "--progress must be auto, bar or lines, got " + progress + "." : null;
+        String problem = UsageError.first(
+                epochs < 0 ? "--epochs must be at least 1 (or 0: every recorded epoch), got " + epochs + "." : null,
+                threads.problem(), progress.problem());
         if (problem != null) {
-            err.println("vista replay: " + problem);
-            err.println("Run 'vista replay --help' for the options.");
-            err.flush();
-            return 2;
+            return UsageError.report(spec, List.of(problem));
         }
-        if (threads != null) {
-            Parallel.setThreads(threads);
-        }
+        threads.apply();
         Path folder = null;
         try {
             folder = this.out != null ? this.out : Files.createTempDirectory("vista-replay-");
-            Replay.Outcome outcome = Replay.run(manifest, epochs, folder, progress, out);
+            Replay.Outcome outcome = Replay.run(manifest, epochs, folder, progress.mode(), out);
             if (outcome.matches()) {
                 out.println("MATCH: " + outcome.epochsCompared() + " epoch" + (outcome.epochsCompared() == 1 ? "" : "s")
                         + " replayed bit for bit as " + manifest + " records." + (this.out == null

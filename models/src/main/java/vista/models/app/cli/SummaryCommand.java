@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import vista.models.app.summary.ModelSummary;
 import vista.models.app.summary.SummaryReport;
@@ -12,7 +13,6 @@ import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
-import vista.tensor.runtime.Parallel;
 
 /**
  * {@code vista summary --model NAME [--input CxHxW] [--classes N] [--json]}: a model's layers with their
@@ -49,11 +49,11 @@ final class SummaryCommand implements Callable<Integer> {
             description = "Number of classes (default: 1000 for ImageNet networks, else 10).")
     Integer classes;
 
-    @Option(names = "--json", description = "Print one JSON object instead of the table.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
-    @Option(names = "--threads", description = "Kernel threads (default: all processors).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     /** The zoo's names, for the help text. */
     static final class ModelNames implements Iterable<String> {
@@ -72,7 +72,7 @@ final class SummaryCommand implements Callable<Integer> {
             System.err.println("vista summary: " + e.getMessage());
             return 2;
         }
-        if (json) {
+        if (json.enabled) {
             System.out.println(report.json());
         } else {
             System.out.print(report.text());
@@ -87,9 +87,10 @@ final class SummaryCommand implements Callable<Integer> {
         if (numClasses < 1) {
             throw new IllegalArgumentException("--classes must be at least 1, got " + numClasses + ".");
         }
-        if (threads != null) {
-            Parallel.setThreads(threads);
+        if (threads.problem() != null) {
+            throw new IllegalArgumentException(threads.problem());
         }
+        threads.apply();
         Module net = ModelZoo.create(model, new ModelZoo.Request(image.dim(0), numClasses, new Rng(0)));
         return SummaryReport.of(model, numClasses, ModelSummary.of(net, image));
     }

@@ -10,14 +10,18 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import vista.models.app.provenance.RunRecording;
 import vista.models.app.train.RunDirectory;
 import vista.models.app.train.TrainConfig;
 import vista.models.app.train.Trainer;
+import vista.models.app.train.TrainingData;
 import vista.models.app.train.TrainingDivergedException;
+import vista.models.app.train.TrainingObserver;
+import vista.models.app.train.TrainingProgress;
 import vista.models.zoo.ModelZoo;
 import vista.nn.checkpoint.Checkpoint;
-import vista.tensor.runtime.Parallel;
 
 /**
  * {@code vista train}: trains a model of the zoo on an image data set with SGD, evaluating on the test
@@ -43,11 +47,8 @@ final class TrainCommand implements Callable<Integer> {
             completionCandidates = ModelNames.class)
     String model;
 
-    @Option(names = "--data", defaultValue = "fashion-mnist", paramLabel = "DATA",
-            description = "fashion-mnist (Debian's /usr/share/datasets/fashion-mnist), cifar10:DIR (CIFAR-10's"
-                    + " binary files in DIR), or a folder holding the four Fashion-MNIST IDX files"
-                    + " (default: ${DEFAULT-VALUE}).")
-    String data;
+    @Mixin
+    DataOption data = new DataOption(TrainingData.FASHION_MNIST);
 
     @Option(names = "--epochs", defaultValue = "1", paramLabel = "N",
             description = "Passes over the training images (default: ${DEFAULT-VALUE}).")
@@ -110,9 +111,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Padding of the random crop, in pixels (default: ${DEFAULT-VALUE}).")
     int cropPadding;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
-            description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--limit-train", defaultValue = "0", paramLabel = "N",
             description = "Use only the first N training images (default: all).")
@@ -132,20 +132,17 @@ final class TrainCommand implements Callable<Integer> {
             description = "Stop after epoch E as if interrupted, keeping the checkpoint (continue with --resume).")
     int stopAfterEpoch;
 
-    @Option(names = "--threads", paramLabel = "T",
-            description = "Kernel threads (default: all processors); never changes the results.")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
-    @Option(names = "--digest-every", defaultValue = "" + Trainer.Settings.DEFAULT_DIGEST_EVERY, paramLabel = "N",
+    @Option(names = "--digest-every", defaultValue = "" + RunRecording.DEFAULT_DIGEST_EVERY, paramLabel = "N",
             description = "Record the weights' SHA-256 in manifest.json after every N steps, for vista replay to"
                     + " name the first step that differs (default: ${DEFAULT-VALUE}; every epoch is always recorded; a resumed"
                     + " run keeps its recorded value).")
     int digestEvery;
 
-    @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|bar|lines",
-            description = "bar: one line redrawn in place; lines: a line every tenth of an epoch;"
-                    + " auto: bar on a terminal, else lines (default: ${DEFAULT-VALUE}).")
-    String progress;
+    @Mixin
+    ProgressOption progress = new ProgressOption("auto");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -162,33 +159,33 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TrainConfig requested = new TrainConfig(model, data, epochs, batch, lr, momentum, nesterov, weightDecay,
+        TrainConfig requested = new TrainConfig(model, data.spec, epochs, batch, lr, momentum, nesterov, weightDecay,
                 noDecayBnBias, labelSmoothing, smoothingStyle, schedule, warmupEpochs, lrStepEpochs, lrGamma, augment,
-                cropPadding, seed, limitTrain, limitTest);
-        Trainer.Settings settings = new Trainer.Settings(this.out, stopAfterEpoch, progress, digestEvery);
+                cropPadding, seed.value, limitTrain, limitTest);
+        Trainer.Settings settings = new Trainer.Settings(this.out, stopAfterEpoch);
         List<String> problems = new ArrayList<>(settings.problems());
-        if (threads != null && threads < 1) {
-            problems.add("--threads must be at least 1, got " + threads + ".");
-        }
+        problems.addAll(UsageError.all(progress.problem(),
+                digestEvery < 1 ? "--digest-every must be at least 1, got " + digestEvery + "." : null,
+                threads.problem()));
         if (!resume) {
             problems.addAll(requested.problems());
         }
         if (!problems.isEmpty()) {
-            return usageError(err, problems);
+            return UsageError.report(spec, problems);
         }
-        if (threads != null) {
-            Parallel.setThreads(threads);
-        }
+        threads.apply();
+        TrainingObserver observers = TrainingObserver.inOrder(RunRecording.observer(digestEvery),
+                new TrainingProgress(out, progress.mode()));
         try {
             if (resume) {
                 Checkpoint checkpoint = new RunDirectory(this.out).readCheckpoint();
                 List<String> changed = changedOptions(requested, TrainConfig.fromMap(checkpoint.config()));
                 if (!changed.isEmpty()) {
-                    return usageError(err, changed);
+                    return UsageError.report(spec, changed);
                 }
-                Trainer.resume(checkpoint, settings, out);
+                Trainer.resume(checkpoint, settings, observers);
             } else {
-                Trainer.start(requested, settings, out);
+                Trainer.start(requested, settings, observers);
             }
             return 0;
         } catch (TrainingDivergedException | IOException | IllegalArgumentException | IllegalStateException e) {
@@ -225,14 +222,5 @@ final class TrainCommand implements Callable<Integer> {
             }
         });
         return changed;
-    }
-
-    private static int usageError(PrintWriter err, List<String> problems) {
-        for (String problem : problems) {
-            err.println("vista train: " + problem);
-        }
-        err.println("Run 'vista train --help' for the options.");
-        err.flush();
-        return 2;
     }
 }

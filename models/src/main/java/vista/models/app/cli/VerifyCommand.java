@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import vista.models.app.provenance.CheckpointProvenance;
@@ -36,8 +37,8 @@ final class VerifyCommand implements Callable<Integer> {
             description = "The run's manifest (default: manifest.json beside the checkpoint, if any).")
     Path manifest;
 
-    @Option(names = "--json", description = "Print the findings as one JSON object.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -54,7 +55,7 @@ final class VerifyCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        out.print(json ? toJson(p) + "\n" : toText(p));
+        out.print(json.enabled ? toJson(p) + "\n" : toText(p));
         out.flush();
         if (!p.mismatches().isEmpty()) {
             err.println("vista verify: the checkpoint disagrees with its manifest: " + String.join("; ",

@@ -11,12 +11,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** SHA-256 fingerprints of what a run reads, as 64 lowercase hex digits (weights: {@link vista.nn.checkpoint.StateDigest}). */
-public final class Digests {
+final class Digests {
     private Digests() {
     }
 
     /** The SHA-256 of the file's bytes, as stored (a gzipped file is hashed compressed). */
-    public static String file(Path file) throws IOException {
+    static String file(Path file) throws IOException {
         MessageDigest sha = sha256();
         byte[] buffer = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {
@@ -28,7 +28,7 @@ public final class Digests {
     }
 
     /** The SHA-256 of {@code values} written as little-endian int32, one after the other. */
-    public static String ints(int[] values) {
+    static String ints(int[] values) {
         ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asIntBuffer().put(values);
         return HexFormat.of().formatHex(sha256().digest(bytes.array()));

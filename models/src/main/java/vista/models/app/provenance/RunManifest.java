@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import vista.models.app.train.DataFacts;
+import vista.models.app.train.RunDirectory;
 import vista.models.app.train.TrainConfig;
 
 /**
@@ -59,7 +60,7 @@ public record RunManifest(String format, List<Session> sessions, JsonObject conf
     /** The value of {@code format}. */
     public static final String FORMAT = "vista-run-manifest/1";
     /** The manifest's file name in a run folder. */
-    public static final String FILE = "manifest.json";
+    public static final String FILE = RunDirectory.MANIFEST;
 
     private static final Gson GSON = new GsonBuilder().setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
             .serializeNulls().setPrettyPrinting().disableHtmlEscaping().create();

@@ -28,13 +28,13 @@ public final class Evaluator {
      * @param data     the data set ({@link TrainingData}), or null for the one the run trained on
      * @param batch    images per forward pass, or 0 for the run's batch size
      * @param limit    evaluate only the first {@code limit} test images (0: all)
-     * @param progress {@code auto}, {@code bar} or {@code lines}
+     * @param progress the display's style
      * @throws IOException if the checkpoint or the data cannot be read
      * @throws IllegalArgumentException if the data does not fit the model (other image size or classes)
      */
-    public static Evaluation evaluate(Path checkpoint, String data, int batch, int limit, String progress,
-                                      PrintWriter out) throws IOException {
-        Progress display = new Progress(out, Progress.Mode.parse(progress));
+    public static Evaluation evaluate(Path checkpoint, String data, int batch, int limit,
+                                      Progress.Mode progress, PrintWriter out) throws IOException {
+        Progress display = new Progress(out, progress);
         Checkpoint saved = Checkpoint.read(checkpoint);
         TrainConfig config;
         DataFacts facts;

@@ -6,7 +6,8 @@ import java.lang.reflect.Method;
 import java.util.Locale;
 
 /**
- * What a run shows while it works, in one of two styles:
+ * The console display of work in progress (training steps, test batches) and of lines between them, in
+ * one of two styles:
  * <ul>
  *   <li>{@link Mode#BAR}, for a terminal: one line redrawn in place (with a carriage return) after every
  *       step, {@code epoch 1/3  step 12/469  352 img/s  ETA 0:21  loss 0.8123  acc 71.2%};</li>
@@ -16,20 +17,14 @@ import java.util.Locale;
  * Images per second and the ETA (of the epoch) are measured from the start of the epoch; loss and
  * accuracy are the running means over the epoch's images so far.
  */
-final class Progress {
+public final class Progress {
     /** The display style. */
-    enum Mode {
+    public enum Mode {
         BAR, LINES;
 
-        /** {@code auto} (BAR when standard output is a terminal, else LINES), {@code bar} or {@code lines}. */
-        static Mode parse(String value) {
-            return switch (value) {
-                case "auto" -> stdoutIsTerminal() ? BAR : LINES;
-                case "bar" -> BAR;
-                case "lines" -> LINES;
-                default -> throw new IllegalArgumentException("--progress must be auto, bar or lines, got " + value
-                        + ".");
-            };
+        /** BAR when standard output is a terminal, else LINES. */
+        public static Mode forStandardOutput() {
+            return stdoutIsTerminal() ? BAR : LINES;
         }
     }
 

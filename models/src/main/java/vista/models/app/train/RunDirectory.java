@@ -12,28 +12,32 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import vista.models.app.provenance.RunManifest;
+import vista.nn.Module;
 import vista.nn.checkpoint.Checkpoint;
+import vista.nn.optim.Sgd;
+import vista.tensor.runtime.Parallel;
 
 /**
  * The folder of one training run ({@code --out}) and the files in it:
  * <ul>
  *   <li>{@value #CONFIG}: every resolved option of the run, as one JSON object;</li>
  *   <li>{@value #METRICS}: one JSON object per line and per finished epoch, with the keys epoch, step,
- *       train_loss, train_acc, test_loss, test_acc, lr, seconds and images_per_second (see
- *       {@link Trainer});</li>
+ *       train_loss, train_acc, test_loss, test_acc, test_top5, lr, seconds and images_per_second (see
+ *       {@link TrainingObserver.Epoch#metrics()});</li>
  *   <li>{@value #CHECKPOINT}: the last finished epoch's {@link Checkpoint}, replaced atomically after
  *       each epoch;</li>
- *   <li>{@code manifest.json}: the run's provenance ({@link RunManifest}), replaced atomically when a
- *       session starts and after each epoch, just before the checkpoint.</li>
+ *   <li>{@value #MANIFEST}: the run's provenance ({@code vista.models.app.provenance.RunManifest}), replaced
+ *       atomically when a session starts and after each epoch, just before the checkpoint.</li>
  * </ul>
  */
 public final class RunDirectory {
     public static final String CONFIG = "config.json";
     public static final String METRICS = "metrics.jsonl";
     public static final String CHECKPOINT = "checkpoint.vckp";
+    public static final String MANIFEST = "manifest.json";
 
     private static final Gson LINE = new Gson();
     private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().create();
@@ -60,9 +64,8 @@ public final class RunDirectory {
         return root.resolve(CHECKPOINT);
     }
 
-    /** The run's {@link RunManifest}. */
     public Path manifest() {
-        return root.resolve(RunManifest.FILE);
+        return root.resolve(MANIFEST);
     }
 
     /**
@@ -88,11 +91,31 @@ public final class RunDirectory {
         return Checkpoint.read(checkpoint());
     }
 
-    /** Writes {@value #CONFIG} (pretty-printed) through a temporary file renamed into place. */
-    void writeConfig(Map<String, Object> config) throws IOException {
+    /**
+     * Writes {@value #CONFIG} (pretty-printed) through a temporary file renamed into place: the config, the
+     * data facts, and how this session runs (threads, folder, {@code --stop-after-epoch}).
+     */
+    void writeConfig(TrainConfig config, DataFacts facts, int stopAfterEpoch) throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>(config.toJson());
+        json.putAll(facts.toJson());
+        json.put("threads", Parallel.threads());
+        json.put("out", root.toString());
+        json.put("stop_after_epoch", stopAfterEpoch);
         Path temporary = root.resolve("." + CONFIG + ".tmp");
-        Files.writeString(temporary, PRETTY.toJson(config) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(temporary, PRETTY.toJson(json) + "\n", StandardCharsets.UTF_8);
         Files.move(temporary, config(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Replaces {@value #CHECKPOINT} with the state after epoch {@code epoch} and step {@code step}: the
+     * config and data facts, the seed, the model's state dict and the optimiser's.
+     */
+    void writeCheckpoint(TrainConfig config, DataFacts facts, int epoch, long step, Module model, Sgd sgd)
+            throws IOException {
+        Map<String, String> stored = new LinkedHashMap<>(config.toMap());
+        stored.putAll(facts.toMap());
+        new Checkpoint(stored, epoch, step, Map.of("seed", config.seed()), model.stateDict(), sgd.stateDict())
+                .write(checkpoint());
     }
 
     /** Appends one line to {@value #METRICS}. */

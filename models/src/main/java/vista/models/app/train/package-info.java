@@ -7,12 +7,18 @@
  *   <li>{@link vista.models.app.train.TrainingData}: the {@code --data} forms (Fashion-MNIST, CIFAR-10, a folder
  *       of IDX files), the limits and the normalisation; {@link vista.models.app.train.DataFacts}: what a
  *       checkpoint records about them;</li>
- *   <li>{@link vista.models.app.train.Trainer}: the loop, the NaN guard and bit-exact resuming;</li>
+ *   <li>{@link vista.models.app.train.Trainer}: the loop, the NaN guard and bit-exact resuming;
+ *       {@link vista.models.app.train.EpochStats}: an epoch's running sums;</li>
+ *   <li>{@link vista.models.app.train.TrainingObserver}: the events of a run, for everything beside the loop
+ *       ({@link vista.models.app.train.TrainingObserver#inOrder} combines several);
+ *       {@link vista.models.app.train.TrainingProgress}: what a run shows, on a
+ *       {@link vista.models.app.train.Progress} display (a bar or periodic lines);</li>
  *   <li>{@link vista.models.app.train.Evaluation}: loss, top-1, top-5 and the
  *       {@link vista.models.app.train.ConfusionMatrix}; {@link vista.models.app.train.Evaluator}: the same for a
  *       checkpoint;</li>
- *   <li>{@link vista.models.app.train.RunDirectory}: config.json, metrics.jsonl and checkpoint.vckp;
- *       {@code Progress}: the progress bar or periodic lines.</li>
+ *   <li>{@link vista.models.app.train.RunDirectory}: config.json, metrics.jsonl and checkpoint.vckp.</li>
  * </ul>
+ * The run's provenance (manifest.json, the weights' fingerprints, replay) observes a run from
+ * {@code vista.models.app.provenance}, which depends on this package and not the reverse.
  */
 package vista.models.app.train;

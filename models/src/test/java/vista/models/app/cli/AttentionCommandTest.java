@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static vista.models.app.cli.Cli.vista;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,13 +20,13 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import vista.models.app.attention.AttentionMap;
 import vista.models.app.attention.AttentionPicture;
 import vista.models.app.attention.PixelAttention;
+import vista.models.app.cli.Cli.Outcome;
+import vista.models.app.train.SmallDataSets;
 import vista.nn.sasa.LocalSelfAttention2d;
 import vista.tensor.DType;
-import vista.tensor.Rng;
 import vista.tensor.Tensor;
 import vista.tensor.geometry.ConvGeometry;
 import vista.tensor.kernels.ConvolutionKernels;
@@ -46,17 +46,9 @@ class AttentionCommandTest {
     private static Path sasa;
     private static Path convolutional;
 
-    /** What a command printed and returned. */
-    private record Outcome(int status, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + status + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
     @BeforeAll
     static void trainTinyRuns() throws IOException {
-        data = stripes(tmp.resolve("data"), 64, 16, 16);
+        data = SmallDataSets.stripes(tmp.resolve("data"), 64, 16, 16);
         sasa = train("sasa-resnet26-mini", "32");
         convolutional = train("resnet26-mini", "16");
     }
@@ -194,45 +186,5 @@ class AttentionCommandTest {
             out[i] = values[i];
         }
         return out;
-    }
-
-    /** Runs {@code vista args...} in-process, capturing standard output and error. */
-    private static Outcome vista(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = new CommandLine(new VistaCommand());
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int status = commandLine.execute(args);
-        return new Outcome(status, out.toString(), err.toString());
-    }
-
-    /**
-     * Writes the four Fashion-MNIST IDX files of {@code train} and {@code test} grey {@code size x size}
-     * images into {@code folder}: class c (labels cycle through 0 to 9) shows stripes with a period of
-     * 2 + c mod 5 pixels, horizontal below 5 and vertical above, over a little noise.
-     */
-    private static Path stripes(Path folder, int train, int test, int size) throws IOException {
-        Files.createDirectories(folder);
-        Rng rng = new Rng(7);
-        for (String split : new String[] {"train", "t10k"}) {
-            int count = split.equals("train") ? train : test;
-            ByteBuffer images = ByteBuffer.allocate(16 + count * size * size).putInt(0x803).putInt(count)
-                    .putInt(size).putInt(size);
-            ByteBuffer labels = ByteBuffer.allocate(8 + count).putInt(0x801).putInt(count);
-            for (int i = 0; i < count; i++) {
-                int c = i % 10;
-                labels.put((byte) c);
-                for (int y = 0; y < size; y++) {
-                    for (int x = 0; x < size; x++) {
-                        int along = c < 5 ? y : x;
-                        images.put((byte) ((along / (2 + c % 5)) % 2 == 0 ? 170 + rng.nextInt(60) : rng.nextInt(60)));
-                    }
-                }
-            }
-            Files.write(folder.resolve(split + "-images-idx3-ubyte"), images.array());
-            Files.write(folder.resolve(split + "-labels-idx1-ubyte"), labels.array());
-        }
-        return folder;
     }
 }

@@ -5,30 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import vista.models.app.cli.Cli.Outcome;
 
 /** {@code vista audit} on one model at a time (PaperAuditTest audits all fifteen). */
 class AuditCommandTest {
-    /** What the command returned and printed. */
-    private record Outcome(int status, String out, String err) {
-    }
-
     /** Runs {@code vista audit args...}. */
     private static Outcome audit(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine vista = new CommandLine(new VistaCommand());
-        vista.setOut(new PrintWriter(out, true));
-        vista.setErr(new PrintWriter(err, true));
         String[] command = new String[args.length + 1];
         command[0] = "audit";
         System.arraycopy(args, 0, command, 1, args.length);
-        int status = vista.execute(command);
-        return new Outcome(status, out.toString(), err.toString());
+        return Cli.vista(command);
     }
 
     @Test

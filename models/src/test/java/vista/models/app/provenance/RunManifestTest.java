@@ -25,9 +25,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vista.data.Shuffle;
+import vista.models.app.cli.Cli;
 import vista.models.app.provenance.RunManifest.EpochRecord;
-import vista.models.app.train.Cli;
 import vista.models.app.train.RunDirectory;
+import vista.models.app.train.SmallDataSets;
 import vista.models.app.train.TrainConfig;
 import vista.models.zoo.ModelZoo;
 import vista.nn.checkpoint.Checkpoint;
@@ -55,7 +56,7 @@ class RunManifestTest {
 
     @BeforeAll
     static void recordARun() throws IOException {
-        data = Cli.stripes(shared.resolve("data"), 64, 32, 16);
+        data = SmallDataSets.stripes(shared.resolve("data"), 64, 32, 16);
         recorded = shared.resolve("recorded");
         succeeds(train(recorded, "--threads", "2"));
         Parallel.setThreads(THREADS);
@@ -200,7 +201,7 @@ class RunManifestTest {
 
     @Test
     void replayRefusesChangedData() throws IOException {
-        Path copy = Cli.stripes(tmp.resolve("data"), 64, 32, 16);
+        Path copy = SmallDataSets.stripes(tmp.resolve("data"), 64, 32, 16);
         Path images = copy.resolve("t10k-images-idx3-ubyte");
         byte[] bytes = Files.readAllBytes(images);
         bytes[bytes.length - 1] ^= 0x01;

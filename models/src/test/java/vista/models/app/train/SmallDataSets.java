@@ -1,37 +1,14 @@
 package vista.models.app.train;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import picocli.CommandLine;
-import vista.models.app.cli.VistaCommand;
 import vista.tensor.Rng;
 
-/** Runs the {@code vista} program in-process, as a user would, and makes small data sets for it. */
-public final class Cli {
-    /** What a command printed and returned. */
-    public record Outcome(int status, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + status + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
-    private Cli() {
-    }
-
-    /** Runs {@code vista args...}, capturing standard output and error. */
-    public static Outcome vista(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = new CommandLine(new VistaCommand());
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int status = commandLine.execute(args);
-        return new Outcome(status, out.toString(), err.toString());
+/** Writes small data sets in the forms {@code --data} reads ({@link TrainingData}), for quick runs in tests. */
+public final class SmallDataSets {
+    private SmallDataSets() {
     }
 
     /**
@@ -54,7 +31,7 @@ public final class Cli {
      * {@code folder/cifar-10-batches-bin}, as the archive unpacks; labels cycle through 0 to 9. Returns
      * {@code folder}, for {@code --data cifar10:FOLDER}.
      */
-    static Path cifar10(Path folder, int perFile, int test) throws IOException {
+    public static Path cifar10(Path folder, int perFile, int test) throws IOException {
         Path unpacked = Files.createDirectories(folder.resolve("cifar-10-batches-bin"));
         Rng rng = new Rng(11);
         for (int f = 1; f <= 6; f++) {

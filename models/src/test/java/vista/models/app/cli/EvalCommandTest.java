@@ -1,4 +1,4 @@
-package vista.models.app.train;
+package vista.models.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +13,8 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vista.data.FashionMnist;
+import vista.models.app.train.RunDirectory;
+import vista.models.app.train.SmallDataSets;
 
 class EvalCommandTest {
     @TempDir
@@ -20,7 +22,7 @@ class EvalCommandTest {
 
     @Test
     void evalPrintsAccuracyAndConfusionMatrix() throws IOException {
-        Path data = Cli.stripes(tmp.resolve("data"), 64, 30, 16);
+        Path data = SmallDataSets.stripes(tmp.resolve("data"), 64, 30, 16);
         Path run = tmp.resolve("run");
         Cli.Outcome trained = Cli.vista("train", "--model", "resnet26-mini", "--data", data.toString(), "--batch", "16",
                 "--epochs", "1", "--progress", "lines", "--out", run.toString());

@@ -1,4 +1,4 @@
-package vista.models.app.train;
+package vista.models.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,6 +22,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vista.data.FashionMnist;
+import vista.models.app.train.DataFacts;
+import vista.models.app.train.RunDirectory;
+import vista.models.app.train.SmallDataSets;
+import vista.models.app.train.TrainConfig;
 import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
 import vista.nn.checkpoint.Checkpoint;
@@ -45,7 +49,7 @@ class TrainCommandTest {
      * with {@code more} options added or replacing these defaults.
      */
     private String[] tiny(Path out, String... more) throws IOException {
-        Path data = Cli.stripes(tmp.resolve("data"), 64, 32, 16);
+        Path data = SmallDataSets.stripes(tmp.resolve("data"), 64, 32, 16);
         Map<String, String> options = new LinkedHashMap<>(Map.of("--model", "resnet26-mini", "--data", data.toString(),
                 "--batch", "16", "--progress", "lines", "--out", out.toString()));
         List<String> flags = new ArrayList<>();
@@ -233,7 +237,7 @@ class TrainCommandTest {
 
     @Test
     void trainsOnCifar10BinaryFiles() throws IOException {
-        Path folder = Cli.cifar10(tmp.resolve("cifar"), 4, 10);
+        Path folder = SmallDataSets.cifar10(tmp.resolve("cifar"), 4, 10);
         Path run = tmp.resolve("cifar-run");
         Cli.Outcome outcome = succeeds("train", "--model", "resnet26-mini", "--data", "cifar10:" + folder, "--batch", "10",
                 "--progress", "lines", "--out", run.toString());

@@ -1,0 +1,22 @@
+package vista.models.app.provenance;
+
+import vista.models.app.train.TrainingObserver;
+
+/** The observers that record a training run's provenance in its {@code manifest.json} as it trains. */
+public final class RunRecording {
+    /** Steps between two fingerprints of the weights unless asked otherwise. */
+    public static final int DEFAULT_DIGEST_EVERY = 10;
+
+    private RunRecording() {
+    }
+
+    /**
+     * Records the run in its {@link RunManifest} ({@link ManifestRecorder}), fingerprinting the weights
+     * after every {@code digestEvery} optimiser steps ({@link WeightDigests}); a resumed run keeps the
+     * value its manifest records.
+     */
+    public static TrainingObserver observer(int digestEvery) {
+        ManifestRecorder recorder = new ManifestRecorder(digestEvery);
+        return TrainingObserver.inOrder(recorder, new WeightDigests(recorder));
+    }
+}
