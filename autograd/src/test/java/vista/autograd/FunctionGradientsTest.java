@@ -1,6 +1,7 @@
 package vista.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -15,11 +16,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import vista.autograd.GradientCases.GradientCase;
+import vista.tensor.kernels.OpCatalogue;
 
 /**
  * Every backward rule against float64 finite differences: one check per case of the catalogue
  * ({@link GradientCases#all()}), so a case cannot be added without being run; the display name is
- * "family: case".
+ * "op: case". Every Function is reached by some case, and every op of the tensor module's
+ * {@link OpCatalogue} that has a Function has cases under its name.
  */
 class FunctionGradientsTest {
 
@@ -61,6 +64,19 @@ class FunctionGradientsTest {
             collectOperations(c.f().compute(leaves), exercised);
         }
         assertEquals(defined, exercised);
+    }
+
+    /** A new kernel op in the catalogue fails here until its function has gradient cases under the op's name. */
+    @Test
+    void everyCatalogueOpWithAFunctionIsGradientChecked() {
+        Set<String> checked = new TreeSet<>();
+        GradientCases.all().forEach(c -> checked.add(c.op()));
+        assertTrue(OpCatalogue.names().containsAll(GradientCases.WITHOUT_GRADIENT), GradientCases.WITHOUT_GRADIENT
+                + " are not all catalogue ops");
+        Set<String> missing = new TreeSet<>(OpCatalogue.names());
+        missing.removeAll(GradientCases.WITHOUT_GRADIENT);
+        missing.removeAll(checked);
+        assertEquals(Set.of(), missing, "catalogue ops without gradient cases");
     }
 
     private static void collectOperations(Variable root, Set<String> names) {

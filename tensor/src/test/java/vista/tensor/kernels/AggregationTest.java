@@ -3,60 +3,33 @@ package vista.tensor.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static vista.tensor.kernels.KernelTesting.assertSameFloats;
-import static vista.tensor.kernels.SanCases.message;
+import static vista.tensor.kernels.KernelTesting.message;
 
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import vista.tensor.DType;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
 import vista.tensor.geometry.Footprint.Padding;
 import vista.tensor.geometry.Footprint;
-import vista.tensor.kernels.SanCases.Case;
+import vista.tensor.kernels.OpCatalogue.San;
 
-/** SAN's aggregation: a hand computation, fast against reference on awkward shapes, determinism, errors. */
+/**
+ * SAN's aggregation: a hand computation, strided views, float64, errors. Fast against reference, threads
+ * and vector widths: {@link OpCatalogueTest} ({@code san_aggregation}).
+ */
 class AggregationTest {
-    /** Random values x, weights w and an output gradient for one case. */
-    record Operands(Tensor x, Tensor w, Tensor gradOutput) {
-        static Operands random(Rng rng, Case c) {
-            return new Operands(Tensor.randn(rng, c.input().dims()),
-                    Tensor.randn(rng, c.neighbours(c.shared()).dims()), Tensor.randn(rng, c.output().dims()));
-        }
-
-        /** The output, then the gradients of x and w, all by the fast kernel. */
-        Tensor[] fastResults(Footprint footprint) {
-            AggregationKernels.Gradients g = AggregationFast.backward(gradOutput, x, w, footprint);
-            return new Tensor[] {AggregationFast.forward(x, w, footprint), g.x(), g.w()};
-        }
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("vista.tensor.kernels.SanCases#catalogue")
-    void fastMatchesReference(Case c) {
-        Footprint f = c.footprint();
-        Operands o = Operands.random(new Rng(c.name().hashCode()), c);
-        SanCases.assertClose(AggregationReference.forward(o.x(), o.w(), f), AggregationFast.forward(o.x(), o.w(), f),
-                c + ": output");
-        AggregationKernels.Gradients expected = AggregationReference.backward(o.gradOutput(), o.x(), o.w(), f);
-        AggregationKernels.Gradients actual = AggregationFast.backward(o.gradOutput(), o.x(), o.w(), f);
-        SanCases.assertClose(expected.x(), actual.x(), c + ": dL/dx");
-        SanCases.assertClose(expected.w(), actual.w(), c + ": dL/dw");
-    }
+    private static final OpEntry<San> AGGREGATION = OpCatalogue.sanAggregation();
 
     /**
      * x = [[1, 2, 3], [4, 5, 6], [7, 8, 9]], k = 3, weights {@code 1 .. 9} for the top-left output pixel
      * and 0 for the others, and a gradient of 1 at that pixel only. Under reflection its neighbours are
-     * {@link SanCases#CORNER_REFLECTED}, so {@code y = 1*5 + 2*4 + 3*5 + 4*2 + 5*1 + 6*2 + 7*5 + 8*4 + 9*5
+     * {@link SanTesting#CORNER_REFLECTED}, so {@code y = 1*5 + 2*4 + 3*5 + 4*2 + 5*1 + 6*2 + 7*5 + 8*4 + 9*5
      * = 165}; dL/dw is the neighbours themselves; and dL/dx[1, 1], read by the four corners of the
      * footprint, gets {@code 1 + 3 + 7 + 9 = 20}. Under zero padding, {@code y = 5*1 + 6*2 + 8*4 + 9*5 = 94}.
      */
     @Test
     void referenceAndFastMatchAHandComputation() {
-        Tensor x = SanCases.oneToNine();
+        Tensor x = SanTesting.oneToNine();
         Tensor w = Tensor.zeros(1, 1, 9, 9);
         for (int k = 0; k < 9; k++) {
             w.set(k + 1, 0, 0, k, 0);
@@ -74,52 +47,36 @@ class AggregationTest {
             AggregationKernels.Gradients g = fast ? AggregationFast.backward(gradOutput, x, w, reflect)
                     : AggregationReference.backward(gradOutput, x, w, reflect);
             assertArrayEquals(new double[] {5, 10, 0, 10, 20, 0, 0, 0, 0}, g.x().toDoubleArray(), who + ": dL/dx");
-            assertArrayEquals(SanCases.CORNER_REFLECTED, SanCases.neighboursOf(g.w(), 0), who + ": dL/dw");
+            assertArrayEquals(SanTesting.CORNER_REFLECTED, SanTesting.neighboursOf(g.w(), 0), who + ": dL/dw");
             AggregationKernels.Gradients gZero = fast ? AggregationFast.backward(gradOutput, x, w, zero)
                     : AggregationReference.backward(gradOutput, x, w, zero);
             assertArrayEquals(new double[] {5, 6, 0, 8, 9, 0, 0, 0, 0}, gZero.x().toDoubleArray(),
                     who + ": dL/dx under zero padding");
-            assertArrayEquals(SanCases.CORNER_ZERO, SanCases.neighboursOf(gZero.w(), 0),
+            assertArrayEquals(SanTesting.CORNER_ZERO, SanTesting.neighboursOf(gZero.w(), 0),
                     who + ": dL/dw under zero padding");
-        }
-    }
-
-    /**
-     * 3 x 4 = 12 tiles (sample, weight channel) of groups of 9 channels (a block of eight, then one); 1 to 4
-     * threads give the same bits.
-     */
-    @Test
-    void sameBitsForAnyThreadCount() {
-        Rng rng = new Rng(4);
-        for (Footprint f : new Footprint[] {Footprint.of(5), new Footprint(3, 2, 2, Padding.ZERO)}) {
-            Case c = new Case("threads", 3, 36, 4, 13, 21, f);
-            Operands o = Operands.random(rng, c);
-            SanCases.assertSameBitsForAnyThreadCount(() -> o.fastResults(f), f.toString());
         }
     }
 
     @Test
     void stridedViewsGiveTheBitsOfContiguousCopies() {
-        Footprint f = Footprint.of(3);
-        Operands views = new Operands(Tensor.randn(new Rng(5), 3, 8, 5, 7).slice(0, 1, 3),
+        KernelTesting.assertViewsGiveTheBitsOfContiguousCopies(AGGREGATION, new San(Footprint.of(3), 2, 8, 2, 5, 7),
+                Tensor.randn(new Rng(5), 3, 8, 5, 7).slice(0, 1, 3),
                 Tensor.randn(new Rng(6), 9, 2, 2, 35).permute(1, 2, 0, 3),
                 Tensor.randn(new Rng(7), 2, 8, 5, 10).slice(3, 2, 9));
-        Operands copies = new Operands(views.x().contiguous(), views.w().contiguous(),
-                views.gradOutput().contiguous());
-        SanCases.assertSameResults(copies.fastResults(f), views.fastResults(f), "strided views");
     }
 
     @Test
     void float64RunsTheReference() {
         Footprint f = Footprint.of(3);
-        Operands o = Operands.random(new Rng(9), new Case("float64", 1, 4, 2, 4, 5, f));
-        Tensor x = o.x().to(DType.FLOAT64);
-        Tensor y = AggregationKernels.forward(x, o.w(), f);
+        Tensor[] o = AGGREGATION.inputs(new San(f, 1, 4, 2, 4, 5), new Rng(9));
+        Tensor w = o[1];
+        Tensor x = o[0].to(DType.FLOAT64);
+        Tensor y = AggregationKernels.forward(x, w, f);
         assertEquals(DType.FLOAT64, y.dtype());
-        KernelTesting.assertSameBits(AggregationReference.forward(x, o.w().to(DType.FLOAT64), f), y, "float64 output");
-        AggregationKernels.Gradients g = AggregationKernels.backward(o.gradOutput(), x, o.w(), f);
+        KernelTesting.assertSameBits(AggregationReference.forward(x, w.to(DType.FLOAT64), f), y, "float64 output");
+        AggregationKernels.Gradients g = AggregationKernels.backward(o[2], x, w, f);
         assertEquals(DType.FLOAT64, g.w().dtype());
-        assertSameFloats(AggregationFast.forward(o.x(), o.w(), f), AggregationKernels.forward(o.x(), o.w(), f),
+        assertSameFloats(AggregationFast.forward(o[0], w, f), AggregationKernels.forward(o[0], w, f),
                 "float32 goes to the fast kernel");
     }
 
@@ -153,33 +110,5 @@ class AggregationTest {
                 message(() -> Footprint.of(4)));
         assertEquals("SAN footprint: stride and dilation must be at least 1, got stride 0 and dilation 1",
                 message(() -> new Footprint(3, 0, 1, Padding.ZERO)));
-    }
-
-    /**
-     * The fast kernel gives the same bits with narrower vectors: {@link WidthProbe} in fresh JVMs, before
-     * and after the JIT compiles it.
-     */
-    @Test
-    void sameBitsForEveryVectorWidth() throws IOException, InterruptedException {
-        WidthProbes.assertSameLinesForEveryVectorWidth(WidthProbe.class, WidthProbe.results());
-    }
-
-    /** Prints a hash of the bits of fast aggregation results, for {@link #sameBitsForEveryVectorWidth}. */
-    public static final class WidthProbe {
-        private WidthProbe() {
-        }
-
-        public static void main(String[] args) {
-            WidthProbes.stableResults(WidthProbe::results).forEach(System.out::println);
-        }
-
-        static List<String> results() {
-            Rng rng = new Rng(10);
-            List<String> out = new ArrayList<>();
-            for (Case c : SanCases.probeCases()) {
-                out.addAll(SanCases.hashes(Operands.random(rng, c).fastResults(c.footprint())));
-            }
-            return out;
-        }
     }
 }

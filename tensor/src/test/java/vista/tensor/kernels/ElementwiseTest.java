@@ -7,88 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static vista.tensor.kernels.KernelTesting.assertSameBits;
 import static vista.tensor.kernels.KernelTesting.assertSameFloats;
 
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import vista.tensor.DType;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
-import vista.tensor.runtime.Parallel;
 
-/** Elementwise kernels: fast against reference, broadcasting, dtypes, determinism, known values. */
+/**
+ * Elementwise kernels: special values, sigmoid and tanh over wide ranges, broadcasting, dtypes, known
+ * values, errors. Fast against reference, threads and vector widths: {@link OpCatalogueTest}
+ * ({@code elementwise_unary}, {@code elementwise_binary}, {@code where}).
+ */
 class ElementwiseTest {
-    /** Ops whose fast kernel is correctly rounded in float, so it must match the reference bit for bit. */
-    private static final Set<UnaryOp> EXACT_UNARY = EnumSet.of(UnaryOp.NEG, UnaryOp.ABS, UnaryOp.RELU, UnaryOp.SQRT,
-            UnaryOp.LOG);
-    /** Largest error, in float ulps of the exact value, allowed for the fast EXP, SIGMOID and TANH. */
-    private static final double EXP_ULPS = 1.0;
-    private static final double SIGMOID_ULPS = 2.5;
-    private static final double TANH_ULPS = 2.0;
-
-    private static final int[][] AWKWARD_SHAPES = {
-        {}, {1}, {3}, {7}, {17}, {33}, {3, 7}, {7, 1}, {1, 17}, {2, 3, 5}, {3, 1, 17}, {2, 3, 7, 33},
-    };
-
-    @Test
-    void fastMatchesReferenceOnAwkwardShapes() {
-        Rng rng = new Rng(1);
-        for (int[] dims : AWKWARD_SHAPES) {
-            for (KernelTesting.Case c : KernelTesting.layouts(rng, 3, 0, dims)) {
-                for (UnaryOp op : UnaryOp.values()) {
-                    checkUnary(op, c.tensor(), op + " of " + c);
-                }
-            }
-        }
-    }
-
     private static void checkUnary(UnaryOp op, Tensor x, String what) {
-        Tensor fast = ElementwiseFast.unary(op, x);
-        Tensor reference = ElementwiseReference.unary(op, x);
-        if (EXACT_UNARY.contains(op)) {
-            assertSameFloats(reference, fast, what);
-            return;
-        }
-        double limit = switch (op) {
-            case EXP -> EXP_ULPS;
-            case SIGMOID -> SIGMOID_ULPS;
-            default -> TANH_ULPS;
-        };
-        float[] f = fast.toFloatArray();
-        double[] in = x.toDoubleArray();
-        for (int i = 0; i < f.length; i++) {
-            double exact = op.apply(in[i]);
-            if (Float.isInfinite((float) exact) || Float.isNaN((float) exact)) {
-                assertEquals((float) exact, f[i], what + ": element " + i + " (x = " + in[i] + ")");
-                continue;
-            }
-            double error = KernelTesting.ulps(f[i], exact);
-            assertTrue(error <= limit, what + ": element " + i + " (x = " + in[i] + ") is " + error + " ulp off");
-        }
-    }
-
-    @Test
-    void fastBinaryOpsMatchReferenceBitForBit() {
-        Rng rng = new Rng(2);
-        int[][][] pairs = {
-            {{7}, {7}}, {{3, 17}, {3, 17}}, {{2, 3, 5, 7}, {1, 3, 1, 1}}, {{4, 33}, {33}}, {{3, 7}, {}},
-            {{}, {3, 7}}, {{3, 1}, {1, 17}}, {{7, 1, 5}, {3, 1}}, {{1}, {1}}, {{2, 17, 3}, {2, 1, 3}},
-            {{33, 17}, {33, 1}},
-        };
-        for (int[][] pair : pairs) {
-            List<KernelTesting.Case> as = KernelTesting.layouts(rng, pair[0]);
-            List<KernelTesting.Case> bs = KernelTesting.layouts(rng, pair[1]);
-            for (int k = 0; k < as.size(); k++) {
-                Tensor a = as.get(k).tensor();
-                Tensor b = bs.get(k % bs.size()).tensor();
-                for (BinaryOp op : BinaryOp.values()) {
-                    String what = op + " of " + as.get(k) + " and " + bs.get(k % bs.size());
-                    assertSameFloats(ElementwiseReference.binary(op, a, b), ElementwiseFast.binary(op, a, b), what);
-                    assertSameFloats(ElementwiseReference.binary(op, b, a), ElementwiseFast.binary(op, b, a), what);
-                }
-            }
-        }
+        OpCatalogue.assertUnaryAgrees(op, x, ElementwiseReference.unary(op, x), ElementwiseFast.unary(op, x), what);
     }
 
     @Test
@@ -100,7 +32,7 @@ class ElementwiseTest {
         for (BinaryOp op : BinaryOp.values()) {
             assertSameFloats(ElementwiseReference.binary(op, a, b), ElementwiseFast.binary(op, a, b), op.toString());
         }
-        for (UnaryOp op : EXACT_UNARY) {
+        for (UnaryOp op : OpCatalogue.EXACT_UNARY) {
             assertSameFloats(ElementwiseReference.unary(op, a), ElementwiseFast.unary(op, a), op.toString());
         }
         Tensor condition = Tensor.fromArray(new float[] {0f, -0f, Float.NaN, 1f, -2f}, 5);
@@ -227,27 +159,5 @@ class ElementwiseTest {
         assertArrayEquals(new float[] {0, 0, 1, 1}, x.ge(Tensor.scalar(0)).toFloatArray());
         assertArrayEquals(new float[] {-2, -0.5f, 0, 1}, x.minimum(Tensor.scalar(1)).toFloatArray());
         assertArrayEquals(new float[] {-1, -0.5f, 0, 4}, x.maximum(Tensor.scalar(-1)).toFloatArray());
-    }
-
-    @Test
-    void sameBitsForAnyThreadCount() {
-        Rng rng = new Rng(6);
-        Tensor a = Tensor.randn(rng, 9, 7, 4099);
-        Tensor bias = Tensor.randn(rng, 1, 7, 1);
-        Tensor row = Tensor.randn(rng, 4099);
-        Tensor[] one = run(1, a, bias, row);
-        for (int threads : new int[] {2, 3}) {
-            Tensor[] many = run(threads, a, bias, row);
-            for (int i = 0; i < one.length; i++) {
-                assertSameFloats(one[i], many[i], "result " + i + " with " + threads + " threads");
-            }
-        }
-    }
-
-    private static Tensor[] run(int threads, Tensor a, Tensor bias, Tensor row) {
-        return Parallel.withThreads(threads, () -> new Tensor[] {
-            a.add(bias), a.mul(row), a.exp(), a.tanh(), a.sigmoid(), a.transpose(0, 2).log(), a.pow(row),
-            Tensor.where(a, bias, row),
-        });
     }
 }

@@ -2,65 +2,92 @@ package vista.tensor.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
 
-/** Shared helpers of the kernel tests: awkward layouts of random data, and float comparisons. */
+/**
+ * Shared helpers of the kernel tests and the {@link OpCatalogue}: awkward layouts of random data, float
+ * comparisons, and the message of a rejected call.
+ */
 final class KernelTesting {
     private KernelTesting() {
     }
 
-    /** A named tensor, so that a failure says which layout broke. */
-    record Case(String name, Tensor tensor) {
+    /**
+     * How a tensor's elements lie in its storage. Kernels take a fast path for contiguous operands and
+     * a strided one for views; every layout must give the same values.
+     */
+    enum Layout {
+        /** Row-major and dense. */
+        CONTIGUOUS,
+        /** The axes of a contiguous tensor reversed: no axis has stride 1 unless the rank is below 2. */
+        PERMUTED,
+        /** A slice of a wider tensor: a gap after every innermost row and a non-zero offset. */
+        SLICED,
+        /** A broadcast view: stride 0 on the even axes, which were 1. */
+        EXPANDED;
+
+        /** Whether a tensor of shape {@code dims} can have this layout (sliced: an axis; expanded: an even one > 1). */
+        boolean fits(int... dims) {
+            return switch (this) {
+                case CONTIGUOUS, PERMUTED -> true;
+                case SLICED -> dims.length > 0;
+                case EXPANDED -> expandedFrom(dims) != null;
+            };
+        }
+
+        /** Values {@code scale * z + shift}, z standard normal, of shape {@code dims} in this layout. */
+        Tensor random(Rng rng, double scale, double shift, int... dims) {
+            int rank = dims.length;
+            return switch (this) {
+                case CONTIGUOUS -> KernelTesting.random(rng, scale, shift, dims);
+                case PERMUTED -> {
+                    int[] reversed = new int[rank];
+                    int[] back = new int[rank];
+                    for (int a = 0; a < rank; a++) {
+                        reversed[a] = dims[rank - 1 - a];
+                        back[a] = rank - 1 - a;
+                    }
+                    yield KernelTesting.random(rng, scale, shift, reversed).permute(back);
+                }
+                case SLICED -> {
+                    int[] wider = dims.clone();
+                    wider[rank - 1] += 3;
+                    yield KernelTesting.random(rng, scale, shift, wider).slice(rank - 1, 2, 2 + dims[rank - 1]);
+                }
+                case EXPANDED -> KernelTesting.random(rng, scale, shift, expandedFrom(dims)).expand(dims);
+            };
+        }
+
+        /** The layouts a tensor of shape {@code dims} can have. */
+        static List<Layout> all(int... dims) {
+            return Arrays.stream(values()).filter(layout -> layout.fits(dims)).toList();
+        }
+
         @Override
         public String toString() {
-            return name + " " + tensor.shape();
+            return name().toLowerCase(Locale.ROOT);
         }
-    }
 
-    /**
-     * Standard normal data of shape {@code dims} in four layouts: contiguous, a permuted view (the axes
-     * of a contiguous tensor reversed), a slice of a wider tensor (a gap after every innermost row and
-     * a non-zero offset), and, if some axis can repeat, a broadcast view (stride 0 on axes that were 1).
-     */
-    static List<Case> layouts(Rng rng, int... dims) {
-        return layouts(rng, 1, 0, dims);
-    }
-
-    /** As {@link #layouts(Rng, int...)}, with values {@code scale * z + shift}, z standard normal. */
-    static List<Case> layouts(Rng rng, double scale, double shift, int... dims) {
-        List<Case> cases = new ArrayList<>();
-        cases.add(new Case("contiguous", random(rng, scale, shift, dims)));
-        int rank = dims.length;
-        int[] reversed = new int[rank];
-        int[] back = new int[rank];
-        for (int a = 0; a < rank; a++) {
-            reversed[a] = dims[rank - 1 - a];
-            back[a] = rank - 1 - a;
-        }
-        cases.add(new Case("permuted", random(rng, scale, shift, reversed).permute(back)));
-        if (rank > 0) {
-            int[] wider = dims.clone();
-            wider[rank - 1] += 3;
-            cases.add(new Case("sliced", random(rng, scale, shift, wider).slice(rank - 1, 2, 2 + dims[rank - 1])));
-        }
-        int[] ones = dims.clone();
-        boolean repeats = false;
-        for (int a = 0; a < rank; a += 2) {
-            if (ones[a] > 1) {
-                ones[a] = 1;
-                repeats = true;
+        /** {@code dims} with the even axes set to 1, or null if none of them was larger. */
+        private static int[] expandedFrom(int[] dims) {
+            int[] ones = dims.clone();
+            boolean repeats = false;
+            for (int a = 0; a < ones.length; a += 2) {
+                if (ones[a] > 1) {
+                    ones[a] = 1;
+                    repeats = true;
+                }
             }
+            return repeats ? ones : null;
         }
-        if (repeats) {
-            cases.add(new Case("expanded", random(rng, scale, shift, ones).expand(dims)));
-        }
-        return cases;
     }
 
     private static Tensor random(Rng rng, double scale, double shift, int[] dims) {
@@ -139,7 +166,21 @@ final class KernelTesting {
         return subsets;
     }
 
-    static String describe(String op, Case c, int[] axes, boolean keepdim) {
-        return op + " of " + c + " over " + Arrays.toString(axes) + (keepdim ? " keepdim" : "");
+    /** The message of the IllegalArgumentException that {@code r} must throw. */
+    static String message(Runnable r) {
+        return assertThrows(IllegalArgumentException.class, r::run).getMessage();
+    }
+
+    /** The fast results of {@code entry} on strided views have the bits of those on contiguous copies. */
+    static <P> void assertViewsGiveTheBitsOfContiguousCopies(OpEntry<P> entry, P parameters, Tensor... views) {
+        Tensor[] copies = new Tensor[views.length];
+        for (int i = 0; i < views.length; i++) {
+            copies[i] = views[i].contiguous();
+        }
+        Tensor[] expected = entry.fastResults(parameters, copies);
+        Tensor[] actual = entry.fastResults(parameters, views);
+        for (int i = 0; i < expected.length; i++) {
+            assertSameFloats(expected[i], actual[i], entry + ": result " + i + " of strided views");
+        }
     }
 }

@@ -1,127 +1,37 @@
 package vista.tensor.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static vista.tensor.kernels.KernelTesting.assertSameFloats;
+import static vista.tensor.kernels.KernelTesting.message;
 
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import vista.tensor.DType;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
 import vista.tensor.geometry.LocalAttentionWindow.Border;
 import vista.tensor.geometry.LocalAttentionWindow;
-import vista.tensor.runtime.Parallel;
+import vista.tensor.kernels.OpCatalogue.Attention;
 
-/** Local self-attention: fast against reference on awkward shapes, the borders, determinism, errors. */
+/**
+ * Local self-attention: a 1 x 1 window, the borders, tiles, strided views, float64, errors. Fast against
+ * reference, threads and vector widths: {@link OpCatalogueTest} ({@code sasa_attention}).
+ */
 class LocalSelfAttentionTest {
-    /**
-     * Tolerance of the float32 fast kernel against the double reference, relative to the largest
-     * magnitude of the result compared: logits, softmax and sums of at most 49 terms round a few times
-     * (the worst error seen over these cases is about 2^-20.5 of that magnitude); 2^-17 leaves room and
-     * still catches one wrong or missing neighbour, whose share is of the order of 1/k^2.
-     */
-    private static final double RELATIVE_TOLERANCE = 0x1p-17;
+    private static final OpEntry<Attention> ATTENTION = OpCatalogue.sasaAttention();
 
-    /** One attention problem: queries, keys and values of shape (N, C, H, W) and a window. */
-    record Case(String name, int batch, int channels, int height, int width, LocalAttentionWindow window) {
-        @Override
-        public String toString() {
-            return name + ": " + window + " on [" + batch + ", " + channels + ", " + height + ", " + width + "]";
-        }
-    }
-
-    /** Random operands of a case: q, k, v, both embeddings and an output gradient. */
+    /** Operands q, k, v, both embeddings and an output gradient: the catalogue's inputs, by name. */
     record Operands(Tensor q, Tensor k, Tensor v, Tensor relRow, Tensor relColumn, Tensor gradOutput) {
         static Operands random(Rng rng, int batch, int channels, int height, int width, LocalAttentionWindow w) {
-            int half = w.headChannels(channels) / 2;
-            return new Operands(Tensor.randn(rng, batch, channels, height, width),
-                    Tensor.randn(rng, batch, channels, height, width),
-                    Tensor.randn(rng, batch, channels, height, width),
-                    Tensor.randn(rng, w.kernelSize(), half), Tensor.randn(rng, w.kernelSize(), half),
-                    Tensor.randn(rng, batch, channels, height, width));
+            Tensor[] t = ATTENTION.inputs(new Attention(w, batch, channels, height, width), rng);
+            return new Operands(t[0], t[1], t[2], t[3], t[4], t[5]);
         }
 
         /** Output, weights, then the gradients of q, k, v, relRow and relCol, all by the fast kernel. */
         Tensor[] fastResults(LocalAttentionWindow w) {
-            LocalSelfAttentionKernels.Forward f = LocalSelfAttentionFast.forward(q, k, v, relRow, relColumn, w);
-            LocalSelfAttentionKernels.Gradients g = LocalSelfAttentionFast.backward(gradOutput, q, k, v, relRow, relColumn,
-                    f.weights(), w);
-            return new Tensor[] {f.output(), f.weights(), g.q(), g.k(), g.v(), g.relRow(), g.relColumn()};
+            return ATTENTION.fastResults(new Attention(w, q.dim(0), q.dim(1), q.dim(2), q.dim(3)),
+                    new Tensor[] {q, k, v, relRow, relColumn, gradOutput});
         }
-    }
-
-    private static Case of(String name, int batch, int channels, int heads, int height, int width, int kernelSize,
-            Border border, boolean scaled) {
-        double scale = scaled ? LocalAttentionWindow.scaledLogitFactor(channels, heads) : 1;
-        LocalAttentionWindow window = new LocalAttentionWindow(heads, kernelSize, border, scale);
-        return new Case(name, batch, channels, height, width, window);
-    }
-
-    static Stream<Case> awkwardShapes() {
-        return Stream.of(
-                of("k=1: only the centre", 2, 4, 1, 5, 6, 1, Border.MASK, false),
-                of("3x3, batch 1, dh 2", 1, 4, 2, 6, 7, 3, Border.MASK, false),
-                of("3x3, zero border, dh 4", 2, 8, 2, 7, 9, 3, Border.ZERO, true),
-                of("5x5, dh 8", 2, 16, 2, 9, 11, 5, Border.MASK, true),
-                of("5x5, zero border, dh 8", 2, 16, 2, 9, 11, 5, Border.ZERO, false),
-                of("7x7, dh 6", 1, 12, 2, 10, 13, 7, Border.MASK, false),
-                of("7x7, zero border, four heads of 6", 2, 24, 4, 8, 19, 7, Border.ZERO, true),
-                of("2x9 image, 5x5 window, four heads of 2", 2, 8, 4, 2, 9, 5, Border.MASK, false),
-                of("2x9 image, 5x5 window, zero border", 1, 8, 4, 2, 9, 5, Border.ZERO, true),
-                of("5x3 image, 7x7 window", 1, 8, 1, 5, 3, 7, Border.MASK, true),
-                of("5x3 image, 7x7 window, zero border", 2, 8, 1, 5, 3, 7, Border.ZERO, false),
-                of("1x1 image", 2, 4, 2, 1, 1, 3, Border.MASK, false),
-                of("1x1 image, zero border", 1, 4, 2, 1, 1, 3, Border.ZERO, false),
-                of("rows of 37 columns", 1, 8, 2, 3, 37, 3, Border.MASK, true),
-                of("rows of 16 columns, zero border", 1, 4, 1, 4, 16, 5, Border.ZERO, false),
-                of("rows of 17 columns, 7x7", 2, 6, 1, 5, 17, 7, Border.MASK, false),
-                of("images cut into three blocks of rows", 2, 8, 1, 13, 20, 3, Border.MASK, false),
-                of("images cut into two blocks of rows, zero border", 1, 8, 2, 21, 18, 5, Border.ZERO, true),
-                of("images of 66 rows, cut in two", 8, 4, 2, 66, 2, 3, Border.MASK, false));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("awkwardShapes")
-    void fastMatchesReference(Case c) {
-        LocalAttentionWindow w = c.window();
-        Operands o = Operands.random(new Rng(c.name().hashCode()), c.batch(), c.channels(), c.height(), c.width(), w);
-        LocalSelfAttentionKernels.Forward expected = LocalSelfAttentionReference.forward(o.q(), o.k(), o.v(), o.relRow(),
-                o.relColumn(), w);
-        LocalSelfAttentionKernels.Forward actual = LocalSelfAttentionFast.forward(o.q(), o.k(), o.v(), o.relRow(),
-                o.relColumn(), w);
-        assertClose(expected.weights(), actual.weights(), c + ": weights");
-        assertClose(expected.output(), actual.output(), c + ": output");
-        // Both backward passes get the same weights, so that the gradients compare backward alone.
-        Tensor p = expected.weights();
-        LocalSelfAttentionKernels.Gradients e = LocalSelfAttentionReference.backward(o.gradOutput(), o.q(), o.k(), o.v(),
-                o.relRow(), o.relColumn(), p, w);
-        LocalSelfAttentionKernels.Gradients a = LocalSelfAttentionFast.backward(o.gradOutput(), o.q(), o.k(), o.v(),
-                o.relRow(), o.relColumn(), p, w);
-        assertClose(e.q(), a.q(), c + ": dL/dq");
-        assertClose(e.k(), a.k(), c + ": dL/dk");
-        assertClose(e.v(), a.v(), c + ": dL/dv");
-        assertClose(e.relRow(), a.relRow(), c + ": dL/drelRow");
-        assertClose(e.relColumn(), a.relColumn(), c + ": dL/drelCol");
-    }
-
-    /** |fast - reference| <= RELATIVE_TOLERANCE * (largest |reference|) for every element. */
-    private static void assertClose(Tensor reference, Tensor fast, String what) {
-        assertEquals(DType.FLOAT32, fast.dtype(), what + ": dtype");
-        double largest = 0;
-        for (double x : reference.toDoubleArray()) {
-            largest = Math.max(largest, Math.abs(x));
-        }
-        double[] tolerance = new double[reference.numel()];
-        Arrays.fill(tolerance, largest * RELATIVE_TOLERANCE + Float.MIN_NORMAL);
-        KernelTesting.assertClose(reference, fast, tolerance, what);
     }
 
     @Test
@@ -173,24 +83,6 @@ class LocalSelfAttentionTest {
         }
     }
 
-    /** Images cut into row blocks and several images give many tiles; 1 to 4 threads give the same bits. */
-    @Test
-    void sameBitsForAnyThreadCount() {
-        Rng rng = new Rng(4);
-        for (Border border : Border.values()) {
-            LocalAttentionWindow w = new LocalAttentionWindow(2, 5, border, 0.5);
-            Operands o = Operands.random(rng, 2, 12, 17, 21, w);
-            assertEquals(2, LocalSelfAttentionFast.rowBlocks(4, 17, 2), "blocks of rows per image");
-            Tensor[] one = Parallel.withThreads(1, () -> o.fastResults(w));
-            for (int threads : new int[] {2, 3, 4}) {
-                Tensor[] many = Parallel.withThreads(threads, () -> o.fastResults(w));
-                for (int i = 0; i < one.length; i++) {
-                    assertSameFloats(one[i], many[i], w + ", result " + i + " with " + threads + " threads");
-                }
-            }
-        }
-    }
-
     @Test
     void tilesDependOnTheShapeOnly() {
         assertEquals(1, LocalSelfAttentionFast.rowBlocks(64, 56, 3), "64 images: one tile each");
@@ -200,6 +92,8 @@ class LocalSelfAttentionTest {
         assertEquals(14, LocalSelfAttentionFast.rowBlocks(1, 56, 0), "k = 1: 16 blocks wanted, of 4 rows");
         assertEquals(4, LocalSelfAttentionFast.rowBlocks(64, 224, 3), "at most 64 rows per block");
         assertEquals(0, LocalSelfAttentionFast.rowBlocks(8, 0, 3), "no rows");
+        assertEquals(2, LocalSelfAttentionFast.rowBlocks(4, 17, 2), "the catalogue's thread problems: two blocks of"
+                + " rows per image");
     }
 
     @Test
@@ -281,46 +175,5 @@ class LocalSelfAttentionTest {
                 message(() -> new LocalAttentionWindow(1, 3, null, 1)));
         assertEquals("local attention: the logit scale must be positive and finite, got 0.0",
                 message(() -> new LocalAttentionWindow(1, 3, Border.ZERO, 0)));
-    }
-
-    private static String message(Runnable r) {
-        return assertThrows(IllegalArgumentException.class, r::run).getMessage();
-    }
-
-    /**
-     * The fast kernel gives the same bits with narrower vectors: {@link WidthProbe} in fresh JVMs with
-     * {@code vista.vector.bits} (run side by side) prints what it computes here.
-     */
-    @Test
-    void sameBitsForEveryVectorWidth() throws IOException, InterruptedException {
-        WidthProbes.assertSameLinesForEveryVectorWidth(WidthProbe.class, WidthProbe.results());
-    }
-
-    /** Prints a hash of the bits of fast local-attention results, for {@link #sameBitsForEveryVectorWidth}. */
-    public static final class WidthProbe {
-        private WidthProbe() {
-        }
-
-        public static void main(String[] args) {
-            WidthProbes.stableResults(WidthProbe::results).forEach(System.out::println);
-        }
-
-        static List<String> results() {
-            Rng rng = new Rng(10);
-            List<String> out = new ArrayList<>();
-            LocalAttentionWindow[] windows = {
-                new LocalAttentionWindow(1, 3, Border.MASK, 1),
-                new LocalAttentionWindow(1, 5, Border.ZERO, 0.5),
-            };
-            int[][] shapes = {{1, 4, 9, 13}, {1, 4, 5, 22}};
-            for (int c = 0; c < windows.length; c++) {
-                int[] s = shapes[c];
-                Operands o = Operands.random(rng, s[0], s[1], s[2], s[3], windows[c]);
-                for (Tensor t : o.fastResults(windows[c])) {
-                    out.add(WidthProbes.hash(t));
-                }
-            }
-            return out;
-        }
     }
 }

@@ -2,96 +2,28 @@ package vista.tensor.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static vista.tensor.kernels.KernelTesting.assertSameFloats;
+import static vista.tensor.kernels.KernelTesting.message;
+import static vista.tensor.kernels.OpCatalogue.poolingWindow;
 
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import vista.tensor.DType;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
 import vista.tensor.geometry.ConvGeometry;
-import vista.tensor.runtime.Parallel;
 
-/** Pooling: fast against reference on awkward shapes, PyTorch's tie and padding rules, determinism, errors. */
+/**
+ * Pooling: PyTorch's tie, NaN and padding rules, strided views, float64, errors. Fast against reference,
+ * threads and vector widths: {@link OpCatalogueTest} ({@code maxpool2d}, {@code avgpool2d},
+ * {@code global_avgpool}).
+ */
 class PoolingTest {
-    /** Float sums of at most a few dozen terms against double ones: a few roundings of the magnitude. */
-    private static final double RELATIVE_TOLERANCE = 0x1p-18;
-
-    /** One pooling window on an input (N, C, H, W). */
-    record Case(String name, int batch, int channels, int height, int width, ConvGeometry window) {
-        @Override
-        public String toString() {
-            return name + ": " + window + " on [" + batch + ", " + channels + ", " + height + ", " + width + "]";
-        }
-    }
-
-    static Stream<Case> awkwardShapes() {
-        return Stream.of(
-                new Case("batch 1, 2x2", 1, 3, 8, 8, window(2, 2, 2, 2, 0, 0)),
-                new Case("2x2 on an odd size", 2, 3, 7, 7, window(2, 2, 2, 2, 0, 0)),
-                new Case("3x3 s2 p1 (ResNet's stem)", 2, 4, 9, 11, window(3, 3, 2, 2, 1, 1)),
-                new Case("3x3 s1 p1 (overlapping)", 2, 2, 6, 7, window(3, 3, 1, 1, 1, 1)),
-                new Case("rectangular 2x3, stride (2, 1), padding (1, 1)", 2, 3, 7, 10, window(2, 3, 2, 1, 1, 1)),
-                new Case("width smaller than a vector", 3, 2, 5, 3, window(3, 3, 1, 1, 1, 1)),
-                new Case("1x1 stride 2 (subsampling)", 2, 3, 7, 6, window(1, 1, 2, 2, 0, 0)),
-                new Case("window as large as the image", 2, 3, 5, 4, window(5, 4, 1, 1, 0, 0)),
-                new Case("5x5 s3 p2", 1, 2, 13, 12, window(5, 5, 3, 3, 2, 2)),
-                new Case("wide rows, 3x3 s1 p1 (vectors of windows)", 2, 2, 5, 41, window(3, 3, 1, 1, 1, 1)),
-                new Case("wide rows, 3x3 s2 p1", 1, 3, 6, 77, window(3, 3, 2, 2, 1, 1)),
-                new Case("wide rows, 2x2 s2", 2, 2, 4, 70, window(2, 2, 2, 2, 0, 0)),
-                new Case("wide rows, 2x4 stride (1, 3), padding (1, 2)", 1, 2, 5, 101, window(2, 4, 1, 3, 1, 2)));
-    }
-
-    private static ConvGeometry window(int kernelHeight, int kernelWidth, int strideHeight, int strideWidth,
-            int paddingHeight, int paddingWidth) {
-        return ConvGeometry.pooling("Pool2d", kernelHeight, kernelWidth).stride(strideHeight, strideWidth)
-                .padding(paddingHeight, paddingWidth).build();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("awkwardShapes")
-    void fastMatchesReference(Case c) {
-        Rng rng = new Rng(c.name().hashCode());
-        ConvGeometry w = c.window();
-        Tensor x = Tensor.randn(rng, c.batch(), c.channels(), c.height(), c.width());
-        Tensor gy = Tensor.randn(rng, w.outputShape(x.shape()).dims());
-        assertSameFloats(PoolingReference.maxPool(x, w), PoolingFast.maxPool(x, w), c + ": max pool");
-        assertClose(PoolingReference.maxPoolBackward(gy, x, w), PoolingFast.maxPoolBackward(gy, x, w),
-                PoolingReference.maxPoolBackward(gy.abs(), x, w), c + ": max pool gradient");
-        for (boolean countIncludePad : new boolean[] {true, false}) {
-            String what = c + (countIncludePad ? "" : ", padding not counted");
-            assertClose(PoolingReference.avgPool(x, w, countIncludePad), PoolingFast.avgPool(x, w, countIncludePad),
-                    PoolingReference.avgPool(x.abs(), w, countIncludePad), what + ": avg pool");
-            assertClose(PoolingReference.avgPoolBackward(gy, x.shape(), w, countIncludePad),
-                    PoolingFast.avgPoolBackward(gy, x.shape(), w, countIncludePad),
-                    PoolingReference.avgPoolBackward(gy.abs(), x.shape(), w, countIncludePad),
-                    what + ": avg pool gradient");
-        }
-        Tensor gg = Tensor.randn(rng, c.batch(), c.channels(), 1, 1);
-        assertClose(PoolingReference.globalAvgPool(x), PoolingFast.globalAvgPool(x),
-                PoolingReference.globalAvgPool(x.abs()), c + ": global avg pool");
-        assertSameFloats(PoolingReference.globalAvgPoolBackward(gg, x.shape()),
-                PoolingFast.globalAvgPoolBackward(gg, x.shape()), c + ": global avg pool gradient (one rounded division)");
-    }
-
-    private static void assertClose(Tensor reference, Tensor fast, Tensor magnitude, String what) {
-        assertEquals(DType.FLOAT32, fast.dtype(), what + ": dtype");
-        double[] tolerance = magnitude.toDoubleArray();
-        for (int i = 0; i < tolerance.length; i++) {
-            tolerance[i] = tolerance[i] * RELATIVE_TOLERANCE + Float.MIN_NORMAL;
-        }
-        KernelTesting.assertClose(reference, fast, tolerance, what);
-    }
-
     @Test
     void stridedViewsGiveTheResultsOfContiguousCopies() {
         Tensor x = Tensor.randn(new Rng(1), 2, 9, 3, 7).permute(0, 2, 3, 1);
-        ConvGeometry w = window(3, 3, 2, 2, 1, 1);
+        ConvGeometry w = poolingWindow(3, 3, 2, 2, 1, 1);
         assertSameFloats(PoolingKernels.maxPool(x.contiguous(), w), PoolingKernels.maxPool(x, w), "max pool of a permuted view");
         assertSameFloats(PoolingKernels.avgPool(x.contiguous(), w, true), PoolingKernels.avgPool(x, w, true), "avg pool of a view");
         assertSameFloats(PoolingReference.maxPool(x.contiguous(), w), PoolingReference.maxPool(x, w), "reference");
@@ -104,7 +36,7 @@ class PoolingTest {
     void maxPoolTiesGoToTheFirstCellInWindowOrder() {
         // Window [[2, 7], [7, 1]]: the maximum 7 appears twice; the gradient goes to (0, 1), scanned first.
         Tensor x = Tensor.fromArray(new float[] {2, 7, 7, 1}, 1, 1, 2, 2);
-        ConvGeometry w = window(2, 2, 2, 2, 0, 0);
+        ConvGeometry w = poolingWindow(2, 2, 2, 2, 0, 0);
         Tensor g = Tensor.ones(1, 1, 1, 1);
         for (Tensor dx : new Tensor[] {PoolingKernels.maxPoolBackward(g, x, w), PoolingReference.maxPoolBackward(g, x, w)}) {
             assertArrayEquals(new float[] {0, 1, 0, 0}, dx.toFloatArray());
@@ -119,7 +51,7 @@ class PoolingTest {
     @Test
     void tiesAreBrokenTheSameWayInVectorsOfWindows() {
         Tensor x = Tensor.full(0.5, 1, 2, 4, 90);
-        ConvGeometry w = window(2, 2, 2, 2, 0, 0);
+        ConvGeometry w = poolingWindow(2, 2, 2, 2, 0, 0);
         Tensor g = Tensor.randn(new Rng(5), 1, 2, 2, 45);
         assertSameFloats(PoolingReference.maxPoolBackward(g, x, w), PoolingFast.maxPoolBackward(g, x, w),
                 "max pool gradient with all windows tied");
@@ -134,7 +66,7 @@ class PoolingTest {
     @Test
     void maxPoolPropagatesNaNAsPyTorchDoes() {
         Tensor x = Tensor.fromArray(new float[] {1, Float.NaN, 9, Float.NaN}, 1, 1, 2, 2);
-        ConvGeometry w = window(2, 2, 2, 2, 0, 0);
+        ConvGeometry w = poolingWindow(2, 2, 2, 2, 0, 0);
         assertTrue(Float.isNaN(PoolingKernels.maxPool(x, w).toFloatArray()[0]));
         assertTrue(Double.isNaN(PoolingReference.maxPool(x, w).item()));
         // PyTorch replaces the maximum by every NaN it meets, so the gradient goes to the last NaN.
@@ -147,7 +79,7 @@ class PoolingTest {
     void aWindowOfMinusInfinityRoutesItsGradientToItsFirstCellInsideTheImage() {
         float inf = Float.NEGATIVE_INFINITY;
         Tensor x = Tensor.fromArray(new float[] {inf, inf, inf, inf}, 1, 1, 2, 2);
-        ConvGeometry w = window(3, 3, 2, 2, 1, 1);
+        ConvGeometry w = poolingWindow(3, 3, 2, 2, 1, 1);
         assertArrayEquals(new float[] {inf}, PoolingKernels.maxPool(x, w).toFloatArray());
         Tensor g = Tensor.ones(1, 1, 1, 1);
         assertArrayEquals(new float[] {1, 0, 0, 0}, PoolingKernels.maxPoolBackward(g, x, w).toFloatArray());
@@ -158,7 +90,7 @@ class PoolingTest {
     void avgPoolDivisorsAtTheBorder() {
         // A 2x3 image of ones, 3x3 windows with stride 1 and padding 1: each window holds 4 or 6 image cells.
         Tensor ones = Tensor.ones(1, 1, 2, 3);
-        ConvGeometry w = window(3, 3, 1, 1, 1, 1);
+        ConvGeometry w = poolingWindow(3, 3, 1, 1, 1, 1);
         float[] counted = {4 / 9f, 6 / 9f, 4 / 9f, 4 / 9f, 6 / 9f, 4 / 9f};
         assertArrayEquals(counted, PoolingKernels.avgPool(ones, w, true).toFloatArray());
         assertArrayEquals(counted, PoolingReference.avgPool(ones, w, true).toFloatArray());
@@ -171,35 +103,10 @@ class PoolingTest {
     @Test
     void float64RunsTheReference() {
         Tensor x = Tensor.randn(new Rng(3), 1, 2, 5, 5).to(DType.FLOAT64);
-        ConvGeometry w = window(3, 3, 2, 2, 1, 1);
+        ConvGeometry w = poolingWindow(3, 3, 2, 2, 1, 1);
         assertEquals(DType.FLOAT64, PoolingKernels.maxPool(x, w).dtype());
         KernelTesting.assertSameBits(PoolingReference.avgPool(x, w, true), PoolingKernels.avgPool(x, w, true), "float64 avg pool");
         assertEquals(DType.FLOAT64, PoolingKernels.globalAvgPool(x).dtype());
-    }
-
-    /** A shape with many plane tiles gives the same bits with 1, 2 and 3 threads, forward and backward. */
-    @Test
-    void sameBitsForAnyThreadCount() {
-        Rng rng = new Rng(4);
-        Tensor x = Tensor.randn(rng, 4, 48, 33, 35);
-        ConvGeometry w = window(3, 3, 2, 2, 1, 1);
-        Tensor gy = Tensor.randn(rng, 4, 48, 17, 18);
-        Tensor gg = Tensor.randn(rng, 4, 48, 1, 1);
-        Tensor[] one = run(1, x, w, gy, gg);
-        for (int threads : new int[] {2, 3}) {
-            Tensor[] many = run(threads, x, w, gy, gg);
-            for (int i = 0; i < one.length; i++) {
-                assertSameFloats(one[i], many[i], "result " + i + " with " + threads + " threads");
-            }
-        }
-    }
-
-    private static Tensor[] run(int threads, Tensor x, ConvGeometry w, Tensor gy, Tensor gg) {
-        return Parallel.withThreads(threads, () -> new Tensor[] {
-            PoolingFast.maxPool(x, w), PoolingFast.maxPoolBackward(gy, x, w),
-            PoolingFast.avgPool(x, w, true), PoolingFast.avgPoolBackward(gy, x.shape(), w, false),
-            PoolingFast.globalAvgPool(x), PoolingFast.globalAvgPoolBackward(gg, x.shape()),
-        });
     }
 
     @Test
@@ -218,9 +125,5 @@ class PoolingTest {
                 message(() -> ConvGeometry.pooling("AvgPool2d", 2).groups(2).build()));
         assertEquals("AvgPool2d(k=2, d=2): pooling supports dilation 1 only, got 2 x 2",
                 message(() -> ConvGeometry.pooling("AvgPool2d", 2).dilation(2).build()));
-    }
-
-    private static String message(Runnable r) {
-        return assertThrows(IllegalArgumentException.class, r::run).getMessage();
     }
 }

@@ -12,78 +12,13 @@ import vista.tensor.DType;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
-import vista.tensor.runtime.Parallel;
 
-/** Reductions: fast against reference, the documented summation order, determinism, axis rules. */
+/**
+ * Reductions: the documented summation order, layouts, known values, NaN, ties, empty axes and tensors,
+ * errors. Fast against reference, threads and vector widths: {@link OpCatalogueTest} ({@code sum},
+ * {@code mean}, {@code max}, {@code var}, {@code argmax}).
+ */
 class ReductionsTest {
-    /**
-     * Tolerance of the fast float sums against the double reference: a few float roundings per
-     * element's magnitude, {@code 4 * 2^-24 * sum |x|} (summing n values in float errs by at most about
-     * log2(n) roundings of partial sums with the tree, far less than n).
-     */
-    private static final double SUM_TOLERANCE = 4 * 0x1p-24 * 16;
-
-    @Test
-    void fastMatchesReferenceForEveryAxisSubset() {
-        Rng rng = new Rng(1);
-        for (int[] dims : new int[][] {{3, 7, 17}, {2, 3, 5, 17}, {1, 33, 1}, {17, 1, 3}}) {
-            for (KernelTesting.Case c : KernelTesting.layouts(rng, 1, 0.5, dims)) {
-                Tensor x = c.tensor();
-                for (int[] axes : KernelTesting.axisSubsets(dims.length)) {
-                    for (boolean keepdim : new boolean[] {false, true}) {
-                        compareAll(x, axes, keepdim, KernelTesting.describe("reduction", c, axes, keepdim));
-                    }
-                }
-            }
-        }
-    }
-
-    @Test
-    void fastMatchesReferenceOnLongRunsAndManyChunks() {
-        Rng rng = new Rng(2);
-        Tensor x = Tensor.randn(rng, 3, 70_001).add(0.25);
-        for (int[] axes : new int[][] {{1}, {0}, {0, 1}}) {
-            compareAll(x, axes, false, "[3, 70001] over " + java.util.Arrays.toString(axes));
-        }
-        Tensor tall = Tensor.randn(rng, 40_000, 5);
-        compareAll(tall, new int[] {0}, true, "[40000, 5] over [0]");
-        compareAll(tall, new int[] {1}, false, "[40000, 5] over [1]");
-    }
-
-    private static void compareAll(Tensor x, int[] axes, boolean keepdim, String what) {
-        Tensor magnitude = ReductionsReference.sum(x.abs(), axes, keepdim);
-        double n = (double) x.numel() / Math.max(1, magnitude.numel());
-        double[] sumTolerance = scale(magnitude, SUM_TOLERANCE);
-        KernelTesting.assertClose(ReductionsReference.sum(x, axes, keepdim), ReductionsFast.sum(x, axes, keepdim),
-                sumTolerance, "sum: " + what);
-        KernelTesting.assertClose(ReductionsReference.mean(x, axes, keepdim), ReductionsFast.mean(x, axes, keepdim),
-                scale(magnitude, SUM_TOLERANCE / n), "mean: " + what);
-        assertSameFloats(ReductionsReference.max(x, axes, keepdim), ReductionsFast.max(x, axes, keepdim),
-                "max: " + what);
-        for (int correction : new int[] {0, 1}) {
-            if (n - correction <= 0) {
-                continue;
-            }
-            Tensor squares = ReductionsReference.sum(x.mul(x), axes, keepdim);
-            KernelTesting.assertClose(ReductionsReference.var(x, axes, keepdim, correction),
-                    ReductionsFast.var(x, axes, keepdim, correction),
-                    scale(squares, 4 * SUM_TOLERANCE / (n - correction)),
-                    "var(correction " + correction + "): " + what);
-        }
-        if (axes.length == 1) {
-            assertSameFloats(ReductionsReference.argmax(x, axes[0], keepdim),
-                    ReductionsFast.argmax(x, axes[0], keepdim), "argmax: " + what);
-        }
-    }
-
-    private static double[] scale(Tensor t, double factor) {
-        double[] v = t.toDoubleArray();
-        for (int i = 0; i < v.length; i++) {
-            v[i] = v[i] * factor + Float.MIN_NORMAL;
-        }
-        return v;
-    }
-
     /**
      * The fast sum follows the documented order exactly: chunks of 2^15, element i of a chunk into
      * accumulator i mod 16, the fixed tree, chunks added in order. The model below is scalar code, so
@@ -133,30 +68,6 @@ class ReductionsTest {
                 ReductionsFast.var(x, new int[] {1}, false, 1), "var over the middle axis vs the same data moved last");
         assertSameFloats(ReductionsFast.sum(moved, new int[] {0, 2}, false),
                 ReductionsFast.sum(x, new int[] {0, 1}, false), "sum over [0, 2] of the moved copy vs [0, 1]");
-    }
-
-    @Test
-    void sameBitsForAnyThreadCount() {
-        Rng rng = new Rng(5);
-        Tensor big = Tensor.randn(rng, 5 * ReductionsFast.CHUNK + 123);
-        Tensor images = Tensor.randn(rng, 8, 6, 33, 35);
-        Tensor tall = Tensor.randn(rng, 3 * ReductionsFast.CHUNK + 7, 19);
-        Tensor[] one = run(1, big, images, tall);
-        for (int threads : new int[] {2, 3}) {
-            Tensor[] many = run(threads, big, images, tall);
-            for (int i = 0; i < one.length; i++) {
-                assertSameFloats(one[i], many[i], "result " + i + " with " + threads + " threads");
-            }
-        }
-    }
-
-    private static Tensor[] run(int threads, Tensor big, Tensor images, Tensor tall) {
-        return Parallel.withThreads(threads, () -> new Tensor[] {
-            big.sum(), big.mean(), big.var(new int[] {0}, false, 1),
-            images.sum(new int[] {0, 2, 3}, false), images.var(new int[] {0, 2, 3}, true, 0),
-            images.mean(new int[] {2, 3}, false), images.max(new int[] {1}, false), images.argmax(3, false),
-            tall.sum(new int[] {0}, false), tall.var(new int[] {0}, false, 1), tall.max(new int[] {0}, true),
-        });
     }
 
     @Test

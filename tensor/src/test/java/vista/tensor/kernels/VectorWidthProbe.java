@@ -1,106 +1,158 @@
 package vista.tensor.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
-import vista.tensor.geometry.ConvGeometry;
+import vista.tensor.runtime.Vectors;
 
 /**
- * Computes a fixed set of fast-kernel results and prints one line per result: its name and a hash of its
- * float bits. It covers the training path's kernels that have no width probe in their own test:
- * reductions, softmax, elementwise ops, GEMM and matmul, the channel affine maps, average pooling's
- * backward and global average pooling. It calls the fast kernels directly, whatever {@code vista.kernels}
- * says, except matmul, which goes through {@link MatMulKernels} (fast by default). {@link VectorWidthTest} runs it
- * in JVMs with other vector widths ({@code -Dvista.vector.bits}) and compares the lines.
+ * The width check of every fast kernel. {@link #main} prints, for every {@link OpCatalogue} entry, one line
+ * per fast result of its width problems: the entry's name, the problem, and a hash of the result's float
+ * bits ({@link #hash}), after computing them {@value #ROUNDS} times, so that the JIT compiles the kernels
+ * meanwhile; a line saying which round differed replaces them if any round did.
+ * {@link #assertSameLinesForEveryVectorWidth} runs it once in a fresh JVM per narrower vector width the
+ * CPU has ({@code -Dvista.vector.bits}, side by side, for all entries at once) and checks that each
+ * prints an entry's lines as this JVM, with the widest, computes them.
+ *
+ * <p>Reductions, softmax and batch normalisation define their summation order on 16 logical
+ * accumulators, not on hardware lanes; GEMM and convolution keep one FMA chain per element; elementwise
+ * kernels, the channel affine maps, pooling and the local-attention kernels run their last, partial vector
+ * through the same expression as the others.
  */
 public final class VectorWidthProbe {
+    /** Rounds the probe computes, so that the JIT compiles the kernels meanwhile. */
+    static final int ROUNDS = 30;
+    /** How long the probe may take in a fresh JVM beside others on two cores. */
+    private static final long TIMEOUT_SECONDS = 180;
+
+    /** What the probe printed with each narrower width, once it ran (all entries, one JVM per width). */
+    private static Map<Integer, List<String>> narrower;
+    /** Why the probes failed, if they did: every entry's check reports it without running them again. */
+    private static AssertionError failure;
+
     private VectorWidthProbe() {
     }
 
-    /** Prints the results, if {@value WidthProbes#ROUNDS} rounds of them agree. */
+    /** Prints every entry's width lines, if {@value #ROUNDS} rounds of them agree. */
     public static void main(String[] args) {
-        WidthProbes.stableResults(VectorWidthProbe::results).forEach(System.out::println);
-    }
-
-    /** "name bits-hash" for each probed result, computed with this JVM's vector species. */
-    static List<String> results() {
-        Rng rng = new Rng(2024);
-        Tensor long1 = Tensor.randn(rng, 2 * ReductionsFast.CHUNK + 77);
-        Tensor images = Tensor.randn(rng, 3, 5, 17, 19);
-        Tensor tall = Tensor.randn(rng, 1001, 37);
-        Tensor logits = ElementwiseFast.binary(BinaryOp.MUL, Tensor.randn(rng, 13, 45), Tensor.scalar(5));
-        List<String> out = new ArrayList<>();
-        add(out, "sum of a long run", ReductionsFast.sum(long1, new int[] {0}, false));
-        add(out, "var of a long run", ReductionsFast.var(long1, new int[] {0}, false, 1));
-        add(out, "sum over rows of 17 x 19", ReductionsFast.sum(images, new int[] {2, 3}, false));
-        add(out, "mean over [0, 2, 3]", ReductionsFast.mean(images, new int[] {0, 2, 3}, true));
-        add(out, "var over [0, 2, 3]", ReductionsFast.var(images, new int[] {0, 2, 3}, false, 0));
-        add(out, "sum over axis 1 (columns)", ReductionsFast.sum(images, new int[] {1}, false));
-        add(out, "sum over the tall axis", ReductionsFast.sum(tall, new int[] {0}, false));
-        add(out, "var over the tall axis", ReductionsFast.var(tall, new int[] {0}, false, 1));
-        add(out, "max over the tall axis", ReductionsFast.max(tall, new int[] {0}, false));
-        add(out, "argmax over axis 1", ReductionsFast.argmax(tall, 1, false));
-        add(out, "softmax, last axis", SoftmaxFast.softmax(logits, 1));
-        add(out, "softmax, first axis", SoftmaxFast.softmax(logits, 0));
-        add(out, "logSoftmax, last axis", SoftmaxFast.logSoftmax(logits, -1));
-        add(out, "exp", ElementwiseFast.unary(UnaryOp.EXP, logits));
-        add(out, "sigmoid", ElementwiseFast.unary(UnaryOp.SIGMOID, logits));
-        add(out, "tanh", ElementwiseFast.unary(UnaryOp.TANH, logits));
-        add(out, "bias add", ElementwiseFast.binary(BinaryOp.ADD, images, Tensor.randn(new Rng(7), 1, 5, 1, 1)));
-        Tensor other = Tensor.randn(rng, 3, 5, 17, 19);
-        add(out, "sub", ElementwiseFast.binary(BinaryOp.SUB, images, other));
-        add(out, "mul by a row", ElementwiseFast.binary(BinaryOp.MUL, images, Tensor.randn(rng, 19)));
-        add(out, "div", ElementwiseFast.binary(BinaryOp.DIV, images, other));
-        add(out, "maximum", ElementwiseFast.binary(BinaryOp.MAXIMUM, images, other));
-        add(out, "relu", ElementwiseFast.unary(UnaryOp.RELU, images));
-        add(out, "sqrt", ElementwiseFast.unary(UnaryOp.SQRT, ElementwiseFast.unary(UnaryOp.ABS, images)));
-        add(out, "where", ElementwiseFast.where(images, other, Tensor.scalar(0)));
-        addGemm(out, rng);
-        Tensor features = tall.slice(0, 0, 13);
-        Tensor weight = Tensor.randn(rng, 10, 37);
-        add(out, "matmul by a transposed weight (Linear)", MatMulKernels.matmul(features, weight.transpose(0, 1)));
-        add(out, "matmul of a transposed gradient (Linear's dW)", MatMulKernels.matmul(Tensor.randn(rng, 13, 10)
-                .transpose(0, 1), features));
-        Tensor rows = Tensor.randn(rng, 2, 3, 37);
-        Tensor gradient = Tensor.randn(rng, 2, 3, 37);
-        double[] scale = {0.5, -1.25, 2};
-        double[] shift = {0.1, 0.2, -0.3};
-        add(out, "channel scale, shift and relu", ChannelAffine.scaleShiftRelu(rows, scale, shift));
-        add(out, "channel combine", ChannelAffine.combine(gradient, scale, rows, shift, scale));
-        add(out, "keep where positive", ChannelAffine.keepWherePositive(gradient.copy(), rows));
-        ConvGeometry halve = ConvGeometry.pooling("AvgPool2d", 2).stride(2).build();
-        ConvGeometry sliding = ConvGeometry.pooling("AvgPool2d", 3).stride(1).padding(1).build();
-        add(out, "avg pool 2x2 backward", PoolingFast.avgPoolBackward(Tensor.randn(rng, 3, 5, 8, 9), images.shape(),
-                halve, true));
-        add(out, "avg pool 3x3 backward", PoolingFast.avgPoolBackward(other, images.shape(), sliding, false));
-        add(out, "global avg pool", PoolingFast.globalAvgPool(images));
-        add(out, "global avg pool backward", PoolingFast.globalAvgPoolBackward(Tensor.randn(rng, 3, 5, 1, 1),
-                images.shape()));
-        add(out, "conv bias gradient (sum over [0, 2, 3])", ReductionsFast.sum(images, new int[] {0, 2, 3}, false));
-        return out;
-    }
-
-    /** Every transpose combination, accumulating or not, on shapes with edge blocks and two depth blocks. */
-    private static void addGemm(List<String> out, Rng rng) {
-        for (int[] mnk : new int[][] {{7, 3, 130}, {17, 65, 33}, {33, 70, 300}}) {
-            int m = mnk[0];
-            int n = mnk[1];
-            int k = mnk[2];
-            float[] a = Tensor.randn(rng, m * k).floats();
-            float[] b = Tensor.randn(rng, k * n).floats();
-            for (int transposes = 0; transposes < 4; transposes++) {
-                boolean transA = (transposes & 1) != 0;
-                boolean transB = (transposes & 2) != 0;
-                float[] c = Tensor.randn(new Rng(transposes), m * n).floats();
-                GemmKernels.fast(transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n, c, 0, n, transA);
-                add(out, "gemm " + m + "x" + n + "x" + k + (transA ? " A^T" : " A") + (transB ? " B^T" : " B")
-                        + (transA ? ", accumulating" : ""), Tensor.fromArray(c, m, n));
-            }
+        for (OpEntry<?> entry : OpCatalogue.entries()) {
+            stableLines(entry).forEach(System.out::println);
         }
     }
 
-    private static void add(List<String> out, String name, Tensor t) {
-        out.add(name + " " + WidthProbes.hash(t));
+    /** "entry, problem: result hash" for each fast result of the entry's width problems. */
+    static <P> List<String> lines(OpEntry<P> entry) {
+        List<String> lines = new ArrayList<>();
+        for (OpEntry.Problem<P> problem : entry.widthProblems()) {
+            Tensor[] results = entry.fastResults(problem.parameters(), entry.inputs(problem));
+            for (int i = 0; i < results.length; i++) {
+                lines.add(entry.describe(problem, i) + " " + hash(results[i]));
+            }
+        }
+        return lines;
+    }
+
+    /** The entry's lines if {@value #ROUNDS} rounds give the same; otherwise a line saying which round differed. */
+    static List<String> stableLines(OpEntry<?> entry) {
+        List<String> first = lines(entry);
+        for (int round = 1; round < ROUNDS; round++) {
+            if (!lines(entry).equals(first)) {
+                return List.of(entry.name() + ": round " + round + " differs from round 0");
+            }
+        }
+        return first;
+    }
+
+    /** A hash of the float bits of {@code t}, in hexadecimal. */
+    static String hash(Tensor t) {
+        long hash = 17;
+        for (int bits : KernelTesting.bits(t)) {
+            hash = Rng.mix64(hash ^ bits);
+        }
+        return Long.toHexString(hash);
+    }
+
+    /** Fails unless every narrower vector width gives the entry's lines as computed here. */
+    static void assertSameLinesForEveryVectorWidth(OpEntry<?> entry) {
+        List<String> here = lines(entry);
+        String prefix = entry.name() + ",";
+        for (Map.Entry<Integer, List<String>> width : narrower().entrySet()) {
+            List<String> there = width.getValue().stream().filter(line -> line.startsWith(prefix)
+                    || line.startsWith(entry.name() + ":")).toList();
+            assertEquals(here, there, entry + ": results with " + width.getKey() + "-bit vectors");
+        }
+        assertTrue(!narrower().isEmpty() || Vectors.FLOAT.vectorBitSize() == 128, "no other vector width was tried");
+    }
+
+    /** Runs {@link #main} in a fresh JVM per narrower width (side by side) the first time; its lines by width. */
+    private static synchronized Map<Integer, List<String>> narrower() {
+        if (failure != null) {
+            throw failure;
+        }
+        if (narrower == null) {
+            try {
+                narrower = runNarrower();
+            } catch (AssertionError e) {
+                failure = e;
+                throw e;
+            }
+        }
+        return narrower;
+    }
+
+    private static Map<Integer, List<String>> runNarrower() {
+        Map<Integer, Process> probes = new LinkedHashMap<>();
+        for (int bits : new int[] {128, 256}) {
+            if (bits < Vectors.FLOAT.vectorBitSize() && bits <= FloatVector.SPECIES_PREFERRED.vectorBitSize()) {
+                probes.put(bits, start("vista.vector.bits=" + bits));
+            }
+        }
+        Map<Integer, List<String>> lines = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<Integer, Process> probe : probes.entrySet()) {
+                Process process = probe.getValue();
+                String which = "the probe with " + probe.getKey() + "-bit vectors";
+                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    fail(which + " did not finish in " + TIMEOUT_SECONDS + " s");
+                }
+                assertEquals(0, process.exitValue(), which + " failed:\n" + output);
+                lines.put(probe.getKey(), output.lines()
+                        .filter(line -> !line.startsWith("WARNING: Using incubator modules")).toList());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            probes.values().forEach(Process::destroyForcibly);
+        }
+        return lines;
+    }
+
+    /** This probe in a fresh JVM with this one's class path, the Vector API and {@code property}. */
+    private static Process start(String property) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try {
+            return new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-D" + property, "-cp",
+                    System.getProperty("java.class.path"), VectorWidthProbe.class.getName())
+                    .redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the probe with " + property, e);
+        }
     }
 }
