@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The project's own main sources, read from the project folder (the nearest folder above the test
+ * The project's own sources, read from the project folder (the nearest folder above the test
  * classes' compiled location that holds {@code tensor/src/main/java}), for tests that check properties of
  * the code itself.
  */
@@ -23,7 +23,7 @@ public final class ProjectSources {
     private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);
 
     /**
-     * One main source file.
+     * One source file.
      *
      * @param module  its module folder ({@code tensor}, ...)
      * @param path    its path relative to the project folder
@@ -43,12 +43,21 @@ public final class ProjectSources {
 
     /** Every main source file of {@code modules}, sorted by path. */
     public static List<SourceFile> mainSources(List<String> modules) {
+        return sources(modules, "main");
+    }
+
+    /** Every test source file of {@code modules}, sorted by path. */
+    public static List<SourceFile> testSources(List<String> modules) {
+        return sources(modules, "test");
+    }
+
+    private static List<SourceFile> sources(List<String> modules, String kind) {
         Path project = projectFolder();
         List<SourceFile> files = new ArrayList<>();
         for (String module : modules) {
-            Path root = project.resolve(module).resolve("src/main/java");
+            Path root = project.resolve(module).resolve("src").resolve(kind).resolve("java");
             if (!Files.isDirectory(root)) {
-                throw new IllegalStateException("no main sources at " + root);
+                throw new IllegalStateException("no " + kind + " sources at " + root);
             }
             try (Stream<Path> walk = Files.walk(root)) {
                 for (Path file : walk.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
