@@ -11,14 +11,14 @@ import vista.tensor.Rng;
 import vista.tensor.Tensor;
 import vista.tensor.geometry.Footprint.Padding;
 import vista.tensor.geometry.Footprint;
-import vista.tensor.kernels.OpCatalogue.San;
+import vista.tensor.kernels.SanEntries.San;
 
 /**
  * SAN's aggregation: a hand computation, strided views, float64, errors. Fast against reference, threads
  * and vector widths: {@link OpCatalogueTest} ({@code san_aggregation}).
  */
 class AggregationTest {
-    private static final OpEntry<San> AGGREGATION = OpCatalogue.sanAggregation();
+    private static final OpEntry<San> AGGREGATION = SanEntries.sanAggregation();
 
     /**
      * x = [[1, 2, 3], [4, 5, 6], [7, 8, 9]], k = 3, weights {@code 1 .. 9} for the top-left output pixel

@@ -18,7 +18,7 @@ import vista.tensor.Tensor;
  * {@link OpCatalogueTest} ({@code batchnorm2d}).
  */
 class BatchNormKernelsTest {
-    private static final double EPS = OpCatalogue.BATCH_NORM_EPS;
+    private static final double EPS = BatchNormEntries.BATCH_NORM_EPS;
 
     @Test
     void knownValues() {

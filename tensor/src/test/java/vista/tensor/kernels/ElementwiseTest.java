@@ -20,7 +20,7 @@ import vista.tensor.Tensor;
  */
 class ElementwiseTest {
     private static void checkUnary(UnaryOp op, Tensor x, String what) {
-        OpCatalogue.assertUnaryAgrees(op, x, ElementwiseReference.unary(op, x), ElementwiseFast.unary(op, x), what);
+        ElementwiseEntries.assertUnaryAgrees(op, x, ElementwiseReference.unary(op, x), ElementwiseFast.unary(op, x), what);
     }
 
     @Test
@@ -32,7 +32,7 @@ class ElementwiseTest {
         for (BinaryOp op : BinaryOp.values()) {
             assertSameFloats(ElementwiseReference.binary(op, a, b), ElementwiseFast.binary(op, a, b), op.toString());
         }
-        for (UnaryOp op : OpCatalogue.EXACT_UNARY) {
+        for (UnaryOp op : ElementwiseEntries.EXACT_UNARY) {
             assertSameFloats(ElementwiseReference.unary(op, a), ElementwiseFast.unary(op, a), op.toString());
         }
         Tensor condition = Tensor.fromArray(new float[] {0f, -0f, Float.NaN, 1f, -2f}, 5);

@@ -113,7 +113,7 @@ class GemmTest {
     /** The catalogue's thread problem is cut into many tiles and spans several depth blocks. */
     @Test
     void theThreadProblemHasManyTilesAndDepthBlocks() {
-        OpCatalogue.Gemm g = OpCatalogue.GEMM_WITH_MANY_TILES;
+        GemmEntries.Gemm g = GemmEntries.GEMM_WITH_MANY_TILES;
         assertTrue(GemmFast.TileGrid.of(g.m(), g.n(), g.k()).count() >= 8, "the shape should be cut into many tiles");
         assertTrue(g.k() > GemmFast.DEPTH, "the depth should span several depth blocks");
     }

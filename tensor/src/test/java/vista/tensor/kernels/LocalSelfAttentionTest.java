@@ -11,14 +11,14 @@ import vista.tensor.Rng;
 import vista.tensor.Tensor;
 import vista.tensor.geometry.LocalAttentionWindow.Border;
 import vista.tensor.geometry.LocalAttentionWindow;
-import vista.tensor.kernels.OpCatalogue.Attention;
+import vista.tensor.kernels.AttentionEntries.Attention;
 
 /**
  * Local self-attention: a 1 x 1 window, the borders, tiles, strided views, float64, errors. Fast against
  * reference, threads and vector widths: {@link OpCatalogueTest} ({@code sasa_attention}).
  */
 class LocalSelfAttentionTest {
-    private static final OpEntry<Attention> ATTENTION = OpCatalogue.sasaAttention();
+    private static final OpEntry<Attention> ATTENTION = AttentionEntries.sasaAttention();
 
     /** Operands q, k, v, both embeddings and an output gradient: the catalogue's inputs, by name. */
     record Operands(Tensor q, Tensor k, Tensor v, Tensor relRow, Tensor relColumn, Tensor gradOutput) {

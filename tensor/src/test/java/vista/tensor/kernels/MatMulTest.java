@@ -55,7 +55,7 @@ class MatMulTest {
         assertEquals(Shape.of(2, 3, 3, 5), c.shape());
         for (int i = 0; i < 2; i++) {
             for (int j = 0; j < 3; j++) {
-                float[] expected = OpCatalogue.referenceMatmul(matrix(a, i, 0), matrix(b, j)).toFloatArray();
+                float[] expected = GemmEntries.referenceMatmul(matrix(a, i, 0), matrix(b, j)).toFloatArray();
                 assertArrayEquals(expected, matrix(c, i, j).toFloatArray(), "batch entry (" + i + ", " + j + ")");
             }
         }

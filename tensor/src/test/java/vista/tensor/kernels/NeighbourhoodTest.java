@@ -11,14 +11,14 @@ import vista.tensor.Rng;
 import vista.tensor.Tensor;
 import vista.tensor.geometry.Footprint.Padding;
 import vista.tensor.geometry.Footprint;
-import vista.tensor.kernels.OpCatalogue.San;
+import vista.tensor.kernels.SanEntries.San;
 
 /**
  * SAN's neighbourhood (unfold): a hand computation, strided views, float64, errors. Fast against
  * reference, threads and vector widths: {@link OpCatalogueTest} ({@code san_neighbourhood}).
  */
 class NeighbourhoodTest {
-    private static final OpEntry<San> NEIGHBOURHOOD = OpCatalogue.sanNeighbourhood();
+    private static final OpEntry<San> NEIGHBOURHOOD = SanEntries.sanNeighbourhood();
 
     /**
      * For x = [[1, 2, 3], [4, 5, 6], [7, 8, 9]] and k = 3, the top-left pixel's neighbours are

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static vista.tensor.kernels.KernelTesting.assertSameFloats;
 import static vista.tensor.kernels.KernelTesting.message;
-import static vista.tensor.kernels.OpCatalogue.poolingWindow;
+import static vista.tensor.kernels.PoolingEntries.poolingWindow;
 
 import org.junit.jupiter.api.Test;
 import vista.tensor.DType;

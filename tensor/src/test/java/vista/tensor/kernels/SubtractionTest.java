@@ -12,7 +12,7 @@ import vista.tensor.Shape;
 import vista.tensor.Tensor;
 import vista.tensor.geometry.Footprint.Padding;
 import vista.tensor.geometry.Footprint;
-import vista.tensor.kernels.OpCatalogue.San;
+import vista.tensor.kernels.SanEntries.San;
 
 /**
  * SAN's subtraction: a hand computation, writing into a slice, strided views, float64, errors. Fast
@@ -20,7 +20,7 @@ import vista.tensor.kernels.OpCatalogue.San;
  * ({@code san_subtraction2}).
  */
 class SubtractionTest {
-    private static final OpEntry<San> SUBTRACTION = OpCatalogue.sanSubtraction2();
+    private static final OpEntry<San> SUBTRACTION = SanEntries.sanSubtraction2();
 
     /**
      * x1 = 10 x and x2 = x for x = [[1, 2, 3], [4, 5, 6], [7, 8, 9]], k = 3: the top-left pixel's centre
