@@ -34,9 +34,10 @@ import vista.tensor.Tensor;
  * </pre>
  * Maps keep their order (config, rng and both sections are written and read back in insertion order).
  *
- * <p><b>Writing is atomic</b> ({@link #write}): the bytes go to a temporary file in the target's
- * directory, which is forced to disk and then renamed over the target in one step, so a crash or an
- * I/O error leaves either the old file or the new one, never a mixture. <b>Reading verifies</b>
+ * <p><b>Writing is atomic</b> ({@link #write}, through {@link AtomicFiles}): the bytes go to a new
+ * temporary file of a random name in the target's directory, which is forced to disk and then renamed
+ * over the target in one step, so a crash or an I/O error leaves either the old file or the new one,
+ * never a mixture, and a symbolic link at either name is never written through. <b>Reading verifies</b>
  * ({@link #read}) the magic, the version and the checksum before it interprets anything, and names the
  * file, and for a malformed structure the offset and what was expected, in its errors.
  *

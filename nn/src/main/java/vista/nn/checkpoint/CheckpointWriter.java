@@ -4,13 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
@@ -19,7 +14,7 @@ import vista.tensor.DType;
 import vista.tensor.Storage;
 import vista.tensor.Tensor;
 
-/** Writes the format described in {@link Checkpoint}, through a temporary file renamed into place. */
+/** Writes the format described in {@link Checkpoint}, atomically ({@link AtomicFiles}). */
 final class CheckpointWriter {
     static final int FLOAT32 = 1;
     static final int FLOAT64 = 2;
@@ -30,33 +25,19 @@ final class CheckpointWriter {
     }
 
     /**
-     * Writes {@code checkpoint} to a temporary file next to {@code file}, forces it to disk and renames
-     * it over {@code file}. {@code interpose} wraps the file's output stream (tests use it to make
-     * writing fail midway); on any failure the temporary file is deleted and {@code file} is untouched.
+     * Writes {@code checkpoint} to {@code file} through {@link AtomicFiles#write} (a new temporary file,
+     * forced to disk and renamed over {@code file}). {@code interpose} wraps the file's output stream (tests
+     * use it to make writing fail midway); on any failure the temporary file is deleted and {@code file} is
+     * untouched.
      */
     static void write(Checkpoint checkpoint, Path file, UnaryOperator<OutputStream> interpose) throws IOException {
-        Path target = file.toAbsolutePath();
-        Path directory = target.getParent();
-        // A name of this process's own (not createTempFile, whose 0600 mode would end up on the checkpoint:
-        // the file gets the same permissions as any other file the run writes).
-        Path temporary = directory.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-                 OutputStream stream = interpose.apply(Channels.newOutputStream(channel))) {
-                Output out = new Output(stream);
-                writeBody(checkpoint, out);
-                out.finish();
-                stream.flush();
-                channel.force(true);
-            }
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temporary);
-            throw new IOException("Checkpoint: writing " + target + " failed (" + e.getMessage()
-                    + "); any previous file there is unchanged", e);
-        }
-        forceDirectory(directory);
+        AtomicFiles.write(file, stream -> {
+            OutputStream interposed = interpose.apply(stream);
+            Output out = new Output(interposed);
+            writeBody(checkpoint, out);
+            out.finish();
+            interposed.flush();
+        });
     }
 
     private static void writeBody(Checkpoint c, Output out) throws IOException {
@@ -106,15 +87,6 @@ final class CheckpointWriter {
             out.floats(f.array(), t.offset(), t.numel());
         } else if (t.storage() instanceof Storage.Doubles d) {
             out.doubles(d.array(), t.offset(), t.numel());
-        }
-    }
-
-    /** Best effort: makes the rename durable by forcing the directory (not possible on every platform). */
-    private static void forceDirectory(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Some systems cannot open or force a directory; the file itself is already on disk.
         }
     }
 

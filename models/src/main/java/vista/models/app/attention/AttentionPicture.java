@@ -7,11 +7,12 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import vista.nn.checkpoint.AtomicFiles;
 
 /**
  * Draws a {@link PixelAttention} as a picture: one panel per head, side by side, each the input image
@@ -169,21 +170,21 @@ public final class AttentionPicture {
     }
 
     /**
-     * Writes {@code picture} as a PNG to {@code file}, creating its folder: to a temporary file beside it,
-     * then renamed over it, so a reader never sees half a picture.
+     * Writes {@code picture} as a PNG to {@code file}, creating its folder, atomically ({@link AtomicFiles}:
+     * a new temporary file renamed over it, so a reader never sees half a picture and a link at either name
+     * is never written through).
+     *
+     * @throws IOException naming the file or folder that cannot be written, and why
      */
     public static void writePng(BufferedImage picture, Path file) throws IOException {
         Path target = file.toAbsolutePath();
-        Files.createDirectories(target.getParent());
-        Path temporary = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        try {
-            if (!ImageIO.write(picture, "png", temporary.toFile())) {
-                throw new IOException("this Java runtime has no PNG writer");
+        AtomicFiles.createFolders(target.getParent());
+        AtomicFiles.write(target, out -> {
+            try (ImageOutputStream image = new MemoryCacheImageOutputStream(out)) {
+                if (!ImageIO.write(picture, "png", image)) {
+                    throw new IOException("this Java runtime has no PNG writer");
+                }
             }
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temporary);
-            throw new IOException("writing " + target + " failed (" + e.getMessage() + ")", e);
-        }
+        });
     }
 }

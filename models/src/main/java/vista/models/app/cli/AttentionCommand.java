@@ -2,6 +2,7 @@ package vista.models.app.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -67,7 +68,7 @@ final class AttentionCommand implements Callable<Integer> {
                 rowColumn != null && !rowColumn.matches()
                         ? "--pixel takes ROW,COL, two whole numbers from 0 (for example 14,9), got '" + pixel + "'."
                         : null,
-                threads.problem());
+                outProblem(), threads.problem());
         if (problem != null) {
             return UsageError.report(spec, List.of(problem));
         }
@@ -84,5 +85,17 @@ final class AttentionCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+    }
+
+    /** What is wrong with {@code --out} before any work, as a sentence, or null: it must name a file. */
+    private String outProblem() {
+        if (out.toString().isEmpty()) {
+            return "--out is empty; name the PNG file to write, e.g. --out attention.png.";
+        }
+        if (Files.isDirectory(out)) {
+            return "--out " + out + " is a folder; name the PNG file to write in it, e.g. --out "
+                    + out.resolve("attention.png") + ".";
+        }
+        return null;
     }
 }

@@ -128,6 +128,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run in --out from its checkpoint, with its stored options.")
     boolean resume;
 
+    @Option(names = "--new-manifest",
+            description = "With --resume, when OUT/manifest.json is missing: start a new one that records only the epochs"
+                    + " from now on, without the initial weights (vista replay cannot replay such a run). Without it,"
+                    + " such a resume is refused.")
+    boolean newManifest;
+
     @Option(names = "--stop-after-epoch", defaultValue = "0", paramLabel = "E",
             description = "Stop after epoch E as if interrupted, keeping the checkpoint (continue with --resume).")
     int stopAfterEpoch;
@@ -164,7 +170,10 @@ final class TrainCommand implements Callable<Integer> {
                 cropPadding, seed.value, limitTrain, limitTest);
         Trainer.Settings settings = new Trainer.Settings(this.out, stopAfterEpoch);
         List<String> problems = new ArrayList<>(settings.problems());
-        problems.addAll(UsageError.all(progress.problem(),
+        problems.addAll(UsageError.all(RunDirectory.folderProblem(this.out),
+                newManifest && !resume ? "--new-manifest only applies with --resume (a new run always starts its"
+                        + " manifest)." : null,
+                progress.problem(),
                 digestEvery < 1 ? "--digest-every must be at least 1, got " + digestEvery + "." : null,
                 threads.problem()));
         if (!resume) {
@@ -174,7 +183,7 @@ final class TrainCommand implements Callable<Integer> {
             return UsageError.report(spec, problems);
         }
         threads.apply();
-        TrainingObserver observers = TrainingObserver.inOrder(RunRecording.observer(digestEvery),
+        TrainingObserver observers = TrainingObserver.inOrder(RunRecording.observer(digestEvery, newManifest),
                 new TrainingProgress(out, progress.mode()));
         try {
             if (resume) {

@@ -19,12 +19,14 @@ import vista.nn.checkpoint.StateDigest;
  * data files and the weights before the first step) and after every epoch (its sample order, every
  * step's loss, the weights' fingerprints of {@link WeightDigests}, the weights and optimiser after it,
  * its metrics), before the checkpoint, so that a resumed run finds a record for the checkpoint's epoch
- * and drops any later one.
+ * and drops any later one. A resumed run whose manifest is missing is refused unless told to start a new,
+ * partial one (it records only the epochs from the resume on, without the initial weights).
  */
 final class ManifestRecorder implements TrainingObserver {
     private static final Gson GSON = new Gson();
 
     private final int requestedDigestEvery;
+    private final boolean newManifestOnResume;
     private final List<Double> losses = new ArrayList<>();
     private final List<StepDigest> digests = new ArrayList<>();
     private Session session;
@@ -32,18 +34,32 @@ final class ManifestRecorder implements TrainingObserver {
     private RunManifest manifest;
 
     /**
+     * A recorder that refuses to resume a run whose manifest is missing.
+     *
      * @param digestEvery steps between two fingerprints of the weights, for a new run (a resumed run
      *                    keeps the value its manifest records)
      */
     ManifestRecorder(int digestEvery) {
+        this(digestEvery, false);
+    }
+
+    /**
+     * @param digestEvery         as {@link #ManifestRecorder(int)}
+     * @param newManifestOnResume whether a resumed run whose manifest is missing starts a new one
+     *                            ({@code --new-manifest}) instead of being refused; a resumed run that has
+     *                            its manifest is then refused, since nothing would be new
+     */
+    ManifestRecorder(int digestEvery, boolean newManifestOnResume) {
         this.requestedDigestEvery = digestEvery;
+        this.newManifestOnResume = newManifestOnResume;
     }
 
     /**
      * Starts the manifest of a new run, or continues that of a resumed one.
      *
      * @throws IllegalStateException if a resumed run's manifest records other weights for the checkpoint's
-     *     epoch, or other data files, than the checkpoint and the data now
+     *     epoch, or other data files, than the checkpoint and the data now; if a resumed run's manifest is
+     *     missing and no new one was asked for, or is there and a new one was asked for
      */
     @Override
     public boolean sessionStarted(Session s) throws IOException {
@@ -51,8 +67,19 @@ final class ManifestRecorder implements TrainingObserver {
         file = s.run().manifest();
         DataRecord data = ManifestParts.dataRecord(s.data(), s.facts());
         String weights = StateDigest.sha256(s.model());
+        boolean recorded = Files.exists(file);
+        if (s.resumed() && !recorded && !newManifestOnResume) {
+            throw new IllegalStateException(file + " is missing, so resuming would start a partial manifest that"
+                    + " records only the epochs after epoch " + s.firstEpoch() + ", without the run's initial weights"
+                    + " (vista replay could not replay the run); put the run's manifest.json back, or pass"
+                    + " --new-manifest to resume with a partial manifest");
+        }
+        if (s.resumed() && recorded && newManifestOnResume) {
+            throw new IllegalStateException("--new-manifest starts a manifest for a run whose manifest.json is"
+                    + " missing, but " + file + " exists; resume without --new-manifest to continue it");
+        }
         manifest = !s.resumed() ? fresh(s.config(), data, 0, weights, null)
-                : Files.exists(file) ? continued(data, s.firstEpoch(), weights)
+                : recorded ? continued(data, s.firstEpoch(), weights)
                 : fresh(s.config(), data, s.firstEpoch(), null, weights);
         manifest.write(file);
         return true;

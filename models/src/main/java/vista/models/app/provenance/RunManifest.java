@@ -10,17 +10,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import vista.models.app.train.DataFacts;
 import vista.models.app.train.RunDirectory;
 import vista.models.app.train.TrainConfig;
+import vista.nn.checkpoint.AtomicFiles;
 
 /**
  * {@code manifest.json}: what went into a training run and what came out, for an auditor to check and
  * for {@code vista replay} to re-create bit for bit. Written by {@link ManifestRecorder} when a run
- * starts and after every epoch, atomically (a temporary file renamed into place).
+ * starts and after every epoch, atomically ({@link AtomicFiles}: a new temporary file renamed into place).
  *
  * <p>Keys (snake case; record components below in camel case):
  * <ul>
@@ -208,11 +208,9 @@ public record RunManifest(String format, List<Session> sessions, JsonObject conf
         return TrainConfig.fromJson(config);
     }
 
-    /** Writes this manifest to {@code file} (pretty-printed JSON) through a temporary file renamed into place. */
+    /** Writes this manifest to {@code file} (pretty-printed JSON) atomically ({@link AtomicFiles}). */
     void write(Path file) throws IOException {
-        Path temporary = file.resolveSibling("." + file.getFileName() + ".tmp");
-        Files.writeString(temporary, GSON.toJson(this) + "\n", StandardCharsets.UTF_8);
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.writeString(file, GSON.toJson(this) + "\n");
     }
 
     /**

@@ -13,10 +13,11 @@ public final class RunRecording {
     /**
      * Records the run in its {@link RunManifest} ({@link ManifestRecorder}), fingerprinting the weights
      * after every {@code digestEvery} optimiser steps ({@link WeightDigests}); a resumed run keeps the
-     * value its manifest records.
+     * value its manifest records. A resumed run whose manifest is missing is refused, unless
+     * {@code newManifestOnResume} ({@code --new-manifest}) asks for a new, partial manifest.
      */
-    public static TrainingObserver observer(int digestEvery) {
-        ManifestRecorder recorder = new ManifestRecorder(digestEvery);
+    public static TrainingObserver observer(int digestEvery, boolean newManifestOnResume) {
+        ManifestRecorder recorder = new ManifestRecorder(digestEvery, newManifestOnResume);
         return TrainingObserver.inOrder(recorder, new WeightDigests(recorder));
     }
 }

@@ -8,14 +8,13 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import vista.nn.Module;
+import vista.nn.checkpoint.AtomicFiles;
 import vista.nn.checkpoint.Checkpoint;
 import vista.nn.optim.Sgd;
 import vista.tensor.runtime.Parallel;
@@ -32,6 +31,10 @@ import vista.tensor.runtime.Parallel;
  *   <li>{@value #MANIFEST}: the run's provenance ({@code vista.models.app.provenance.RunManifest}), replaced
  *       atomically when a session starts and after each epoch, just before the checkpoint.</li>
  * </ul>
+ * Each is written through {@link AtomicFiles}: to a new temporary file of a random name, renamed over the
+ * name, so a link planted at any name never leads a write out of the folder (an append rewrites the whole
+ * file). A new run refuses a folder that holds any of these files; a session removes the temporary files a
+ * killed process left behind ({@link #removeStaleTemporaries}).
  */
 public final class RunDirectory {
     public static final String CONFIG = "config.json";
@@ -41,6 +44,7 @@ public final class RunDirectory {
 
     private static final Gson LINE = new Gson();
     private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().create();
+    private static final List<String> FILES = List.of(CONFIG, METRICS, CHECKPOINT, MANIFEST);
 
     private final Path root;
 
@@ -69,21 +73,49 @@ public final class RunDirectory {
     }
 
     /**
-     * Makes the folder for a new run.
-     *
-     * @throws IOException if it already holds a run's checkpoint or metrics (the message says to resume
-     *     or choose another folder), or cannot be created
+     * The problem with {@code out} as a run folder, as a sentence, or null if there is none: an empty
+     * name would put the run's files in the current folder without saying so.
      */
-    void createForNewRun() throws IOException {
-        if (Files.exists(checkpoint()) || Files.exists(metrics())) {
-            throw new IOException(root + " already holds a training run (" + CHECKPOINT + " or " + METRICS
-                    + "); pass --resume to continue it, or choose another --out folder for a new run");
-        }
-        Files.createDirectories(root);
+    public static String folderProblem(Path out) {
+        return out.toString().isEmpty() ? "--out is empty; name the run's folder, e.g. --out runs/first (or --out ."
+                + " for the current folder)." : null;
     }
 
-    /** Reads the run's checkpoint, with a message that says what to do if there is none. */
+    /**
+     * Makes the folder for a new run.
+     *
+     * @throws IOException if it is a file, already holds any of the run files (the message says to resume,
+     *     or to choose another folder or delete the files), or cannot be created
+     */
+    void createForNewRun() throws IOException {
+        requireFolderOrNothing();
+        List<String> present = FILES.stream().filter(name -> Files.exists(root.resolve(name), LinkOption.NOFOLLOW_LINKS))
+                .toList();
+        if (present.contains(CHECKPOINT)) {
+            throw new IOException(root + " already holds a training run (" + CHECKPOINT + "); pass --resume to continue"
+                    + " it, or choose another --out folder for a new run");
+        }
+        if (!present.isEmpty()) {
+            throw new IOException(root + " already holds another run's " + String.join(" and ", present) + " (but no "
+                    + CHECKPOINT + " to resume); choose a new --out folder, or delete " + (present.size() == 1
+                    ? "that file" : "those files") + " to start a new run there");
+        }
+        AtomicFiles.createFolders(root);
+    }
+
+    /**
+     * Reads the run's checkpoint, with a message that says what to do if there is none, or if the folder
+     * or one of its files' names is not what a run folder holds.
+     */
     public Checkpoint readCheckpoint() throws IOException {
+        requireFolderOrNothing();
+        for (String name : FILES) {
+            Path file = root.resolve(name);
+            if (Files.isDirectory(file)) {
+                throw new IOException(file + " is a folder, but a run writes " + name + " as a file; move that folder"
+                        + " away, then resume again");
+            }
+        }
         if (!Files.isRegularFile(checkpoint())) {
             throw new IOException("there is no checkpoint to resume from: " + checkpoint() + " does not exist"
                     + " (a run writes it at the end of its first epoch); run without --resume to start a new run");
@@ -91,8 +123,23 @@ public final class RunDirectory {
         return Checkpoint.read(checkpoint());
     }
 
+    private void requireFolderOrNothing() throws IOException {
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new IOException(root + " is a file, not a folder; --out names the run's folder (created if needed),"
+                    + " so choose another --out");
+        }
+    }
+
     /**
-     * Writes {@value #CONFIG} (pretty-printed) through a temporary file renamed into place: the config, the
+     * Deletes the temporary files of the run's files that a process killed while writing left behind
+     * ({@link AtomicFiles#removeStaleTemporaries}); a session calls it before it writes.
+     */
+    void removeStaleTemporaries() throws IOException {
+        AtomicFiles.removeStaleTemporaries(root, FILES);
+    }
+
+    /**
+     * Writes {@value #CONFIG} (pretty-printed) atomically ({@link AtomicFiles}): the config, the
      * data facts, and how this session runs (threads, folder, {@code --stop-after-epoch}).
      */
     void writeConfig(TrainConfig config, DataFacts facts, int stopAfterEpoch) throws IOException {
@@ -101,9 +148,7 @@ public final class RunDirectory {
         json.put("threads", Parallel.threads());
         json.put("out", root.toString());
         json.put("stop_after_epoch", stopAfterEpoch);
-        Path temporary = root.resolve("." + CONFIG + ".tmp");
-        Files.writeString(temporary, PRETTY.toJson(json) + "\n", StandardCharsets.UTF_8);
-        Files.move(temporary, config(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.writeString(config(), PRETTY.toJson(json) + "\n");
     }
 
     /**
@@ -118,10 +163,9 @@ public final class RunDirectory {
                 .write(checkpoint());
     }
 
-    /** Appends one line to {@value #METRICS}. */
+    /** Appends one line to {@value #METRICS} ({@link AtomicFiles#append}: the file is replaced, not written in place). */
     void appendMetrics(Map<String, Object> values) throws IOException {
-        Files.writeString(metrics(), LINE.toJson(values) + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        AtomicFiles.append(metrics(), LINE.toJson(values) + "\n");
     }
 
     /**
@@ -132,7 +176,7 @@ public final class RunDirectory {
         if (!Files.exists(metrics())) {
             return;
         }
-        List<String> kept = new ArrayList<>();
+        StringBuilder kept = new StringBuilder();
         List<String> lines = Files.readAllLines(metrics(), StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -152,9 +196,9 @@ public final class RunDirectory {
                         + line + "); repair or delete the line, then resume again");
             }
             if (lineEpoch <= epoch) {
-                kept.add(line);
+                kept.append(line).append('\n');
             }
         }
-        Files.write(metrics(), kept, StandardCharsets.UTF_8);
+        AtomicFiles.writeString(metrics(), kept.toString());
     }
 }

@@ -147,6 +147,7 @@ public final class Trainer {
         } else {
             restore(resumeFrom, facts, model, sgd);
         }
+        run.removeStaleTemporaries();
         run.writeConfig(config, facts, settings.stopAfterEpoch());
         Normalize normalize = data.normalize();
         try (DataLoader train = DataLoader.builder().setDataset(data.train()).setBatchSize(config.batch())
