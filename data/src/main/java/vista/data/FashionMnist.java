@@ -10,7 +10,8 @@ import java.util.List;
  * training and 10,000 for testing, stored as four IDX files (see {@link IdxFile}).
  *
  * <p>The files are looked for in one folder, each either gzipped ({@code train-images-idx3-ubyte.gz}) or
- * not ({@code train-images-idx3-ubyte}); the gzipped name is tried first. The default folder is where
+ * not ({@code train-images-idx3-ubyte}); the gzipped name is tried first, and when both are there the data
+ * set's name says which is read ({@link #read}). The default folder is where
  * Debian's package {@code dataset-fashion-mnist} puts them: {@value #DEFAULT_FOLDER}. A missing folder
  * or file is a {@link DataFileException} that says how to get the data.
  */
@@ -67,9 +68,19 @@ public final class FashionMnist {
         return files;
     }
 
+    /**
+     * One split, named {@code name}; if an uncompressed file lies beside a {@code .gz} file that is read,
+     * the name adds which is read and which is not, so that the commands that announce their data say it.
+     */
     private static Dataset read(Path folder, String prefix, String name) throws DataFileException {
         List<Path> files = splitFiles(folder, prefix);
-        return IdxDataset.read(name, files.get(0), files.get(1), CLASS_NAMES);
+        List<String> preferred = files.stream().map(f -> f.getFileName().toString())
+                .filter(f -> f.endsWith(".gz") && Files.isRegularFile(folder.resolve(f.replaceFirst("\\.gz$", ""))))
+                .toList();
+        String source = preferred.isEmpty() ? name : name + " (read from " + String.join(" and ", preferred)
+                + "; the uncompressed " + (preferred.size() == 1 ? "file" : "files") + " of the same name beside "
+                + (preferred.size() == 1 ? "it is" : "them are") + " not read)";
+        return IdxDataset.read(source, files.get(0), files.get(1), CLASS_NAMES);
     }
 
     /** The images file and the labels file of one split. */

@@ -45,6 +45,22 @@ class FashionMnistTest {
     }
 
     @Test
+    void saysWhichFileItReadsWhenGzippedAndUncompressedCopiesAreBothThere() throws Exception {
+        byte[] labels = TestFiles.idx(new int[] {2}, TestFiles.bytes(9, 3));
+        byte[] images = TestFiles.idx(new int[] {2, 2, 2}, TestFiles.pattern(8, 1));
+        TestFiles.write(dir.resolve("t10k-images-idx3-ubyte"), images);
+        TestFiles.write(dir.resolve("t10k-labels-idx1-ubyte"), labels);
+        assertEquals("Fashion-MNIST test", FashionMnist.test(dir).name(), "one copy of each file: nothing to say");
+
+        TestFiles.write(dir.resolve("t10k-labels-idx1-ubyte.gz"), TestFiles.gzip(labels));
+        assertEquals("Fashion-MNIST test (read from t10k-labels-idx1-ubyte.gz; the uncompressed file of the same name"
+                + " beside it is not read)", FashionMnist.test(dir).name());
+        TestFiles.write(dir.resolve("t10k-images-idx3-ubyte.gz"), TestFiles.gzip(images));
+        assertEquals("Fashion-MNIST test (read from t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz; the"
+                + " uncompressed files of the same name beside them are not read)", FashionMnist.test(dir).name());
+    }
+
+    @Test
     void readsTheRealFashionMnistWhenInstalled() throws Exception {
         Path folder = FashionMnist.defaultFolder();
         assumeTrue(Files.isDirectory(folder), "Fashion-MNIST is not installed at " + folder

@@ -1,10 +1,13 @@
 package vista.models.zoo;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import vista.models.zoo.resnet.ResNet;
 import vista.models.zoo.resnet.ResNetSpec;
 import vista.models.zoo.resnet.ResNetSpec.Spatial;
@@ -56,7 +59,9 @@ import vista.tensor.geometry.LocalAttentionWindow.Border;
  * networks, 1x28x28 (Fashion-MNIST) for the {@code -small} ResNets and the {@code -mini} networks,
  * 3x32x32 (CIFAR) for the {@code -small} SASA networks) and its number of classes
  * ({@link #defaultClasses}: 1000 for ImageNet, else 10), which {@code vista summary} uses when it is
- * not told.
+ * not told, and the sizes it takes ({@link #inputSizeProblem}, from its specification's arithmetic), which
+ * {@code vista train} checks before it writes anything. A name it does not know gets the known names
+ * closest to it ({@link #nameProblem}).
  */
 public final class ModelZoo {
     /** What a model needs besides its name: the input channels, the number of classes and the RNG. */
@@ -70,8 +75,17 @@ public final class ModelZoo {
     private static final Shape FASHION_MNIST = Shape.of(1, 28, 28);
     private static final Shape CIFAR = Shape.of(3, 32, 32);
 
-    /** How to build a model, and the image it is made for. */
-    private record Entry(Function<Request, Module> factory, Shape image) {
+    /** Any request: the image sides a network takes depend on neither its channels nor its classes. */
+    private static final Request ANY = new Request(1, 1, null);
+
+    /** The largest edit distance at which an unknown name is taken for a typo of a known one. */
+    private static final int TYPO_DISTANCE = 2;
+
+    /**
+     * How to build a model, the image it is made for, and why an image side cannot pass through it (a
+     * phrase, null if it can).
+     */
+    private record Entry(Function<Request, Module> factory, Shape image, IntFunction<String> sideProblem) {
     }
 
     private static final Map<String, Entry> MODELS = new LinkedHashMap<>();
@@ -80,12 +94,12 @@ public final class ModelZoo {
         resnet("resnet26", new int[] {1, 2, 4, 1});
         resnet("resnet38", new int[] {2, 3, 5, 2});
         resnet("resnet50", new int[] {3, 4, 6, 3});
-        add("resnet26-mini", FASHION_MNIST, r -> new ResNet(mini(r), r.rng()));
+        resnetEntry("resnet26-mini", FASHION_MNIST, ModelZoo::mini);
         sasaResnet("sasa-resnet26", new int[] {1, 2, 4, 1});
         sasaResnet("sasa-resnet38", new int[] {2, 3, 5, 2});
         sasaResnet("sasa-resnet50", new int[] {3, 4, 6, 3});
-        add("sasa-resnet26-mini", FASHION_MNIST, r -> new ResNet(mini(r).withSpatial(Spatial.selfAttention(7, 4,
-                Border.MASK)), r.rng()));
+        resnetEntry("sasa-resnet26-mini", FASHION_MNIST,
+                r -> mini(r).withSpatial(Spatial.selfAttention(7, 4, Border.MASK)));
         san("san10", new int[] {2, 1, 2, 4, 1});
         san("san15", new int[] {3, 2, 3, 5, 2});
         san("san19", new int[] {3, 3, 4, 6, 3});
@@ -95,33 +109,36 @@ public final class ModelZoo {
     }
 
     private static void resnet(String name, int[] blocks) {
-        add(name, IMAGENET, r -> new ResNet(ResNetSpec.standard(blocks, ResNetSpec.Stem.imagenet(), r.inChannels(),
-                r.numClasses()), r.rng()));
-        add(name + "-small", FASHION_MNIST, r -> new ResNet(ResNetSpec.standard(blocks, ResNetSpec.Stem.small(),
-                r.inChannels(), r.numClasses()), r.rng()));
+        resnetEntry(name, IMAGENET, r -> ResNetSpec.standard(blocks, ResNetSpec.Stem.imagenet(), r.inChannels(),
+                r.numClasses()));
+        resnetEntry(name + "-small", FASHION_MNIST, r -> ResNetSpec.standard(blocks, ResNetSpec.Stem.small(),
+                r.inChannels(), r.numClasses()));
     }
 
     private static void sasaResnet(String name, int[] blocks) {
-        add(name, IMAGENET, r -> new ResNet(ResNetSpec.standard(blocks, ResNetSpec.Stem.imagenet(), r.inChannels(),
-                r.numClasses()).withSpatial(SASA), r.rng()));
-        add(name + "-small", CIFAR, r -> new ResNet(ResNetSpec.standard(blocks, ResNetSpec.Stem.small(),
-                r.inChannels(), r.numClasses()).withSpatial(SASA), r.rng()));
-        add(name + "-full", IMAGENET, r -> new ResNet(ResNetSpec.standard(blocks, ResNetSpec.SelfAttentionStem.imagenet(),
-                r.inChannels(), r.numClasses()).withSpatial(SASA), r.rng()));
+        resnetEntry(name, IMAGENET, r -> ResNetSpec.standard(blocks, ResNetSpec.Stem.imagenet(), r.inChannels(),
+                r.numClasses()).withSpatial(SASA));
+        resnetEntry(name + "-small", CIFAR, r -> ResNetSpec.standard(blocks, ResNetSpec.Stem.small(),
+                r.inChannels(), r.numClasses()).withSpatial(SASA));
+        resnetEntry(name + "-full", IMAGENET, r -> ResNetSpec.standard(blocks, ResNetSpec.SelfAttentionStem.imagenet(),
+                r.inChannels(), r.numClasses()).withSpatial(SASA));
     }
 
     private static void san(String name, int[] blocks) {
         for (SanSpec.Attention attention : List.of(SanSpec.Attention.pairwise(), SanSpec.Attention.patchwise())) {
             String full = name + "-" + attention.kind();
-            add(full, IMAGENET, r -> new San(SanSpec.imagenet(attention, blocks, r.inChannels(), r.numClasses()),
-                    r.rng()));
-            add(full + "-mini", FASHION_MNIST, r -> new San(SanSpec.small(attention, blocks, r.inChannels(),
-                    r.numClasses()), r.rng()));
+            sanEntry(full, IMAGENET, r -> SanSpec.imagenet(attention, blocks, r.inChannels(), r.numClasses()));
+            sanEntry(full + "-mini", FASHION_MNIST, r -> SanSpec.small(attention, blocks, r.inChannels(),
+                    r.numClasses()));
         }
     }
 
-    private static void add(String name, Shape image, Function<Request, Module> factory) {
-        MODELS.put(name, new Entry(factory, image));
+    private static void resnetEntry(String name, Shape image, Function<Request, ResNetSpec> spec) {
+        MODELS.put(name, new Entry(r -> new ResNet(spec.apply(r), r.rng()), image, spec.apply(ANY)::sideProblem));
+    }
+
+    private static void sanEntry(String name, Shape image, Function<Request, SanSpec> spec) {
+        MODELS.put(name, new Entry(r -> new San(spec.apply(r), r.rng()), image, spec.apply(ANY)::sideProblem));
     }
 
     /** The peer's slim 28x28 ResNet-26 ({@code resnet26_mini}). */
@@ -150,11 +167,101 @@ public final class ModelZoo {
         return entry(name).image().equals(IMAGENET) ? 1000 : 10;
     }
 
-    private static Entry entry(String name) {
-        Entry entry = MODELS.get(name);
-        if (entry == null) {
-            throw new IllegalArgumentException("unknown model '" + name + "'; the models are: " + String.join(", ", names()));
+    /**
+     * Why the model {@code name} cannot take images of {@code height x width} pixels, as a sentence that
+     * names the model, the size, the layer that cannot take it and the nearest sides that fit; null if it
+     * can take them. Any number of channels fits: the first layer is built for the data's.
+     */
+    public static String inputSizeProblem(String name, int height, int width) {
+        Entry entry = entry(name);
+        for (int side : new int[] {height, width}) {
+            String problem = entry.sideProblem().apply(side);
+            if (problem != null) {
+                return name + " cannot take images of " + height + " x " + width + " pixels: " + problem + ". "
+                        + nearestSides(entry, side) + " (it is made for " + entry.image().dim(1) + " x "
+                        + entry.image().dim(2) + ").";
+            }
         }
-        return entry;
+        return null;
+    }
+
+    /** The largest side below {@code side} and the smallest above it that {@code entry} takes, as a sentence. */
+    private static String nearestSides(Entry entry, int side) {
+        int below = side - 1;
+        while (below >= 1 && entry.sideProblem().apply(below) != null) {
+            below--;
+        }
+        int above = side + 1;
+        while (entry.sideProblem().apply(above) != null) {
+            above++;
+        }
+        return below >= 1 ? "The sides nearest " + side + " that it takes are " + below + " and " + above
+                : "The smallest side it takes is " + above;
+    }
+
+    /**
+     * Why {@code name} is not a model of the zoo, as a sentence that offers the closest names (a typo's
+     * likely intent) or else lists them all; null if it is one.
+     */
+    public static String nameProblem(String name) {
+        if (MODELS.containsKey(name)) {
+            return null;
+        }
+        List<String> close = closestNames(name);
+        return close.isEmpty()
+                ? name + " is not a model Vista knows; choose one of: " + String.join(", ", names()) + "."
+                : name + " is not a model Vista knows; did you mean " + String.join(" or ", close) + "?";
+    }
+
+    /**
+     * The names at the smallest edit distance from {@code name} (ignoring case), if that distance is at
+     * most {@value #TYPO_DISTANCE}; empty if no name is that close.
+     */
+    static List<String> closestNames(String name) {
+        String typed = name.toLowerCase(Locale.ROOT);
+        int best = TYPO_DISTANCE;
+        List<String> closest = new ArrayList<>();
+        for (String known : names()) {
+            int distance = editDistance(typed, known);
+            if (distance < best) {
+                closest.clear();
+                best = distance;
+            }
+            if (distance == best) {
+                closest.add(known);
+            }
+        }
+        return closest;
+    }
+
+    /**
+     * The Levenshtein distance: the fewest insertions, deletions and substitutions of one character that
+     * turn {@code a} into {@code b}. Row by row over b's prefixes: {@code row[j]} is the distance from
+     * the prefix of {@code a} seen so far to {@code b}'s first j characters.
+     */
+    static int editDistance(String a, String b) {
+        int[] row = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            row[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int above = row[j];
+                int substitution = diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                row[j] = Math.min(substitution, Math.min(above, row[j - 1]) + 1);
+                diagonal = above;
+            }
+        }
+        return row[b.length()];
+    }
+
+    private static Entry entry(String name) {
+        String problem = nameProblem(name);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        return MODELS.get(name);
     }
 }

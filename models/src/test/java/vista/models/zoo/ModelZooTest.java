@@ -49,10 +49,77 @@ class ModelZooTest {
     @Test
     void unknownNameErrorListsTheNames() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ModelZoo.create("resnet51", new ModelZoo.Request(3, 1000, new Rng(0))));
-        assertTrue(e.getMessage().contains("resnet51"), e.getMessage());
+                () -> ModelZoo.create("vgg16", new ModelZoo.Request(3, 1000, new Rng(0))));
+        assertTrue(e.getMessage().startsWith("vgg16 is not a model Vista knows; choose one of: "), e.getMessage());
         for (String name : ModelZoo.names()) {
             assertTrue(e.getMessage().contains(name), "the message lists " + name + ": " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aMistypedNameGetsTheClosestNamesOnly() {
+        assertEquals("resnet26mini is not a model Vista knows; did you mean resnet26-mini?",
+                ModelZoo.nameProblem("resnet26mini"));
+        assertEquals("SASA-ResNet26-Mini is not a model Vista knows; did you mean sasa-resnet26-mini?",
+                ModelZoo.nameProblem("SASA-ResNet26-Mini"), "case does not count");
+        assertEquals(List.of("resnet50"), ModelZoo.closestNames("resnet51"));
+        assertEquals(List.of("san10-pairwise", "san15-pairwise", "san19-pairwise"),
+                ModelZoo.closestNames("san1-pairwise"), "equally close names in the zoo's order");
+        assertEquals(List.of(), ModelZoo.closestNames("vgg16"));
+        assertEquals(List.of(), ModelZoo.closestNames("san10"), "a prefix 9 edits away is not a typo");
+        assertEquals(null, ModelZoo.nameProblem("resnet26-mini"));
+    }
+
+    @Test
+    void editDistanceCountsInsertionsDeletionsAndSubstitutions() {
+        assertEquals(0, ModelZoo.editDistance("resnet26", "resnet26"));
+        assertEquals(1, ModelZoo.editDistance("resnet26mini", "resnet26-mini"), "one insertion");
+        assertEquals(1, ModelZoo.editDistance("resnet26--mini", "resnet26-mini"), "one deletion");
+        assertEquals(1, ModelZoo.editDistance("resnet27", "resnet26"), "one substitution");
+        assertEquals(2, ModelZoo.editDistance("resnte26", "resnet26"), "a swap is two substitutions");
+        assertEquals(3, ModelZoo.editDistance("kitten", "sitting"));
+        assertEquals(5, ModelZoo.editDistance("", "san10"));
+        assertEquals(5, ModelZoo.editDistance("san10", ""));
+    }
+
+    @Test
+    void inputSizeProblemAgreesWithWhatTheNetworksDo() {
+        Map<String, int[]> sides = Map.of("resnet26-mini", new int[] {5, 13, 28},
+                "sasa-resnet26-mini", new int[] {12, 14, 16},
+                "san10-pairwise-mini", new int[] {8, 15, 16},
+                "sasa-resnet26-small", new int[] {20, 24, 28},
+                "sasa-resnet26-full", new int[] {16, 32});
+        sides.forEach((name, list) -> {
+            Module model = ModelZoo.create(name, new ModelZoo.Request(1, 10, new Rng(0)));
+            for (int side : list) {
+                String problem = ModelZoo.inputSizeProblem(name, side, side);
+                boolean runs;
+                try (var scope = Autograd.noGrad()) {
+                    model.forward(new Variable(Tensor.zeros(2, 1, side, side)));
+                    runs = true;
+                } catch (IllegalArgumentException e) {
+                    runs = false;
+                }
+                assertEquals(runs, problem == null, name + " at " + side + ": " + problem);
+            }
+        });
+    }
+
+    @Test
+    void inputSizeProblemNamesTheModelTheSizeTheLayerAndSidesThatFit() {
+        assertEquals("sasa-resnet26-small cannot take images of 28 x 28 pixels: stage 4's stride-2 attention (then 2x2"
+                + " average pooling) needs a side that is a multiple of 2, and it gets 7. The sides nearest 28 that"
+                + " it takes are 24 and 32 (it is made for 32 x 32).",
+                ModelZoo.inputSizeProblem("sasa-resnet26-small", 28, 28));
+        assertEquals("san10-pairwise-mini cannot take images of 32 x 15 pixels: stage 2's 7x7 footprint reflects 3"
+                + " pixels at each border, so it needs a side of at least 4, and it gets 3. The smallest side it"
+                + " takes is 16 (it is made for 28 x 28).", ModelZoo.inputSizeProblem("san10-pairwise-mini", 32, 15));
+        assertEquals("sasa-resnet50-full cannot take images of 30 x 30 pixels: the attention stem works on 4x4 blocks,"
+                + " so it needs a side that is a multiple of 4. The smallest side it takes is 32 (it is made for 224 x"
+                + " 224).", ModelZoo.inputSizeProblem("sasa-resnet50-full", 30, 30));
+        for (String name : ModelZoo.names()) {
+            var image = ModelZoo.defaultImage(name);
+            assertEquals(null, ModelZoo.inputSizeProblem(name, image.dim(1), image.dim(2)), name);
         }
     }
 

@@ -13,6 +13,7 @@ import vista.models.app.train.DataFacts;
 import vista.models.app.train.TrainConfig;
 import vista.models.app.train.TrainingData;
 import vista.models.zoo.ModelZoo;
+import vista.models.zoo.san.San;
 import vista.nn.sasa.LocalSelfAttention2d;
 import vista.nn.Module;
 import vista.nn.checkpoint.Checkpoint;
@@ -52,8 +53,9 @@ public final class AttentionMap {
      * attention drawn.
      *
      * @throws IOException if the checkpoint or the data cannot be read or the picture cannot be written
-     * @throws IllegalArgumentException if the model has no attention layer of that name (or none at all),
-     *     the image or the pixel does not exist, or the data does not fit the model
+     * @throws IllegalArgumentException if the model is a SAN (whose attention is not drawn yet) or has no
+     *     attention layer of that name (or none at all), the image or the pixel does not exist, or the data
+     *     does not fit the model
      */
     public static PixelAttention write(Request request, PrintWriter out) throws IOException {
         Checkpoint saved = Checkpoint.read(request.checkpoint());
@@ -68,6 +70,10 @@ public final class AttentionMap {
         Module model = ModelZoo.create(config.model(),
                 new ModelZoo.Request(facts.channels(), facts.numClasses(), new Rng(config.seed()).split("init")));
         model.loadStateDict(saved.model());
+        if (model instanceof San) {
+            throw new IllegalArgumentException("this checkpoint's model, " + config.model() + ", is a SAN, and SAN's"
+                    + " attention maps are not drawn yet: vista attention draws the SASA layers of sasa-* models");
+        }
         Map<String, LocalSelfAttention2d> layers = PixelAttention.attentionLayers(model);
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("this checkpoint's model, " + config.model() + ", has no attention "

@@ -14,7 +14,7 @@ import vista.models.app.train.Evaluator;
 /**
  * {@code vista eval}: evaluates a checkpoint of {@code vista train} on a test split: loss, top-1 and
  * top-5 accuracy, and the confusion matrix (see {@link Evaluator}). Exit status 0, 1 when the checkpoint
- * or the data cannot be used, 2 for invalid options.
+ * or the data cannot be used (or the checkpoint's weights or test loss are not finite), 2 for invalid options.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Evaluate a checkpoint on a test split: loss, top-1 and top-5 accuracy, confusion matrix.")
@@ -58,7 +58,7 @@ final class EvalCommand implements Callable<Integer> {
         try {
             Evaluator.evaluate(checkpoint, data.spec, batch, limitTest, progress.mode(), out);
             return 0;
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
             out.flush();
             err.println("vista eval: " + e.getMessage());
             err.flush();

@@ -6,7 +6,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import vista.models.app.summary.ModelSummary;
 import vista.models.app.summary.SummaryReport;
 import vista.models.zoo.ModelZoo;
@@ -63,13 +65,17 @@ final class SummaryCommand implements Callable<Integer> {
         }
     }
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         SummaryReport report;
         try {
             report = report();
         } catch (IllegalArgumentException e) {
-            System.err.println("vista summary: " + e.getMessage());
+            spec.commandLine().getErr().println("vista summary: " + e.getMessage());
+            spec.commandLine().getErr().flush();
             return 2;
         }
         if (json.enabled) {
@@ -86,6 +92,11 @@ final class SummaryCommand implements Callable<Integer> {
         int numClasses = classes == null ? ModelZoo.defaultClasses(model) : classes;
         if (numClasses < 1) {
             throw new IllegalArgumentException("--classes must be at least 1, got " + numClasses + ".");
+        }
+        String size = ModelZoo.inputSizeProblem(model, image.dim(1), image.dim(2));
+        if (size != null) {
+            throw new IllegalArgumentException("--input " + image.dim(0) + "x" + image.dim(1) + "x" + image.dim(2)
+                    + " does not fit: " + size);
         }
         if (threads.problem() != null) {
             throw new IllegalArgumentException(threads.problem());

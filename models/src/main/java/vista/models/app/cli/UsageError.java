@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** What a command prints for invalid options: each problem as a sentence, then where the options are described. */
 final class UsageError {
@@ -34,6 +36,24 @@ final class UsageError {
             err.println("vista " + command.name() + ": " + problem);
         }
         err.println("Run 'vista " + command.name() + " --help' for the options.");
+        err.flush();
+        return STATUS;
+    }
+
+    /**
+     * What picocli's parser found wrong (an unknown option, a missing or malformed value), as
+     * {@code vista COMMAND: error} and one hint line: picocli's guess for a mistyped option or command,
+     * if it has one, and where the help is; the usage itself only on {@code --help}. Returns {@link #STATUS}.
+     */
+    static int parameterError(ParameterException error, String[] args) {
+        CommandSpec command = error.getCommandLine().getCommandSpec();
+        PrintWriter err = error.getCommandLine().getErr();
+        List<String> guesses = error instanceof UnmatchedArgumentException unmatched ? unmatched.getSuggestions()
+                : List.of();
+        err.println(command.qualifiedName() + ": " + error.getMessage());
+        String help = "Run '" + command.qualifiedName() + " --help' for the "
+                + (command.subcommands().isEmpty() ? "options." : "commands.");
+        err.println(guesses.isEmpty() ? help : "Did you mean " + String.join(" or ", guesses) + "? " + help);
         err.flush();
         return STATUS;
     }

@@ -1,5 +1,6 @@
 package vista.models.app.train;
 
+import java.util.Map;
 import java.util.function.IntConsumer;
 import vista.autograd.Autograd;
 import vista.autograd.Variable;
@@ -7,6 +8,7 @@ import vista.data.Batch;
 import vista.data.DataLoader;
 import vista.nn.Module;
 import vista.nn.loss.CrossEntropyLoss;
+import vista.tensor.Tensor;
 
 /**
  * A model's results on a data set, measured in evaluation mode (BatchNorm uses its running statistics)
@@ -21,6 +23,8 @@ import vista.nn.loss.CrossEntropyLoss;
  *       than five classes), ties broken by class number as for top-1;</li>
  *   <li>the confusion matrix of the top-1 predictions.</li>
  * </ul>
+ * Logits that include NaN rank nothing: such an image counts as wrong in top-1 and top-5 and has no
+ * place in the confusion matrix (its loss is NaN too, which {@link Evaluator} and {@link Trainer} refuse).
  *
  * @param samples   images evaluated
  * @param loss      mean cross-entropy
@@ -52,6 +56,9 @@ public record Evaluation(int samples, double loss, double top1, double top5, Con
                 float[] z = logits.data().toFloatArray();
                 int[] labels = batch.labels();
                 for (int i = 0; i < labels.length; i++) {
+                    if (hasNaN(z, i * numClasses, numClasses)) {
+                        continue;
+                    }
                     int rank = rank(z, i * numClasses, numClasses, labels[i]);
                     confusion.add(labels[i], argmax(z, i * numClasses, numClasses));
                     if (rank < TOP_K) {
@@ -69,6 +76,31 @@ public record Evaluation(int samples, double loss, double top1, double top5, Con
             correct += confusion.count(c, c);
         }
         return new Evaluation(seen, lossSum / seen, (double) correct / seen, (double) topK / seen, confusion);
+    }
+
+    /**
+     * The first value of {@code state} that is NaN or infinite, as "NAME contains VALUE (element I of N)";
+     * null if every value is finite.
+     */
+    public static String nonFiniteValue(Map<String, Tensor> state) {
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            float[] values = e.getValue().toFloatArray();
+            for (int i = 0; i < values.length; i++) {
+                if (!Float.isFinite(values[i])) {
+                    return e.getKey() + " contains " + values[i] + " (element " + i + " of " + values.length + ")";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean hasNaN(float[] z, int from, int n) {
+        for (int c = 0; c < n; c++) {
+            if (Float.isNaN(z[from + c])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The index of the largest of {@code z[from .. from + n)}, the first one among equals. */

@@ -16,7 +16,8 @@ import vista.tensor.runtime.Parallel;
  * The work of {@code vista eval}: rebuilds a checkpoint's model from the config stored in it, prepares
  * the test images as its training run did (the stored normalisation, no augmentation), evaluates it
  * ({@link Evaluation}: eval mode, no gradients) and prints the loss, the top-1 and top-5 accuracy and the
- * confusion matrix.
+ * confusion matrix. A checkpoint with a NaN or infinite value, or a model whose test loss is not finite,
+ * gets an error instead of figures that would mean nothing.
  */
 public final class Evaluator {
     private Evaluator() {
@@ -29,8 +30,10 @@ public final class Evaluator {
      * @param batch    images per forward pass, or 0 for the run's batch size
      * @param limit    evaluate only the first {@code limit} test images (0: all)
      * @param progress the display's style
-     * @throws IOException if the checkpoint or the data cannot be read
+     * @throws IOException if the checkpoint or the data cannot be read, or the checkpoint holds a NaN or
+     *     infinite value (naming the tensor)
      * @throws IllegalArgumentException if the data does not fit the model (other image size or classes)
+     * @throws IllegalStateException if the test loss is NaN or infinite although every weight is finite
      */
     public static Evaluation evaluate(Path checkpoint, String data, int batch, int limit,
                                       Progress.Mode progress, PrintWriter out) throws IOException {
@@ -43,6 +46,12 @@ public final class Evaluator {
             facts = DataFacts.fromMap(saved.config());
         } catch (IllegalArgumentException e) {
             throw new IOException(checkpoint + " is not a checkpoint of vista train: " + e.getMessage(), e);
+        }
+        String nonFinite = Evaluation.nonFiniteValue(saved.model());
+        if (nonFinite != null) {
+            throw new IOException(checkpoint + " cannot be evaluated: its model's " + nonFinite + ". vista train"
+                    + " checks every weight before it saves, so this file was changed or written by something else;"
+                    + " evaluate another checkpoint, or train again.");
         }
         String spec = data == null ? config.data() : data;
         Dataset test = TrainingData.loadTest(spec, limit);
@@ -62,6 +71,11 @@ public final class Evaluator {
                 .setRng(new Rng(config.seed()).split("test data")).optShuffle(false)
                 .optTransforms(facts.normalize()).build()) {
             result = Evaluation.run(model, loader, facts.numClasses(), done -> display.testStep(done, test.size()));
+        }
+        if (!Double.isFinite(result.loss())) {
+            throw new IllegalStateException(checkpoint + " gives a test loss of " + result.loss() + " on " + test.name()
+                    + " although every weight is finite: the model's logits overflow, so no accuracy is reported;"
+                    + " evaluate another checkpoint, or train again with a lower --lr.");
         }
         display.line(String.format(Locale.ROOT, "loss %.4f   top-1 accuracy %.2f%%   top-5 accuracy %.2f%%",
                 result.loss(), 100 * result.top1(), 100 * result.top5()));

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import vista.data.Dataset;
 import vista.models.zoo.ModelZoo;
 import vista.nn.loss.CrossEntropyLoss;
 import vista.nn.optim.CosineSchedule;
@@ -56,9 +57,9 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
      */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
-        if (!ModelZoo.names().contains(model)) {
-            problems.add("--model " + model + " is not a model Vista knows; choose one of: "
-                    + String.join(", ", ModelZoo.names()) + ".");
+        String unknownModel = ModelZoo.nameProblem(model);
+        if (unknownModel != null) {
+            problems.add("--model " + unknownModel);
         }
         if (epochs < 1) {
             problems.add("--epochs must be at least 1, got " + epochs + ".");
@@ -108,6 +109,33 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
         if (limitTrain < 0 || limitTest < 0) {
             problems.add("--limit-train and --limit-test must be at least 0 (0: use every image), got "
                     + limitTrain + " and " + limitTest + ".");
+        }
+        return problems;
+    }
+
+    /**
+     * The problems of this (valid) config with the images of {@code data}, each a sentence naming the
+     * option, the data and what would fit; empty if there are none. Checked before a run writes anything:
+     * the batch must fit in the training images, the random crop's padding must leave part of the image
+     * in every crop, and the model must take the images' size.
+     */
+    public List<String> problemsWith(TrainingData data) {
+        List<String> problems = new ArrayList<>();
+        Dataset train = data.train();
+        if (train.size() < batch) {
+            problems.add("--batch " + batch + " is larger than the " + train.size() + " training images, so an epoch"
+                    + " would have no full batch; lower --batch or raise --limit-train.");
+        }
+        int side = Math.min(train.height(), train.width());
+        if (augment && cropPadding >= side) {
+            problems.add("--crop-padding " + cropPadding + " is not smaller than the " + side + "-pixel side of the "
+                    + train.height() + " x " + train.width() + " images of " + data.spec() + ", so a random crop could"
+                    + " hold no pixel of the image; use a padding below " + side + " (4 is usual for 28 x 28 and"
+                    + " 32 x 32 images).");
+        }
+        String size = ModelZoo.inputSizeProblem(model, train.height(), train.width());
+        if (size != null) {
+            problems.add("--model " + size + " Choose another --model for the images of " + data.spec() + ".");
         }
         return problems;
     }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import vista.autograd.Variable;
 import vista.data.Batch;
 import vista.data.DataLoader;
@@ -19,7 +18,6 @@ import vista.nn.loss.CrossEntropyLoss;
 import vista.nn.optim.LearningRateSchedule;
 import vista.nn.optim.Sgd;
 import vista.tensor.Rng;
-import vista.tensor.Tensor;
 
 /**
  * The training loop of {@code vista train}: SGD on mini-batches, a test evaluation and a checkpoint after
@@ -132,10 +130,9 @@ public final class Trainer {
         }
         TrainingData data = TrainingData.load(config.data(), config.limitTrain(), config.limitTest());
         DataFacts facts = DataFacts.of(data);
-        if (data.train().size() < config.batch()) {
-            throw new IllegalArgumentException("--batch " + config.batch() + " is larger than the "
-                    + data.train().size() + " training images, so an epoch would have no full batch; lower --batch"
-                    + " or raise --limit-train.");
+        List<String> problems = config.problemsWith(data);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join(" ", problems));
         }
         Rng rng = new Rng(config.seed());
         Module model = ModelZoo.create(config.model(),
@@ -250,13 +247,10 @@ public final class Trainer {
      * evaluates the model on the test split and checks that the test loss is finite.
      */
     private Evaluation test(Module model, DataLoader test, DataFacts facts, int epoch, long step) {
-        for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
-            for (float v : e.getValue().toFloatArray()) {
-                if (!Float.isFinite(v)) {
-                    throw diverged(epoch, step, "the model's " + e.getKey() + " contains " + v
-                            + " after the epoch's last step, although every loss was finite");
-                }
-            }
+        String nonFinite = Evaluation.nonFiniteValue(model.stateDict());
+        if (nonFinite != null) {
+            throw diverged(epoch, step, "the model's " + nonFinite + " after the epoch's last step, although every"
+                    + " loss was finite");
         }
         int images = test.dataset().size();
         Evaluation result = Evaluation.run(model, test, facts.numClasses(),

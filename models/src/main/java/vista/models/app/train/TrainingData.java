@@ -38,12 +38,38 @@ public record TrainingData(String spec, Dataset train, Dataset test, Normalize n
     public static final String FASHION_MNIST = "fashion-mnist";
     private static final String CIFAR10 = "cifar10:";
 
-    /** Reads both splits of {@code spec}, keeping the first {@code limitTrain} and {@code limitTest} (0: all). */
+    /**
+     * Reads both splits of {@code spec}, keeping the first {@code limitTrain} and {@code limitTest} (0: all).
+     *
+     * @throws DataFileException if a file cannot be read, or naming the test images' file if its images
+     *     differ from the training images in channels or size
+     */
     public static TrainingData load(String spec, int limitTrain, int limitTest) throws DataFileException {
         Dataset fullTrain = split(spec, true);
+        Dataset fullTest = split(spec, false);
+        List<Path> files = files(spec);
+        checkSameImages(fullTrain, fullTest, files.getFirst(),
+                spec.startsWith(CIFAR10) ? files.getLast() : files.get(2));
         Normalize normalize = Normalize.computedFrom(fullTrain);
-        return new TrainingData(spec, first(fullTrain, limitTrain), first(split(spec, false), limitTest), normalize,
-                files(spec));
+        return new TrainingData(spec, first(fullTrain, limitTrain), first(fullTest, limitTest), normalize, files);
+    }
+
+    /**
+     * Checks that the test images have the training images' channels and size (a model trained on one
+     * size and tested on another would report figures about nothing), naming the files they came from.
+     */
+    private static void checkSameImages(Dataset train, Dataset test, Path trainImages, Path testImages)
+            throws DataFileException {
+        if (train.channels() == test.channels() && train.height() == test.height() && train.width() == test.width()) {
+            return;
+        }
+        throw new DataFileException(testImages, "holds test images of " + shape(test) + ", but the training images"
+                + " in " + trainImages + " are " + shape(train) + "; the test split must have the training"
+                + " split's channels and size, so put a test split of " + shape(train) + " images beside it.");
+    }
+
+    private static String shape(Dataset images) {
+        return images.channels() + " x " + images.height() + " x " + images.width();
     }
 
     /** Reads the test split of {@code spec}, keeping the first {@code limit} images (0: all). */
@@ -63,7 +89,11 @@ public record TrainingData(String spec, Dataset train, Dataset test, Normalize n
         return train ? FashionMnist.train(folder) : FashionMnist.test(folder);
     }
 
-    /** The files {@link #split} reads for both splits of {@code spec}, training files first. */
+    /**
+     * The files {@link #split} reads for both splits of {@code spec}, training files first: CIFAR-10's five
+     * training files and its test file, or the IDX files' training images and labels, then test images
+     * and labels.
+     */
     private static List<Path> files(String spec) throws DataFileException {
         if (spec.equals(FASHION_MNIST)) {
             return FashionMnist.sourceFiles(FashionMnist.defaultFolder());

@@ -141,6 +141,38 @@ public record ResNetSpec(int inChannels, int numClasses, StemChoice stem, int[] 
                 Spatial.convolution3x3());
     }
 
+    /**
+     * Why an image side of {@code side} pixels cannot pass through this network, as a phrase, or null if
+     * it can. Convolutions and max pools round down and take any side; the attention stem needs a multiple
+     * of its block; a strided SASA layer (attention, then average pooling) needs a multiple of its stride,
+     * because the shortcut's strided 1x1 convolution rounds up where the pooling rounds down.
+     */
+    public String sideProblem(int side) {
+        int s = side;
+        switch (stem) {
+            case Stem c -> {
+                s = (s + 2 * c.padding() - c.kernel()) / c.stride() + 1;
+                s = c.maxPool() ? (s - 1) / 2 + 1 : s;
+            }
+            case SelfAttentionStem a -> {
+                if (s % a.block() != 0) {
+                    return "the attention stem works on " + a.block() + "x" + a.block() + " blocks, so it needs a"
+                            + " side that is a multiple of " + a.block();
+                }
+                s /= a.block();
+            }
+        }
+        for (int i = 0; i < strides.length; i++) {
+            if (spatial instanceof Spatial.SelfAttention && s % strides[i] != 0) {
+                return "stage " + (i + 1) + "'s stride-" + strides[i] + " attention (then " + strides[i] + "x"
+                        + strides[i] + " average pooling) needs a side that is a multiple of " + strides[i]
+                        + ", and it gets " + s;
+            }
+            s = spatial instanceof Spatial.SelfAttention ? s / strides[i] : (s - 1) / strides[i] + 1;
+        }
+        return null;
+    }
+
     /** This architecture with {@code spatial} as the bottlenecks' spatial layer. */
     public ResNetSpec withSpatial(Spatial spatial) {
         return new ResNetSpec(inChannels, numClasses, stem, blocksPerStage, midWidths, strides, expansion,

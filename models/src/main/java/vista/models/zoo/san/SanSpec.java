@@ -112,6 +112,30 @@ public record SanSpec(Attention attention, int inChannels, int numClasses, int s
                 new int[] {3, 7, 7, 7, 7}, new boolean[] {false, true, true, false, false}, Footprint.Padding.REFLECT);
     }
 
+    /**
+     * Why an image side of {@code side} pixels cannot pass through this network, as a phrase, or null if
+     * it can: each 2x2 max pool halves the side (rounding down) and needs at least 2 pixels, and a k x k
+     * footprint with reflection padding reflects (k - 1) / 2 pixels, so it needs more than that.
+     */
+    public String sideProblem(int side) {
+        int s = side;
+        for (int i = 0; i < widths.length; i++) {
+            if (pools[i]) {
+                if (s < 2) {
+                    return "stage " + i + "'s 2x2 max pool needs a side of at least 2, and it gets " + s;
+                }
+                s /= 2;
+            }
+            int reflected = (footprints[i] - 1) / 2;
+            if (padding == Footprint.Padding.REFLECT && reflected >= s) {
+                return "stage " + i + "'s " + footprints[i] + "x" + footprints[i] + " footprint reflects " + reflected
+                        + " pixels at each border, so it needs a side of at least " + (reflected + 1)
+                        + ", and it gets " + s;
+            }
+        }
+        return null;
+    }
+
     /** The same network with footprint {@code size} in every stage after the first (the paper's ablation). */
     public SanSpec withFootprint(int size) {
         int[] sizes = footprints.clone();

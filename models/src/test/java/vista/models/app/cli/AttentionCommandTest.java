@@ -180,6 +180,17 @@ class AttentionCommandTest {
         assertTrue(Files.notExists(Path.of(png)), "nothing written on an error");
     }
 
+    @Test
+    void saysThatSanAttentionMapsAreNotDrawnYet() throws IOException {
+        Path san = Checkpoints.write(tmp.resolve("san.vckp"), "san10-pairwise-mini", data, 16, state -> state);
+        Path png = tmp.resolve("san.png");
+        Outcome notDrawnYet = vista("attention", "--checkpoint", san.toString(), "--out", png.toString());
+        assertEquals(1, notDrawnYet.status(), notDrawnYet::toString);
+        assertEquals("vista attention: this checkpoint's model, san10-pairwise-mini, is a SAN, and SAN's attention maps"
+                + " are not drawn yet: vista attention draws the SASA layers of sasa-* models\n", notDrawnYet.err());
+        assertTrue(Files.notExists(png));
+    }
+
     private static double[] toDoubles(float[] values) {
         double[] out = new double[values.length];
         for (int i = 0; i < values.length; i++) {

@@ -21,7 +21,7 @@ public final class Cli {
     public static Outcome vista(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine commandLine = new CommandLine(new VistaCommand());
+        CommandLine commandLine = VistaCommand.commandLine();
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         int status = commandLine.execute(args);

@@ -1,6 +1,7 @@
 package vista.models.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -68,5 +69,31 @@ class EvalCommandTest {
         Cli.Outcome missing = Cli.vista("eval", "--checkpoint", tmp.resolve("none.vckp").toString());
         assertEquals(1, missing.status(), missing::toString);
         assertTrue(missing.err().contains("none.vckp"), missing::toString);
+    }
+
+    @Test
+    void refusesACheckpointWithNaNWeightsNamingTheTensor() throws IOException {
+        Path data = SmallDataSets.stripes(tmp.resolve("data"), 64, 30, 16);
+        Path checkpoint = Checkpoints.write(tmp.resolve("nan.vckp"), "resnet26-mini", data, 16,
+                state -> Checkpoints.filled(state, "layer2.1.bn2.running_var", Double.NaN));
+        Cli.Outcome eval = Cli.vista("eval", "--checkpoint", checkpoint.toString(), "--progress", "lines");
+        assertEquals(1, eval.status(), eval::toString);
+        assertEquals("vista eval: " + checkpoint + " cannot be evaluated: its model's layer2.1.bn2.running_var contains"
+                + " NaN (element 0 of 32). vista train checks every weight before it saves, so this file was changed or"
+                + " written by something else; evaluate another checkpoint, or train again.\n", eval.err());
+        assertFalse(eval.out().contains("accuracy"), eval::toString);
+    }
+
+    @Test
+    void refusesToReportFiguresFromANonFiniteTestLoss() throws IOException {
+        Path data = SmallDataSets.stripes(tmp.resolve("data"), 64, 30, 16);
+        Path checkpoint = Checkpoints.write(tmp.resolve("overflow.vckp"), "resnet26-mini", data, 16,
+                state -> Checkpoints.filled(state, "fc.weight", 3e38));
+        Cli.Outcome eval = Cli.vista("eval", "--checkpoint", checkpoint.toString(), "--progress", "lines");
+        assertEquals(1, eval.status(), eval::toString);
+        assertTrue(eval.err().startsWith("vista eval: " + checkpoint + " gives a test loss of NaN on Fashion-MNIST test"
+                + " although every weight is finite: the model's logits overflow, so no accuracy is reported"),
+                eval::toString);
+        assertFalse(eval.out().contains("accuracy"), eval::toString);
     }
 }

@@ -10,6 +10,7 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -256,9 +257,9 @@ class TrainCommandTest {
     @Test
     void rejectsUnknownModelAndBadOptions() throws IOException {
         Path out = tmp.resolve("out");
-        Cli.Outcome unknown = Cli.vista(tiny(out, "--model", "resnet99"));
+        Cli.Outcome unknown = Cli.vista(tiny(out, "--model", "vgg16"));
         assertEquals(2, unknown.status(), unknown::toString);
-        assertTrue(unknown.err().contains("--model resnet99 is not a model Vista knows; choose one of: "), unknown::toString);
+        assertTrue(unknown.err().contains("--model vgg16 is not a model Vista knows; choose one of: "), unknown::toString);
         assertTrue(unknown.err().contains("resnet26-mini"), unknown::toString);
 
         for (String[] bad : List.of(new String[] {"--lr", "-1"}, new String[] {"--smoothing-style", "keras"},
@@ -296,5 +297,56 @@ class TrainCommandTest {
 
         Cli.Outcome finished = succeeds("train", "--out", out.toString(), "--resume", "--batch", "16");
         assertTrue(finished.out().contains("already finished its 1 epoch; nothing to do"), finished::toString);
+    }
+
+    @Test
+    void aMistypedModelGetsTheClosestName() throws IOException {
+        Cli.Outcome typo = Cli.vista(tiny(tmp.resolve("out"), "--model", "resnet26mini"));
+        assertEquals(2, typo.status(), typo::toString);
+        assertEquals("vista train: --model resnet26mini is not a model Vista knows; did you mean resnet26-mini?\n"
+                + "Run 'vista train --help' for the options.\n", typo.err());
+    }
+
+    @Test
+    void refusesATestSplitOfAnotherSize() throws IOException {
+        Path data = SmallDataSets.stripes(tmp.resolve("mixed"), 64, 32, 16);
+        Path larger = SmallDataSets.stripes(tmp.resolve("larger"), 16, 32, 20);
+        for (String file : List.of("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")) {
+            Files.copy(larger.resolve(file), data.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path out = tmp.resolve("out");
+        Cli.Outcome mixed = Cli.vista(tiny(out, "--data", data.toString()));
+        assertEquals(1, mixed.status(), mixed::toString);
+        assertEquals("vista train: " + data.resolve("t10k-images-idx3-ubyte") + ": holds test images of 1 x 20 x 20,"
+                + " but the training images in " + data.resolve("train-images-idx3-ubyte") + " are 1 x 16 x 16; the"
+                + " test split must have the training split's channels and size, so put a test split of 1 x 16 x 16"
+                + " images beside it.\n", mixed.err());
+        assertFalse(Files.exists(out), "nothing is written");
+    }
+
+    @Test
+    void refusesACropPaddingThatCouldLeaveNoPixelOfTheImage() throws IOException {
+        Path out = tmp.resolve("out");
+        Cli.Outcome padded = Cli.vista(tiny(out, "--crop-padding", "16"));
+        assertEquals(1, padded.status(), padded::toString);
+        assertTrue(padded.err().startsWith("vista train: --crop-padding 16 is not smaller than the 16-pixel side of the"
+                + " 16 x 16 images of " + tmp.resolve("data") + ", so a random crop could hold no pixel of the image;"
+                + " use a padding below 16"), padded::toString);
+        assertFalse(Files.exists(out), "nothing is written");
+        assertEquals(0, Cli.vista(tiny(out, "--crop-padding", "16", "--no-augment", "--limit-train", "16")).status(),
+                "without augmentation there is no crop");
+    }
+
+    @Test
+    void checksTheModelTakesTheImageSizeBeforeWritingAnything() throws IOException {
+        Path out = tmp.resolve("out");
+        Path data = SmallDataSets.stripes(tmp.resolve("data20"), 32, 16, 20);
+        Cli.Outcome odd = Cli.vista(tiny(out, "--model", "sasa-resnet26-small", "--data", data.toString()));
+        assertEquals(1, odd.status(), odd::toString);
+        assertEquals("vista train: --model sasa-resnet26-small cannot take images of 20 x 20 pixels: stage 4's"
+                + " stride-2 attention (then 2x2 average pooling) needs a side that is a multiple of 2, and it gets 5."
+                + " The sides nearest 20 that it takes are 16 and 24 (it is made for 32 x 32). Choose another --model"
+                + " for the images of " + data + ".\n", odd.err());
+        assertFalse(Files.exists(out), "nothing is written");
     }
 }
