@@ -18,14 +18,16 @@ import vista.models.app.train.TrainingDivergedException;
 
 /**
  * {@code vista replay}: re-runs a recorded training run from its {@code manifest.json} and checks that
- * every step's loss and every recorded digest of the weights come out bit for bit the same (see
- * {@link Replay}). Exit status 0 when everything matched, 1 when something differed or the replay could
+ * every step's loss and every recorded digest come out bit for bit the same (see {@link Replay}); a
+ * digest that is missing or malformed is a mismatch. Exit status 0 when everything matched, 1 when something differed or the replay could
  * not run (the message says which), 2 for invalid options.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Re-run a recorded training run and check it bit for bit against its manifest.",
-            "Compares the data files, the initial weights, every step's loss, the weights' digests and each epoch's"
-                + " sample order, weights, optimizer state and metrics; names the first step that differs."})
+            "First checks that every digest the manifest records is well formed and agrees with the others; then"
+                + " compares the data files and facts, the random streams, the initial weights, every step's loss, the"
+                + " weights' digests, each epoch's sample order, weights, optimizer state and metrics, and the final"
+                + " weights; names the first step that differs."})
 final class ReplayCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MANIFEST", description = "A run's manifest.json (in its --out folder).")

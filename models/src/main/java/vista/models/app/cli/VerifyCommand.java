@@ -17,17 +17,21 @@ import vista.models.app.provenance.CheckpointProvenance;
 import vista.models.app.provenance.RunManifest;
 import vista.models.app.provenance.RunManifest.DataFile;
 import vista.models.app.provenance.RunManifest.Session;
+import vista.models.app.train.DataFacts;
+import vista.models.app.train.TrainConfig;
 
 /**
  * {@code vista verify}: checks a checkpoint's integrity and prints its provenance (see
  * {@link CheckpointProvenance}). Exit status 0 when the checkpoint is intact and agrees with its run's
- * manifest (or has none), 1 when it is missing, corrupt, or disagrees with the manifest, 2 for invalid
- * options.
+ * manifest (or has none), 1 when it is missing, corrupt, at a position no run reaches, or disagrees with
+ * the manifest (or the manifest with itself), 2 for invalid options. {@code --json} writes numbers,
+ * booleans and lists of the stored configuration as such.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Check a checkpoint's integrity and print its provenance.",
-            "Verifies the file's checksum, fingerprints its weights, and matches them against the run's manifest.json"
-                + " (config, seeds, data files, software)."})
+            "Verifies the file's checksum, fingerprints its weights, and matches its epoch, step, weights, optimizer"
+                + " state, whole stored configuration and seed against the run's manifest.json, whose digests must"
+                + " all be well formed and agree with each other."})
 final class VerifyCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "A checkpoint (OUT/checkpoint.vckp).")
@@ -96,7 +100,8 @@ final class VerifyCommand implements Callable<Integer> {
             line(s, i == 0 ? "data" : "", String.format(Locale.ROOT, "%s (%,d bytes, SHA-256 %s)", f.path(),
                     f.bytes(), f.sha256()));
         }
-        line(s, "initial", "weights SHA-256 " + m.initialWeightsSha256());
+        line(s, "initial", m.initialWeightsSha256() == null ? "weights not recorded"
+                : "weights SHA-256 " + m.initialWeightsSha256());
         line(s, "replay", "vista replay " + p.manifestFile());
         return s.toString();
     }
@@ -111,7 +116,7 @@ final class VerifyCommand implements Callable<Integer> {
         j.put("intact", true);
         j.put("bytes", p.bytes());
         j.put("file_sha256", p.fileSha256());
-        j.put("config", p.config());
+        j.put("config", typed(p.config()));
         j.put("epoch", p.epoch());
         j.put("step", p.step());
         j.put("weights_sha256", p.weightsSha256());
@@ -122,5 +127,25 @@ final class VerifyCommand implements Callable<Integer> {
         j.put("sessions", p.manifest() == null ? null : p.manifest().sessions());
         j.put("data_files", p.manifest() == null ? null : p.manifest().data().files());
         return RunManifest.json(j);
+    }
+
+    /**
+     * The stored configuration with each value of the type {@code vista train} wrote it as (numbers,
+     * booleans, lists, strings), read back through {@link TrainConfig} and {@link DataFacts}; the values of a
+     * part neither can read stay strings, as stored.
+     */
+    private static Map<String, Object> typed(Map<String, String> stored) {
+        Map<String, Object> typed = new LinkedHashMap<>(stored);
+        try {
+            TrainConfig.fromMap(stored).toJson().forEach(typed::replace);
+        } catch (IllegalArgumentException e) {
+            // An option is missing or unreadable: the options stay the strings stored.
+        }
+        try {
+            DataFacts.fromMap(stored).toJson().forEach(typed::replace);
+        } catch (IllegalArgumentException e) {
+            // A data fact is missing or unreadable: the facts stay the strings stored.
+        }
+        return typed;
     }
 }

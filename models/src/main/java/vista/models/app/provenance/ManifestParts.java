@@ -1,14 +1,24 @@
 package vista.models.app.provenance;
 
 import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import vista.models.app.provenance.RunManifest.DataFile;
 import vista.models.app.provenance.RunManifest.DataRecord;
 import vista.models.app.provenance.RunManifest.Seeds;
@@ -24,7 +34,8 @@ import vista.tensor.runtime.Vectors;
 
 /**
  * The parts of a {@link RunManifest} gathered from this process and its run: the session (software and
- * machine), the random streams and the data files; and how two records of data files differ.
+ * machine), the random streams and the data files; and how two records of the same parts differ (data
+ * files, settings as key/value pairs, with numbers compared by value).
  */
 final class ManifestParts {
     private static final Gson GSON = new Gson();
@@ -87,11 +98,88 @@ final class ManifestParts {
         for (int i = 0; i < recorded.size(); i++) {
             DataFile a = recorded.get(i);
             DataFile b = now.get(i);
-            if (!a.sha256().equals(b.sha256()) || a.bytes() != b.bytes()) {
+            if (!Objects.equals(a.sha256(), b.sha256()) || a.bytes() != b.bytes()) {
                 changed.add(b.path() + " has " + b.bytes() + " bytes of SHA-256 " + b.sha256() + " now; " + a.path()
                         + " had " + a.bytes() + " bytes of SHA-256 " + a.sha256());
             }
         }
         return changed;
+    }
+
+    /** The entries of {@code json} as strings: primitives as their text, anything else as JSON. */
+    static Map<String, String> strings(JsonObject json) {
+        Map<String, String> m = new LinkedHashMap<>();
+        json.entrySet().forEach(e -> m.put(e.getKey(), text(e.getValue())));
+        return m;
+    }
+
+    /**
+     * Each key of {@code recorded} or {@code now} whose value differs between them (or is in one only), as
+     * "KEY is VALUE in NOW_NAME, VALUE in RECORDED_NAME", the key written after {@code prefix}.
+     */
+    static List<String> differentEntries(String prefix, Map<String, String> recorded, Map<String, String> now,
+                                         String nowName, String recordedName) {
+        Set<String> keys = new LinkedHashSet<>(now.keySet());
+        keys.addAll(recorded.keySet());
+        List<String> different = new ArrayList<>();
+        for (String key : keys) {
+            String a = recorded.get(key);
+            String b = now.get(key);
+            if (a == null || b == null || !sameValue(a, b)) {
+                different.add(prefix + key + " is " + (b == null ? "missing" : b) + " in " + nowName + ", "
+                        + (a == null ? "missing" : a) + " in " + recordedName);
+            }
+        }
+        return different;
+    }
+
+    /**
+     * Whether two values written as text are the same: the same text, or two numbers of the same value
+     * ({@code 5.0E-4} and {@code 0.0005}), or two JSON lists whose items are the same by this rule.
+     */
+    static boolean sameValue(String a, String b) {
+        if (a.equals(b)) {
+            return true;
+        }
+        BigDecimal x = number(a);
+        BigDecimal y = number(b);
+        if (x != null || y != null) {
+            return x != null && y != null && x.compareTo(y) == 0;
+        }
+        JsonArray p = list(a);
+        JsonArray q = list(b);
+        if (p == null || q == null || p.size() != q.size()) {
+            return false;
+        }
+        for (int i = 0; i < p.size(); i++) {
+            if (!sameValue(text(p.get(i)), text(q.get(i)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String text(JsonElement value) {
+        return value.isJsonPrimitive() ? value.getAsString() : value.toString();
+    }
+
+    private static BigDecimal number(String text) {
+        try {
+            return new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static JsonArray list(String text) {
+        if (!text.startsWith("[")) {
+            return null;
+        }
+        try {
+            JsonElement parsed = JsonParser.parseString(text);
+            return parsed.isJsonArray() ? parsed.getAsJsonArray() : null;
+        } catch (JsonParseException e) {
+            return null;
+        }
     }
 }

@@ -3,8 +3,10 @@ package vista.models.app.provenance;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import vista.models.app.provenance.RunManifest.Session;
 import vista.models.app.train.Progress;
+import vista.models.app.train.TrainConfig;
 import vista.models.app.train.Trainer;
 import vista.models.app.train.TrainingObserver;
 import vista.models.app.train.TrainingProgress;
@@ -16,7 +18,8 @@ import vista.models.app.train.TrainingProgress;
  * <p>The replay starts a new run of the recorded config (same seed, same data) in a folder of its own,
  * with the record's {@code digest_every}, records it as {@code vista train} would ({@link ManifestRecorder},
  * {@link WeightDigests}) and compares that record with the recorded one as it grows
- * ({@link ReplayComparison}). The run is a match only if nothing differed in every epoch replayed.
+ * ({@link ReplayComparison}). The run is a match only if the record is whole and agrees with itself
+ * ({@link RunManifest#defects()}) and nothing differed in every epoch replayed.
  */
 public final class Replay {
     private Replay() {
@@ -36,17 +39,24 @@ public final class Replay {
     }
 
     /**
-     * Replays the first {@code epochs} epochs of the run recorded in {@code manifestFile} (0: every
+     * Replays the first {@code epochs} epochs of the run recorded in {@code manifest} (0: every
      * recorded epoch), training in {@code out} (a folder without a run) with the progress display
-     * {@code progress}, and prints a line per epoch.
+     * {@code progress}, and prints a line per epoch. A record with {@link RunManifest#defects()} is a
+     * mismatch at once, before anything is trained.
      *
      * @throws IOException              if the manifest or the data cannot be read, or {@code out} written
      * @throws IllegalArgumentException if the manifest cannot be replayed (no initial weights, too few
      *                                  recorded epochs, an unreadable config)
      */
-    public static Outcome run(Path manifestFile, int epochs, Path out, Progress.Mode progress, PrintWriter print)
+    public static Outcome run(Path manifest, int epochs, Path out, Progress.Mode progress, PrintWriter print)
             throws IOException {
+        Path manifestFile = manifest.toAbsolutePath();
         RunManifest recorded = RunManifest.read(manifestFile);
+        List<String> defects = recorded.defects();
+        if (!defects.isEmpty()) {
+            return new Outcome(0, "before the first step: " + manifestFile + " contradicts itself or"
+                    + " is damaged, so nothing can match it: " + String.join("; ", defects));
+        }
         int available = recorded.epochs().size();
         if (recorded.initialWeightsSha256() == null) {
             throw new IllegalArgumentException(manifestFile + " starts at epoch " + recorded.sessions().get(0)
@@ -62,11 +72,18 @@ public final class Replay {
                     + " epoch" + (available == 1 ? "" : "s") + " " + manifestFile + " records");
         }
         int replayed = epochs == 0 ? available : epochs;
+        TrainConfig config;
+        try {
+            config = recorded.trainConfig();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(manifestFile + " holds a config vista train cannot use: "
+                    + e.getMessage(), e);
+        }
         printContext(recorded, replayed, manifestFile, print);
         ManifestRecorder rerun = new ManifestRecorder(recorded.digestEvery());
         WeightDigests digests = new WeightDigests(rerun);
         ReplayComparison comparison = new ReplayComparison(recorded, replayed, rerun, digests, print);
-        Trainer.start(recorded.trainConfig(), new Trainer.Settings(out, 0),
+        Trainer.start(config, new Trainer.Settings(out, 0),
                 TrainingObserver.inOrder(rerun, digests, comparison, new TrainingProgress(print, progress)));
         return comparison.outcome();
     }

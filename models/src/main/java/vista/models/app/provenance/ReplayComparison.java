@@ -4,23 +4,30 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import vista.models.app.provenance.RunManifest.EpochRecord;
 import vista.models.app.provenance.RunManifest.StepDigest;
+import vista.models.app.provenance.RunManifest.Stream;
 import vista.models.app.train.TrainingObserver;
 
 /**
  * Compares a re-run with its record as it trains, attached after the re-run's own {@link ManifestRecorder}
- * and {@link WeightDigests}:
+ * and {@link WeightDigests} (the record has passed {@link RunManifest#defects()} before):
  * <ul>
  *   <li>before the first step: the data files' SHA-256 (a mismatch stops the replay: other data cannot
- *       give the same bits), the random streams, and the initial weights' SHA-256;</li>
- *   <li>after every step: the training loss, bit for bit, and the weights' SHA-256 where recorded;</li>
- *   <li>after every epoch: the shuffle seed, the sample order's SHA-256, the weights' and optimiser's
- *       SHA-256, and every metric that does not measure time ({@link #TIMING} are left out).</li>
+ *       give the same bits), the data's spec and facts, the seed and every random stream, and the initial
+ *       weights' SHA-256;</li>
+ *   <li>after every step: the training loss, bit for bit, and the weights' SHA-256 wherever the record or
+ *       the re-run has one;</li>
+ *   <li>after every epoch: the shuffle seed, the sample order's SHA-256, the number of steps and which of
+ *       them were fingerprinted, the weights' and optimiser's SHA-256, and every metric either side has that
+ *       does not measure time ({@link #TIMING} are left out);</li>
+ *   <li>after the record's last epoch: {@code final_weights_sha256} and {@code finished}.</li>
  * </ul>
  * The first difference is printed with its step (or "before the first step"); the run stops after the
  * epoch in which it happened, or after the last epoch to replay.
@@ -73,27 +80,45 @@ final class ReplayComparison implements TrainingObserver {
                     + "), so the replay cannot give the same bits; replay with the recorded data");
             return false;
         }
-        if (!Objects.equals(recorded.seeds(), begun.seeds())) {
-            differ("before the first step: the random streams differ from the record (" + begun.seeds() + " now, "
-                    + recorded.seeds() + " recorded)");
-        }
-        if (!recorded.initialWeightsSha256().equals(begun.initialWeightsSha256())) {
-            differ("before the first step: the initial weights have SHA-256 " + begun.initialWeightsSha256()
-                    + ", the record " + recorded.initialWeightsSha256());
-        }
+        List<String> d = new ArrayList<>();
+        compare(d, "data.spec", recorded.data().spec(), begun.data().spec());
+        d.addAll(ManifestParts.differentEntries("data.facts.", ManifestParts.strings(recorded.data().facts()),
+                ManifestParts.strings(begun.data().facts()), "this replay", "the record"));
+        compare(d, "the seed", recorded.seeds().seed(), begun.seeds().seed());
+        d.addAll(streamDifferences(recorded.seeds().streams(), begun.seeds().streams()));
+        compare(d, "the initial weights' SHA-256", recorded.initialWeightsSha256(), begun.initialWeightsSha256());
+        d.forEach(difference -> differ("before the first step: " + difference));
         return true;
+    }
+
+    /** How the random streams differ from the record, each as a phrase naming the stream. */
+    private static List<String> streamDifferences(List<Stream> then, List<Stream> now) {
+        List<String> d = new ArrayList<>();
+        List<String> names = now.stream().map(Stream::name).toList();
+        compare(d, "the random streams' names", then.stream().map(Stream::name).toList(), names);
+        if (d.isEmpty()) {
+            for (int i = 0; i < names.size(); i++) {
+                Stream a = then.get(i);
+                Stream b = now.get(i);
+                compare(d, "the random stream " + a.name() + "'s seed", a.seed(), b.seed());
+                compare(d, "the random stream " + a.name() + "'s derivation", a.derivation(), b.derivation());
+                compare(d, "the random stream " + a.name() + "'s use", a.usedFor(), b.usedFor());
+            }
+        }
+        return d;
     }
 
     @Override
     public void stepFinished(Step step) {
         Double lossThen = recordedLosses.get(step.step());
         if (lossThen == null || Double.doubleToRawLongBits(lossThen) != Double.doubleToRawLongBits(step.loss())) {
-            differ("at step " + step.step() + ": the training loss is " + step.loss() + ", the record " + lossThen);
+            differ("at step " + step.step() + ": the training loss is " + step.loss() + ", the record "
+                    + (lossThen == null ? "none" : lossThen));
         }
-        StepDigest then = recordedDigests.get(step.step());
-        if (then != null && !then.sha256().equals(digests.latest())) {
-            differ("at step " + step.step() + ": the weights after it have SHA-256 " + digests.latest()
-                    + ", the record " + then.sha256());
+        String then = recordedDigests.containsKey(step.step()) ? recordedDigests.get(step.step()).sha256() : null;
+        if (!Objects.equals(then, digests.latest())) {
+            differ("at step " + step.step() + ": the weights after it have SHA-256 " + (digests.latest() == null
+                    ? "none (not fingerprinted)" : digests.latest()) + ", the record " + (then == null ? "none" : then));
         }
     }
 
@@ -101,14 +126,23 @@ final class ReplayComparison implements TrainingObserver {
     public boolean epochSaved(Epoch epoch) {
         EpochRecord replayed = rerun.lastEpoch();
         EpochRecord then = recorded.epoch(replayed.epoch());
-        for (String d : differences(then, replayed)) {
-            differ("after epoch " + replayed.epoch() + " (step " + replayed.lastStep() + "): " + d);
+        String where = "after epoch " + replayed.epoch() + " (step " + replayed.lastStep() + "): ";
+        if (then == null) {
+            differ(where + "the record has no epoch " + replayed.epoch());
+        } else {
+            differences(then, replayed).forEach(d -> differ(where + d));
+        }
+        if (replayed.epoch() == recorded.epochs().get(recorded.epochs().size() - 1).epoch()) {
+            List<String> d = new ArrayList<>();
+            compare(d, "final_weights_sha256", recorded.finalWeightsSha256(), rerun.manifest().finalWeightsSha256());
+            compare(d, "finished", recorded.finished(), rerun.manifest().finished());
+            d.forEach(difference -> differ(where + difference));
         }
         epochsCompared++;
         out.println("replay epoch " + replayed.epoch() + ": " + (differedThisEpoch ? "DIFFERS" : "matches")
-                + " (weights " + replayed.weightsSha256() + (differedThisEpoch ? ", recorded " + then.weightsSha256()
-                : "") + ", " + replayed.losses().size() + " step losses, " + replayed.weightDigests().size()
-                + " step digests, metrics)");
+                + " (weights " + replayed.weightsSha256() + (differedThisEpoch ? ", recorded "
+                + (then == null ? "none" : then.weightsSha256()) : "") + ", " + replayed.losses().size()
+                + " step losses, " + replayed.weightDigests().size() + " step digests, metrics)");
         out.flush();
         boolean goOn = !differedThisEpoch && replayed.epoch() < epochs;
         differedThisEpoch = false;
@@ -122,14 +156,22 @@ final class ReplayComparison implements TrainingObserver {
         compare(d, "the number of samples", then.samples(), now.samples());
         compare(d, "the sample order's SHA-256", then.sampleOrderSha256(), now.sampleOrderSha256());
         compare(d, "the first step", then.firstStep(), now.firstStep());
+        compare(d, "the number of step losses", then.losses().size(), now.losses().size());
+        compare(d, "the steps whose weights are fingerprinted", steps(then), steps(now));
         compare(d, "the weights' SHA-256", then.weightsSha256(), now.weightsSha256());
         compare(d, "the optimiser state's SHA-256", then.optimizerSha256(), now.optimizerSha256());
-        for (Map.Entry<String, JsonElement> e : then.metrics().entrySet()) {
-            if (!TIMING.contains(e.getKey())) {
-                compare(d, "the metric " + e.getKey(), e.getValue(), metric(now.metrics(), e.getKey()));
+        Set<String> metrics = new LinkedHashSet<>(then.metrics().keySet());
+        metrics.addAll(now.metrics().keySet());
+        for (String key : metrics) {
+            if (!TIMING.contains(key)) {
+                compare(d, "the metric " + key, metric(then.metrics(), key), metric(now.metrics(), key));
             }
         }
         return d;
+    }
+
+    private static List<Long> steps(EpochRecord epoch) {
+        return epoch.weightDigests().stream().map(StepDigest::step).toList();
     }
 
     private static JsonElement metric(JsonObject metrics, String key) {
@@ -143,7 +185,7 @@ final class ReplayComparison implements TrainingObserver {
                 ? a.getAsBigDecimal().compareTo(b.getAsBigDecimal()) == 0
                 : Objects.equals(then, now);
         if (!same) {
-            d.add(what + " is " + now + ", the record " + then);
+            d.add(what + " is " + (now == null ? "none" : now) + ", the record " + (then == null ? "none" : then));
         }
     }
 

@@ -3,19 +3,28 @@ package vista.models.app.provenance;
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import vista.models.app.train.DataFacts;
 import vista.models.app.train.RunDirectory;
 import vista.models.app.train.TrainConfig;
 import vista.nn.checkpoint.AtomicFiles;
+import vista.nn.checkpoint.Checkpoint;
 
 /**
  * {@code manifest.json}: what went into a training run and what came out, for an auditor to check and
@@ -199,7 +208,7 @@ public record RunManifest(String format, List<Session> sessions, JsonObject conf
     }
 
     /** The record of epoch {@code epoch} (from 1), or null if there is none. */
-    public EpochRecord epoch(int epoch) {
+    public EpochRecord epoch(long epoch) {
         return epochs.stream().filter(e -> e.epoch() == epoch).findFirst().orElse(null);
     }
 
@@ -208,38 +217,217 @@ public record RunManifest(String format, List<Session> sessions, JsonObject conf
         return TrainConfig.fromJson(config);
     }
 
+    /**
+     * What is wrong with this record on its own, each as a phrase that names its key: a digest that is
+     * missing or not 64 lowercase hex digits ({@link #isSha256}); epochs that do not count up from the
+     * first session's; steps that do not follow on; per-step fingerprints missing or out of place; final
+     * weights or {@code finished} that contradict the last epoch. Empty for every manifest Vista writes.
+     */
+    public List<String> defects() {
+        List<String> d = new ArrayList<>();
+        int firstEpoch = sessions.get(0).firstEpoch();
+        if (initialWeightsSha256 != null || firstEpoch == 0) {
+            sha256(d, "initial_weights_sha256", initialWeightsSha256);
+        }
+        for (int i = 0; i < data.files().size(); i++) {
+            sha256(d, "data.files[" + i + "].sha256", data.files().get(i).sha256());
+        }
+        for (int i = 0; i < epochs.size(); i++) {
+            epochDefects(d, i, firstEpoch);
+        }
+        EpochRecord last = epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
+        if (last != null || finalWeightsSha256 != null || firstEpoch > 0) {
+            sha256(d, "final_weights_sha256", finalWeightsSha256);
+        }
+        if (last != null && isSha256(finalWeightsSha256) && !finalWeightsSha256.equals(last.weightsSha256())) {
+            d.add("final_weights_sha256 is " + finalWeightsSha256 + ", but the last epoch's weights_sha256 (epochs["
+                    + (epochs.size() - 1) + "]) is " + last.weightsSha256());
+        }
+        JsonElement planned = config.get("epochs");
+        if (planned != null && planned.isJsonPrimitive() && planned.getAsJsonPrimitive().isNumber()
+                && finished != (last != null && last.epoch() == planned.getAsLong())) {
+            d.add("finished is " + finished + ", but the last recorded epoch is " + (last == null ? "none" : last.epoch())
+                    + " of the " + planned + " in config.epochs");
+        }
+        return d;
+    }
+
+    private void epochDefects(List<String> d, int i, int firstEpoch) {
+        EpochRecord e = epochs.get(i);
+        String key = "epochs[" + i + "]";
+        if (e.epoch() != firstEpoch + 1 + i) {
+            d.add(key + ".epoch is " + e.epoch() + ", but the epochs count up from " + (firstEpoch + 1)
+                    + " (the first session's first_epoch + 1), so it should be " + (firstEpoch + 1 + i));
+        }
+        if (e.session() < 0 || e.session() >= sessions.size()) {
+            d.add(key + ".session is " + e.session() + ", but the record has " + sessions.size() + " session(s)");
+        }
+        if (i > 0 && e.firstStep() != epochs.get(i - 1).lastStep() + 1) {
+            EpochRecord before = epochs.get(i - 1);
+            d.add(key + ".first_step is " + e.firstStep() + ", but epochs[" + (i - 1) + "] covers steps "
+                    + before.firstStep() + " to " + before.lastStep() + " (one per loss), so it should be "
+                    + (before.lastStep() + 1));
+        } else if (i == 0 && firstEpoch == 0 && e.firstStep() != 1) {
+            d.add(key + ".first_step is " + e.firstStep() + ", but a run's first step is 1");
+        }
+        if (e.losses().isEmpty()) {
+            d.add(key + ".losses is empty, but every epoch takes at least one step");
+        }
+        sha256(d, key + ".sample_order_sha256", e.sampleOrderSha256());
+        List<Long> due = new ArrayList<>();
+        for (int s = 0; s < e.losses().size(); s++) {
+            if (Math.floorMod(e.firstStep() + s, (long) digestEvery) == 0) {
+                due.add(e.firstStep() + s);
+            }
+        }
+        List<Long> digested = e.weightDigests().stream().map(StepDigest::step).toList();
+        int k = 0;
+        while (k < due.size() && k < digested.size() && due.get(k).equals(digested.get(k))) {
+            k++;
+        }
+        if (k < due.size()) {
+            d.add(key + ".weight_digests has no fingerprint of step " + due.get(k) + ", which digest_every "
+                    + digestEvery + " asks for" + (k < digested.size() ? " (it has step " + digested.get(k) + " there)"
+                    : ""));
+        } else if (k < digested.size()) {
+            d.add(key + ".weight_digests has a fingerprint of step " + digested.get(k) + ", which digest_every "
+                    + digestEvery + " over the epoch's steps " + e.firstStep() + " to " + e.lastStep()
+                    + " does not ask for");
+        }
+        for (int j = 0; j < e.weightDigests().size(); j++) {
+            sha256(d, key + ".weight_digests[" + j + "].sha256", e.weightDigests().get(j).sha256());
+        }
+        sha256(d, key + ".weights_sha256", e.weightsSha256());
+        sha256(d, key + ".optimizer_sha256", e.optimizerSha256());
+        if (e.metrics() == null) {
+            d.add(key + ".metrics is missing");
+        }
+    }
+
+    /** Adds a phrase naming {@code key} if {@code value} is not a SHA-256. */
+    private static void sha256(List<String> d, String key, String value) {
+        if (value == null) {
+            d.add(key + " is missing (or null)");
+        } else if (!isSha256(value)) {
+            d.add(key + " is \"" + (value.length() > 80 ? value.substring(0, 77) + "..." : value)
+                    + "\", not a SHA-256 (64 lowercase hex digits)");
+        }
+    }
+
+    /** True if {@code value} is a SHA-256 as Vista writes them: 64 lowercase hex digits. */
+    static boolean isSha256(String value) {
+        return value != null && value.matches("[0-9a-f]{64}");
+    }
+
     /** Writes this manifest to {@code file} (pretty-printed JSON) atomically ({@link AtomicFiles}). */
     void write(Path file) throws IOException {
         AtomicFiles.writeString(file, GSON.toJson(this) + "\n");
     }
 
     /**
-     * Reads a manifest.
+     * Reads a manifest and checks its structure (not its values: see {@link #defects()}).
      *
-     * @throws IOException naming the file if it is missing, is not JSON, or is not a Vista run manifest
+     * @throws IOException naming the file if it is missing, a folder, a checkpoint, not UTF-8 text, not
+     *     JSON, not a Vista run manifest, incomplete, or holds a null in a list or a {@code digest_every}
+     *     below 1
      */
     public static RunManifest read(Path file) throws IOException {
-        String text;
+        Path where = file.toAbsolutePath();
+        String text = text(where);
+        if (text.isBlank()) {
+            throw new IOException(where + " is empty, not a run manifest; give the run's " + FILE
+                    + ", in its --out folder");
+        }
+        JsonElement tree;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new IOException(file + " does not exist; a run's manifest.json is in its --out folder", e);
+            tree = JsonParser.parseString(text);
+        } catch (JsonParseException e) {
+            throw new IOException(where + " is not a readable run manifest (" + reason(e) + ")", e);
+        }
+        JsonElement format = tree.isJsonObject() ? tree.getAsJsonObject().get("format") : null;
+        if (format == null || !format.isJsonPrimitive() || !FORMAT.equals(format.getAsString())) {
+            throw new IOException(where + " is not a Vista run manifest: its \"format\" is "
+                    + (format == null ? "missing" : "'" + (format.isJsonPrimitive() ? format.getAsString() : format)
+                    + "'") + ", expected '" + FORMAT + "'");
+        }
+        String nullAt = nullInList(tree, "");
+        if (nullAt != null) {
+            throw new IOException(where + " is damaged: " + nullAt + " is null, where a run manifest holds a value");
         }
         RunManifest manifest;
         try {
-            manifest = GSON.fromJson(text, RunManifest.class);
+            manifest = GSON.fromJson(tree, RunManifest.class);
         } catch (JsonParseException | IllegalArgumentException e) {
-            throw new IOException(file + " is not a readable run manifest (" + e.getMessage() + ")", e);
+            throw new IOException(where + " is not a readable run manifest (" + reason(e) + ")", e);
         }
-        if (manifest == null || !FORMAT.equals(manifest.format())) {
-            throw new IOException(file + " is not a Vista run manifest: its \"format\" is "
-                    + (manifest == null ? "missing" : "'" + manifest.format() + "'") + ", expected '" + FORMAT + "'");
+        if (manifest.config() == null || manifest.seeds() == null || manifest.seeds().streams() == null
+                || manifest.data() == null || manifest.data().files() == null || manifest.data().facts() == null
+                || manifest.sessions() == null || manifest.sessions().isEmpty() || manifest.epochs() == null) {
+            throw new IOException(where + " is incomplete: a run manifest has config, seeds (with streams), data"
+                    + " (with files and facts), at least one session, and epochs");
         }
-        if (manifest.config() == null || manifest.seeds() == null || manifest.data() == null
-                || manifest.sessions() == null || manifest.epochs() == null) {
-            throw new IOException(file + " is incomplete: a run manifest has config, seeds, data, sessions and epochs");
+        if (manifest.digestEvery() < 1) {
+            throw new IOException(where + " is damaged: digest_every is " + manifest.digestEvery()
+                    + ", but a run fingerprints its weights every 1 or more steps");
         }
         return manifest;
+    }
+
+    /** The file's text, with errors that say what was given instead of a manifest and what to give. */
+    private static String text(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            Path inside = file.resolve(FILE);
+            throw new IOException(file + " is a folder, not a run manifest; " + (Files.isRegularFile(inside)
+                    ? "give the manifest in it: " + inside : "it holds no " + FILE + " (a run writes it into its"
+                    + " --out folder)"));
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + " does not exist; a run's manifest.json is in its --out folder", e);
+        } catch (AccessDeniedException e) {
+            throw new IOException(file + " cannot be read: permission denied", e);
+        }
+        byte[] magic = Checkpoint.MAGIC.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length >= magic.length && Arrays.equals(bytes, 0, magic.length, magic, 0, magic.length)) {
+            throw new IOException(file + " is a Vista checkpoint, not a run manifest; give the run's "
+                    + file.resolveSibling(FILE) + " (written beside the checkpoint)");
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + " is not a run manifest: it is not UTF-8 text; give the run's " + FILE
+                    + ", in its --out folder", e);
+        }
+    }
+
+    /** The JSON parser's complaint in one line, without the names of exception classes. */
+    private static String reason(RuntimeException e) {
+        return String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+                .replaceAll("^([\\w.$]+(Exception|Error): )+", "");
+    }
+
+    /** The key of the first null in a list anywhere in {@code json}, such as {@code epochs[0].losses[3]}; or null. */
+    private static String nullInList(JsonElement json, String key) {
+        if (json.isJsonArray()) {
+            JsonArray list = json.getAsJsonArray();
+            for (int i = 0; i < list.size(); i++) {
+                String at = key + "[" + i + "]";
+                String inside = list.get(i).isJsonNull() ? at : nullInList(list.get(i), at);
+                if (inside != null) {
+                    return inside;
+                }
+            }
+        } else if (json.isJsonObject()) {
+            for (Map.Entry<String, JsonElement> e : json.getAsJsonObject().entrySet()) {
+                String inside = nullInList(e.getValue(), key.isEmpty() ? e.getKey() : key + "." + e.getKey());
+                if (inside != null) {
+                    return inside;
+                }
+            }
+        }
+        return null;
     }
 
     /** {@code value} as JSON in the manifest's style: snake-case keys, pretty-printed, nulls kept. */

@@ -235,6 +235,7 @@ class RunManifestTest {
         RunManifest half = RunManifest.read(run.resolve(RunManifest.FILE));
         assertEquals(1, half.epochs().size());
         assertFalse(half.finished());
+        assertEquals(List.of(), half.defects(), "an interrupted run's manifest is whole and consistent");
         succeeds("train", "--out", run.toString(), "--resume", "--progress", "lines");
         RunManifest whole = RunManifest.read(run.resolve(RunManifest.FILE));
         RunManifest straight = RunManifest.read(recorded.resolve(RunManifest.FILE));
@@ -244,6 +245,7 @@ class RunManifestTest {
         assertEquals(straight.initialWeightsSha256(), whole.initialWeightsSha256());
         assertEquals(straight.finalWeightsSha256(), whole.finalWeightsSha256());
         assertTrue(whole.finished());
+        assertEquals(List.of(), whole.defects(), "a resumed run's manifest is whole and consistent");
         succeeds("replay", run.resolve(RunManifest.FILE).toString());
     }
 
