@@ -10,8 +10,8 @@ import java.util.List;
  * for the format). Images get one channel.
  *
  * <p>Checked, each with a {@link DataFileException} naming the file: each file on its own (magic number,
- * type, truncation), the number of dimensions, that both files hold the same count, and that every label
- * lies in {@code [0, classNames.size())}.
+ * type, truncation), the number of dimensions, that images have at least one row and one column, that both
+ * files hold the same count, and that every label lies in {@code [0, classNames.size())}.
  */
 public final class IdxDataset {
     private IdxDataset() {
@@ -29,6 +29,11 @@ public final class IdxDataset {
         if (imageFile.dims().length != 3) {
             throw new DataFileException(images, "expected 3 dimensions (count, rows, columns) for images,"
                     + " the header declares " + imageFile.dims().length + ": " + Arrays.toString(imageFile.dims()));
+        }
+        if (imageFile.dims()[1] == 0 || imageFile.dims()[2] == 0) {
+            throw new DataFileException(images, "the header declares images of " + imageFile.dims()[1] + " x "
+                    + imageFile.dims()[2] + " pixels (rows x columns, at bytes 8 to 15); an image needs at least one"
+                    + " row and one column");
         }
         IdxFile labelFile = IdxFile.read(labels, "label");
         if (labelFile.dims().length != 1) {
