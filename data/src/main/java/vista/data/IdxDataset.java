@@ -42,8 +42,9 @@ public final class IdxDataset {
         }
         int count = imageFile.dims()[0];
         if (labelFile.dims()[0] != count) {
-            throw new DataFileException(labels, "holds " + labelFile.dims()[0] + " labels but " + images
-                    + " holds " + count + " images; the two files must describe the same samples");
+            throw new DataFileException(labels, "holds " + labelFile.dims()[0] + " labels but "
+                    + images.toAbsolutePath().normalize() + " holds " + count + " images; the two files must describe"
+                    + " the same samples");
         }
         if (count == 0) {
             throw new DataFileException(images, "the header declares 0 images; a data set needs at least one");

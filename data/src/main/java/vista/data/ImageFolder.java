@@ -149,9 +149,9 @@ public final class ImageFolder {
         for (int i = 1; i < n; i++) {
             if (sizes[i][0] != sizes[0][0] || sizes[i][1] != sizes[0][1]) {
                 throw new DataFileException(files.get(i), "is " + sizes[i][1] + " x " + sizes[i][0] + " pixels (width x height)"
-                        + (options.resize() > 0 ? " after resizing" : "") + " but " + files.get(0) + " is "
-                        + sizes[0][1] + " x " + sizes[0][0] + "; give a centre crop (and a resize) to bring images of"
-                        + " different sizes to one size");
+                        + (options.resize() > 0 ? " after resizing" : "") + " but "
+                        + files.get(0).toAbsolutePath().normalize() + " is " + sizes[0][1] + " x " + sizes[0][0]
+                        + "; give a centre crop (and a resize) to bring images of different sizes to one size");
             }
         }
         int channels = options.color().channels();
@@ -202,7 +202,7 @@ public final class ImageFolder {
         }
         if (files.isEmpty()) {
             throw new DataFileException(folder, "holds no .png, .jpg or .jpeg file, so class '"
-                    + folder.getFileName() + "' of " + root + " would have no sample");
+                    + folder.getFileName() + "' of " + root.toAbsolutePath().normalize() + " would have no sample");
         }
         return files;
     }

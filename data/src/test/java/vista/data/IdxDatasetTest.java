@@ -146,6 +146,14 @@ class IdxDatasetTest {
     }
 
     @Test
+    void namesTheFileByItsFullPathWhenGivenARelativeOne() {
+        Path missing = dir.resolve("missing");
+        Path relative = Path.of("").toAbsolutePath().relativize(missing);
+        assertEquals(missing + ": no such file",
+                assertThrows(DataFileException.class, () -> IdxFile.read(relative, "image")).getMessage());
+    }
+
+    @Test
     void rejectsEmptyAndMissingFiles() {
         Path empty = TestFiles.write(dir.resolve("empty"), new byte[0]);
         assertEquals(empty + ": is empty (0 bytes)",

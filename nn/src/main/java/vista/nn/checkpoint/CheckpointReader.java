@@ -41,7 +41,8 @@ final class CheckpointReader {
         buffer.limit(0);
     }
 
-    static Checkpoint read(Path file) throws IOException {
+    static Checkpoint read(Path given) throws IOException {
+        Path file = given.toAbsolutePath().normalize();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size < HEADER + CHECKSUM) {
@@ -304,6 +305,7 @@ final class CheckpointReader {
 
     private IOException malformedAt(long offset, String expected, String found) {
         return new IOException("Checkpoint " + file + " is malformed at offset " + offset + ": expected "
-                + expected + ", found " + found);
+                + expected + ", found " + found + "; vista train writes no such file: use another checkpoint or"
+                + " train again");
     }
 }

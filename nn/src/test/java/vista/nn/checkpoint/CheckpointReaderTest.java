@@ -2,6 +2,7 @@ package vista.nn.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +35,12 @@ class CheckpointReaderTest {
                 Map.of("w", Tensor.zeros(2)), Map.of());
     }
 
+    /** The message of the refusal to read {@code file}, without the advice that ends every such message. */
     private static String refusal(Path file) {
-        return assertThrows(IOException.class, () -> Checkpoint.read(file)).getMessage();
+        String message = assertThrows(IOException.class, () -> Checkpoint.read(file)).getMessage();
+        String advice = "; vista train writes no such file: use another checkpoint or train again";
+        assertTrue(message.endsWith(advice), message);
+        return message.substring(0, message.length() - advice.length());
     }
 
     @Test
@@ -75,6 +80,13 @@ class CheckpointReaderTest {
         Path file = write(at(1, 1), "tiny", "ti\u00FFy");
         assertEquals("Checkpoint " + file + " is malformed at offset 29: expected UTF-8 text for the config value of"
                 + " model, found bytes that are not UTF-8", refusal(file));
+    }
+
+    @Test
+    void namesTheFileByItsFullPathWhenGivenARelativeOne() throws IOException {
+        Path file = write(at(-5, 10));
+        Path relative = Path.of("").toAbsolutePath().relativize(file);
+        assertTrue(refusal(relative).startsWith("Checkpoint " + file + " is malformed"));
     }
 
     @Test
