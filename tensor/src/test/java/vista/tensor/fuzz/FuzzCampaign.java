@@ -187,7 +187,10 @@ public final class FuzzCampaign {
                 if (n == systematic) {
                     randomDeadline = System.nanoTime() + randomBudget.toNanos();
                 }
-                if (only != null && n != only || n >= systematic && System.nanoTime() > randomDeadline) {
+                if (n >= systematic && System.nanoTime() > randomDeadline) {
+                    break;
+                }
+                if (only != null && n != only) {
                     continue;
                 }
                 Case c = n < systematic ? cases.get(n) : randomCase(usedSeed, n, encoded);
