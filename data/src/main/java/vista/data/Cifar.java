@@ -1,6 +1,8 @@
 package vista.data;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,13 +131,21 @@ public final class Cifar {
             }
             return numbered;
         }
-        List<String> names;
+        ByteBuffer bytes;
         try {
-            names = Files.readAllLines(namesFile, StandardCharsets.UTF_8).stream()
-                    .map(String::strip).filter(s -> !s.isEmpty()).toList();
+            bytes = ByteBuffer.wrap(Files.readAllBytes(namesFile));
         } catch (IOException e) {
             throw new DataFileException(namesFile, "cannot be read: " + e.getMessage(), e);
         }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw new DataFileException(namesFile, "is not UTF-8 text (byte " + bytes.position() + " is not valid"
+                    + " UTF-8); it should hold the " + labels.classes + " " + labels.name().toLowerCase()
+                    + " class names, one per line", e);
+        }
+        List<String> names = text.lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
         if (names.size() != labels.classes) {
             throw new DataFileException(namesFile, "names " + names.size() + " classes, expected " + labels.classes);
         }

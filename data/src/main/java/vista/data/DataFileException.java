@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * A data file that is missing, damaged or not in the format its reader expects.
  *
  * <p>Every reader in this package reports bad files with this one exception. The message is a sentence
- * that starts with the file (or folder), then says what is wrong and, where a position matters, the
+ * that starts with the file (or folder) as an absolute path, then says what is wrong and, where a position matters, the
  * byte offset; offsets of gzip-compressed files count in the decompressed contents. Example:
  * {@code train-images-idx3-ubyte.gz: truncated at byte 1234: expected 47040000 bytes of image data for
  * 60000 x 28 x 28 after the 16-byte header, found 1218}.
@@ -20,15 +20,15 @@ public class DataFileException extends IOException {
 
     private final transient Path file;
 
-    /** A problem with {@code file}; the message reads {@code "<file>: <problem>"}. */
+    /** A problem with {@code file}; the message reads {@code "<file as an absolute path>: <problem>"}. */
     public DataFileException(Path file, String problem) {
-        super(file + ": " + problem);
+        super(file.toAbsolutePath().normalize() + ": " + problem);
         this.file = file;
     }
 
     /** As {@link #DataFileException(Path, String)}, keeping the lower-level cause. */
     public DataFileException(Path file, String problem, Throwable cause) {
-        super(file + ": " + problem, cause);
+        super(file.toAbsolutePath().normalize() + ": " + problem, cause);
         this.file = file;
     }
 

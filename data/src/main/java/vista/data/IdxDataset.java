@@ -10,8 +10,8 @@ import java.util.List;
  * for the format). Images get one channel.
  *
  * <p>Checked, each with a {@link DataFileException} naming the file: each file on its own (magic number,
- * type, truncation), the number of dimensions, that both files hold the same count, and that every label
- * lies in {@code [0, classNames.size())}.
+ * type, truncation), the number of dimensions, that images have at least one row and one column, that both
+ * files hold the same count, and that every label lies in {@code [0, classNames.size())}.
  */
 public final class IdxDataset {
     private IdxDataset() {
@@ -30,6 +30,11 @@ public final class IdxDataset {
             throw new DataFileException(images, "expected 3 dimensions (count, rows, columns) for images,"
                     + " the header declares " + imageFile.dims().length + ": " + Arrays.toString(imageFile.dims()));
         }
+        if (imageFile.dims()[1] == 0 || imageFile.dims()[2] == 0) {
+            throw new DataFileException(images, "the header declares images of " + imageFile.dims()[1] + " x "
+                    + imageFile.dims()[2] + " pixels (rows x columns, at bytes 8 to 15); an image needs at least one"
+                    + " row and one column");
+        }
         IdxFile labelFile = IdxFile.read(labels, "label");
         if (labelFile.dims().length != 1) {
             throw new DataFileException(labels, "expected 1 dimension (count) for labels,"
@@ -37,8 +42,9 @@ public final class IdxDataset {
         }
         int count = imageFile.dims()[0];
         if (labelFile.dims()[0] != count) {
-            throw new DataFileException(labels, "holds " + labelFile.dims()[0] + " labels but " + images
-                    + " holds " + count + " images; the two files must describe the same samples");
+            throw new DataFileException(labels, "holds " + labelFile.dims()[0] + " labels but "
+                    + images.toAbsolutePath().normalize() + " holds " + count + " images; the two files must describe"
+                    + " the same samples");
         }
         if (count == 0) {
             throw new DataFileException(images, "the header declares 0 images; a data set needs at least one");

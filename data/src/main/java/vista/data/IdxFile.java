@@ -1,5 +1,6 @@
 package vista.data;
 
+import java.math.BigInteger;
 import java.nio.file.Path;
 
 /**
@@ -60,28 +61,25 @@ record IdxFile(Path file, int[] dims, byte[] bytes, int dataOffset) {
                     + "-byte IDX header for " + rank + " dimensions, found " + b.length + " bytes");
         }
         int[] dims = new int[rank];
-        long elements = 1;
+        BigInteger elements = BigInteger.ONE; // exact: 255 sizes below 2^31 overflow a long
         for (int a = 0; a < rank; a++) {
             dims[a] = readInt(b, 4 + 4 * a);
             if (dims[a] < 0) {
                 throw new DataFileException(file, "dimension " + a + " at byte " + (4 + 4 * a)
                         + " is " + Integer.toUnsignedLong(dims[a]) + ", too large for an in-memory data set");
             }
-            elements *= dims[a];
-            if (elements > DataFiles.MAX_ARRAY) {
-                throw new DataFileException(file, "the header declares " + describe(dims, a + 1)
-                        + " elements, more than one in-memory data set may hold");
-            }
+            elements = elements.multiply(BigInteger.valueOf(dims[a]));
         }
         long found = b.length - (long) headerBytes;
-        if (found < elements) {
+        if (elements.compareTo(BigInteger.valueOf(found)) > 0) {
             throw new DataFileException(file, "truncated at byte " + b.length + ": expected " + elements
                     + " bytes of " + contents + " data for " + describe(dims, rank) + " after the "
                     + headerBytes + "-byte header, found " + found);
         }
-        if (found > elements) {
-            throw new DataFileException(file, (found - elements) + " unexpected bytes after the end of the "
-                    + contents + " data at byte " + (headerBytes + elements) + " (the header declares "
+        long declared = elements.longValue();
+        if (found > declared) {
+            throw new DataFileException(file, (found - declared) + " unexpected bytes after the end of the "
+                    + contents + " data at byte " + (headerBytes + declared) + " (the header declares "
                     + describe(dims, rank) + ")");
         }
         return new IdxFile(file, dims, b, headerBytes);

@@ -7,10 +7,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Reads an image-folder data set (the layout of ImageNet and of torchvision's {@code ImageFolder}) into
@@ -26,8 +29,10 @@ import javax.imageio.ImageIO;
  *       name. Each class folder must hold at least one image.</li>
  *   <li><b>Images</b>: the files ending in .png, .jpg or .jpeg (any case) in each class folder (not in
  *       deeper folders), sorted by name; other files are ignored. They are decoded by
- *       {@code javax.imageio}; a file it cannot decode is a {@link DataFileException} naming it. Samples
- *       are numbered class by class, each class's files in name order.</li>
+ *       {@code javax.imageio}, once the size in the file's header is known to be one its bytes can
+ *       describe (see {@link #PIXELS_PER_FILE_BYTE}); a file it cannot decode is a
+ *       {@link DataFileException} naming it. Samples are numbered class by class, each class's files in
+ *       name order.</li>
  *   <li><b>Colour</b>: {@link ColorMode#RGB} gives 3 channels (R, G, B): grey images repeat their grey
  *       value in all three. {@link ColorMode#GRAYSCALE} gives 1 channel: grey images keep their value
  *       (16-bit grey is scaled to 8 bits with rounding); colour images become the ITU-R 601 luma
@@ -103,6 +108,15 @@ public final class ImageFolder {
         }
     }
 
+    /**
+     * The most pixels one byte of a PNG or JPEG file can describe, with a margin: deflate expands at most
+     * 1032 times and a 1-bit PNG packs 8 pixels in a byte (about 8256 pixels per byte); a baseline JPEG
+     * needs at least a bit or two per 8 x 8 block.
+     */
+    static final long PIXELS_PER_FILE_BYTE = 10_000;
+    /** The most pixels of one image: its decoded samples (up to 4 a pixel) must fit in one Java array. */
+    static final long MAX_PIXELS = DataFiles.MAX_ARRAY / 4;
+
     private ImageFolder() {
     }
 
@@ -135,9 +149,9 @@ public final class ImageFolder {
         for (int i = 1; i < n; i++) {
             if (sizes[i][0] != sizes[0][0] || sizes[i][1] != sizes[0][1]) {
                 throw new DataFileException(files.get(i), "is " + sizes[i][1] + " x " + sizes[i][0] + " pixels (width x height)"
-                        + (options.resize() > 0 ? " after resizing" : "") + " but " + files.get(0) + " is "
-                        + sizes[0][1] + " x " + sizes[0][0] + "; give a centre crop (and a resize) to bring images of"
-                        + " different sizes to one size");
+                        + (options.resize() > 0 ? " after resizing" : "") + " but "
+                        + files.get(0).toAbsolutePath().normalize() + " is " + sizes[0][1] + " x " + sizes[0][0]
+                        + "; give a centre crop (and a resize) to bring images of different sizes to one size");
             }
         }
         int channels = options.color().channels();
@@ -188,7 +202,7 @@ public final class ImageFolder {
         }
         if (files.isEmpty()) {
             throw new DataFileException(folder, "holds no .png, .jpg or .jpeg file, so class '"
-                    + folder.getFileName() + "' of " + root + " would have no sample");
+                    + folder.getFileName() + "' of " + root.toAbsolutePath().normalize() + " would have no sample");
         }
         return files;
     }
@@ -203,20 +217,17 @@ public final class ImageFolder {
     }
 
     private static Decoded decode(Path file, Options options) throws DataFileException {
-        BufferedImage image;
-        try {
-            image = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            throw new DataFileException(file, "cannot be decoded as an image: " + e.getMessage(), e);
-        }
-        if (image == null) {
-            throw new DataFileException(file, "is not an image that javax.imageio can decode (PNG or JPEG expected)");
-        }
+        BufferedImage image = readImage(file);
         int h = image.getHeight();
         int w = image.getWidth();
         int channels = options.color().channels();
         byte[] pixels = channelPlanes(image, options.color());
         if (options.resize() > 0) {
+            if (!ImageResize.fits(channels, h, w, options.resize(), DataFiles.MAX_ARRAY)) {
+                throw new DataFileException(file, "is " + w + " x " + h + " pixels (width x height): resized to a"
+                        + " shorter side of " + options.resize() + " it would hold more than one image may hold ("
+                        + DataFiles.MAX_ARRAY + " bytes); leave out images of such an aspect ratio");
+            }
             int[] size = ImageResize.shorterSideTo(h, w, options.resize());
             pixels = ImageResize.resize(pixels, channels, h, w, size[0], size[1]);
             h = size[0];
@@ -233,6 +244,43 @@ public final class ImageFolder {
             w = options.crop();
         }
         return new Decoded(pixels, h, w);
+    }
+
+    /**
+     * Decodes {@code file} with javax.imageio, after checking that the size its header declares is one
+     * the file's bytes can describe (see {@link #PIXELS_PER_FILE_BYTE}): a damaged header must not make
+     * the decoder allocate gigabytes.
+     */
+    private static BufferedImage readImage(Path file) throws DataFileException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new DataFileException(file, "is not an image that javax.imageio can decode (PNG or JPEG expected)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                checkDeclaredSize(file, reader.getWidth(0), reader.getHeight(0), Files.size(file));
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (DataFileException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new DataFileException(file, "cannot be decoded as an image: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkDeclaredSize(Path file, int width, int height, long fileBytes) throws DataFileException {
+        long pixels = (long) width * height;
+        long most = Math.min(PIXELS_PER_FILE_BYTE * fileBytes, MAX_PIXELS);
+        if (width <= 0 || height <= 0 || pixels > most) {
+            throw new DataFileException(file, "its header declares " + Integer.toUnsignedLong(width) + " x "
+                    + Integer.toUnsignedLong(height) + " pixels (width x height), more than a " + fileBytes
+                    + "-byte PNG or JPEG can hold (at most " + PIXELS_PER_FILE_BYTE + " pixels per byte of file, and "
+                    + MAX_PIXELS + " in all); the file is damaged");
+        }
     }
 
     /** The image's pixels as CHW bytes in the requested colour mode. */

@@ -29,6 +29,22 @@ final class ImageResize {
         return new int[] {(int) ((long) shorter * height / width), shorter};
     }
 
+    /**
+     * Whether every array that resizing a channels x height x width image to a shorter side of
+     * {@code shorter} allocates (the output, and the row pass's height x outWidth intermediate) fits in
+     * {@code limit} elements; computed without overflow, so that an extreme aspect ratio is refused
+     * rather than wrapped around.
+     */
+    static boolean fits(int channels, int height, int width, int shorter, long limit) {
+        long longer = (long) shorter * Math.max(height, width) / Math.min(height, width);
+        if (longer > limit) {
+            return false;
+        }
+        long plane = longer * shorter;
+        long outWidth = height <= width ? longer : shorter;
+        return plane <= limit && channels * plane <= limit && height * outWidth <= limit;
+    }
+
     /** {@code src} (channels x height x width) resized bilinearly to channels x outHeight x outWidth. */
     static byte[] resize(byte[] src, int channels, int height, int width, int outHeight, int outWidth) {
         if (outHeight == height && outWidth == width) {

@@ -137,6 +137,23 @@ class IdxDatasetTest {
     }
 
     @Test
+    void rejectsImagesWithoutRowsOrColumns() {
+        Path images = TestFiles.write(dir.resolve("images"), TestFiles.idx(new int[] {3, 0, 4}, new byte[0]));
+        Path labels = TestFiles.write(dir.resolve("labels"), threeLabels());
+        DataFileException e = assertThrows(DataFileException.class, () -> IdxDataset.read("tiny", images, labels, DIGITS));
+        assertEquals(images + ": the header declares images of 0 x 4 pixels (rows x columns, at bytes 8 to 15); an image"
+                + " needs at least one row and one column", e.getMessage());
+    }
+
+    @Test
+    void namesTheFileByItsFullPathWhenGivenARelativeOne() {
+        Path missing = dir.resolve("missing");
+        Path relative = Path.of("").toAbsolutePath().relativize(missing);
+        assertEquals(missing + ": no such file",
+                assertThrows(DataFileException.class, () -> IdxFile.read(relative, "image")).getMessage());
+    }
+
+    @Test
     void rejectsEmptyAndMissingFiles() {
         Path empty = TestFiles.write(dir.resolve("empty"), new byte[0]);
         assertEquals(empty + ": is empty (0 bytes)",

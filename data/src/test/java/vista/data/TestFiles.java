@@ -1,5 +1,6 @@
 package vista.data;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /** Small data files that tests write themselves. */
@@ -32,6 +34,18 @@ final class TestFiles {
                 gz.write(data);
             }
             return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code data} decompressed if it starts with the gzip magic bytes, else {@code data} itself. */
+    static byte[] gunzipIfGzip(byte[] data) {
+        if (!DataFiles.isGzip(data)) {
+            return data;
+        }
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(data))) {
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -96,7 +96,9 @@ public final class Checkpoint {
      * Reads and verifies a checkpoint.
      *
      * @throws IOException naming the file if it cannot be read, is not a Vista checkpoint, has another
-     *     format version, is corrupt or truncated (checksum mismatch), or is malformed
+     *     format version, is corrupt or truncated (checksum mismatch), or is malformed (a count or size
+     *     that its bytes do not hold, an epoch outside 0 to 2^31 - 1, a negative step, a name used twice
+     *     in one map, a string that is not UTF-8)
      */
     public static Checkpoint read(Path file) throws IOException {
         return CheckpointReader.read(file);

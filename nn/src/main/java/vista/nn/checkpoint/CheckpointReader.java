@@ -1,10 +1,10 @@
 package vista.nn.checkpoint;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -20,7 +20,9 @@ import vista.tensor.Tensor;
 /**
  * Reads the format described in {@link Checkpoint} in two passes over the file: the first checks the
  * magic, the version and the SHA-256 checksum; only then does the second interpret the structure, with
- * every count and size checked against the bytes that remain.
+ * every count and size checked against the bytes that remain before anything is allocated. It also
+ * refuses what no run writes, even under a valid checksum: an epoch outside 0 to 2^31 - 1, a negative
+ * step, a name used twice in one map (the map would silently keep one) and strings that are not UTF-8.
  */
 final class CheckpointReader {
     private static final int HEADER = 12;
@@ -39,7 +41,8 @@ final class CheckpointReader {
         buffer.limit(0);
     }
 
-    static Checkpoint read(Path file) throws IOException {
+    static Checkpoint read(Path given) throws IOException {
+        Path file = given.toAbsolutePath().normalize();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size < HEADER + CHECKSUM) {
@@ -56,7 +59,7 @@ final class CheckpointReader {
     /** Checks magic and version, then the SHA-256 of everything before the last 32 bytes. */
     private static void verify(Path file, FileChannel channel, long size) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(channel, header, 0);
+        readFully(file, channel, header, 0);
         byte[] magic = Arrays.copyOf(header.array(), 8);
         if (!Arrays.equals(magic, Checkpoint.MAGIC.getBytes(StandardCharsets.US_ASCII))) {
             throw new IOException("Checkpoint " + file + " is not a Vista checkpoint: expected the magic "
@@ -71,12 +74,12 @@ final class CheckpointReader {
         ByteBuffer chunk = ByteBuffer.allocate(CheckpointWriter.BUFFER);
         for (long at = 0; at < size - CHECKSUM; ) {
             chunk.clear().limit((int) Math.min(chunk.capacity(), size - CHECKSUM - at));
-            readFully(channel, chunk, at);
+            readFully(file, channel, chunk, at);
             digest.update(chunk.array(), 0, chunk.limit());
             at += chunk.limit();
         }
         ByteBuffer stored = ByteBuffer.allocate(CHECKSUM);
-        readFully(channel, stored, size - CHECKSUM);
+        readFully(file, channel, stored, size - CHECKSUM);
         byte[] computed = digest.digest();
         if (!MessageDigest.isEqual(computed, stored.array())) {
             throw new IOException("Checkpoint " + file + " is corrupt or truncated: the SHA-256 of its first "
@@ -85,12 +88,12 @@ final class CheckpointReader {
         }
     }
 
-    private static void readFully(FileChannel channel, ByteBuffer into, long at) throws IOException {
+    private static void readFully(Path file, FileChannel channel, ByteBuffer into, long at) throws IOException {
         long p = at;
         while (into.hasRemaining()) {
             int n = channel.read(into, p);
             if (n < 0) {
-                throw new EOFException("unexpected end of file at offset " + p);
+                throw endedEarly(file, p);
             }
             p += n;
         }
@@ -101,15 +104,27 @@ final class CheckpointReader {
         int configCount = count("config entries", 8);
         Map<String, String> config = new LinkedHashMap<>();
         for (int i = 0; i < configCount; i++) {
+            long at = position;
             String key = string("config key");
+            requireNew(config, key, at, "config key");
             config.put(key, string("config value of " + key));
         }
+        long at = position;
         long epoch = int64("epoch");
+        if (epoch < 0 || epoch > Integer.MAX_VALUE) {
+            throw malformedAt(at, "the epochs finished (0 to " + Integer.MAX_VALUE + ")", String.valueOf(epoch));
+        }
+        at = position;
         long step = int64("step");
+        if (step < 0) {
+            throw malformedAt(at, "the optimiser steps taken (0 or more)", String.valueOf(step));
+        }
         int rngCount = count("rng entries", 12);
         Map<String, Long> rng = new LinkedHashMap<>();
         for (int i = 0; i < rngCount; i++) {
+            at = position;
             String name = string("rng name");
+            requireNew(rng, name, at, "rng name");
             rng.put(name, int64("rng value of " + name));
         }
         Map<String, Tensor> model = section("model");
@@ -129,7 +144,9 @@ final class CheckpointReader {
         int count = count(expected + " tensors", 9);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
+            at = position;
             String tensorName = string(expected + " tensor name");
+            requireNew(tensors, tensorName, at, expected + " tensor name");
             tensors.put(tensorName, tensor(expected + "/" + tensorName));
         }
         return tensors;
@@ -211,7 +228,18 @@ final class CheckpointReader {
             need(n).get(bytes, i, n);
             i += n;
         }
-        return new String(bytes, StandardCharsets.UTF_8);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw malformedAt(at + 4, "UTF-8 text for the " + what, "bytes that are not UTF-8");
+        }
+    }
+
+    /** Refuses a second entry named {@code name} (read at {@code at}): a map would silently keep only one. */
+    private void requireNew(Map<String, ?> map, String name, long at, String what) throws IOException {
+        if (map.containsKey(name)) {
+            throw malformedAt(at, "each " + what + " only once", "a second \"" + name + "\"");
+        }
     }
 
     /** Consumes {@code bytes} bytes (at most half the buffer) without interpreting them. */
@@ -255,7 +283,7 @@ final class CheckpointReader {
             while (buffer.hasRemaining()) {
                 int n = channel.read(buffer, fileAt);
                 if (n < 0) {
-                    throw new EOFException("Checkpoint " + file + ": unexpected end of file at offset " + fileAt);
+                    throw endedEarly(file, fileAt);
                 }
                 fileAt += n;
             }
@@ -265,12 +293,19 @@ final class CheckpointReader {
         return buffer;
     }
 
+    /** The file ended before its size said it would: it changed while being read. */
+    private static IOException endedEarly(Path file, long offset) {
+        return new IOException("Checkpoint " + file + " ended at offset " + offset + ", before the end its size"
+                + " announced; it changed while being read (is a training run writing it?)");
+    }
+
     private IOException malformed(String expected, String found) {
         return malformedAt(position, expected, found);
     }
 
     private IOException malformedAt(long offset, String expected, String found) {
         return new IOException("Checkpoint " + file + " is malformed at offset " + offset + ": expected "
-                + expected + ", found " + found);
+                + expected + ", found " + found + "; vista train writes no such file: use another checkpoint or"
+                + " train again");
     }
 }
