@@ -308,10 +308,14 @@ public record RunManifest(String format, List<Session> sessions, JsonObject conf
         }
     }
 
-    /** The JSON parser's complaint in one line, without the names of exception classes. */
+    /**
+     * The JSON parser's complaint in one line, with its line and column, without the names of exception
+     * classes or the parser's key path (which may quote the damaged text).
+     */
     private static String reason(RuntimeException e) {
         return String.valueOf(e.getMessage()).lines().findFirst().orElse("")
-                .replaceAll("^([\\w.$]+(Exception|Error): )+", "");
+                .replaceAll("^([\\w.$]+(Exception|Error): )+", "")
+                .replaceFirst(" path \\$.*$", "");
     }
 
     /** The key of the first null in a list anywhere in {@code json}, such as {@code epochs[0].losses[3]}; or null. */

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vista.models.app.provenance.RunManifest.DataFile;
@@ -140,10 +139,6 @@ class RunManifestFuzzTest {
     }
 
     @Test
-    @Disabled("RunManifest.read lets a RuntimeException out for null list elements (\"sessions\": [null],"
-            + " \"epochs\": [null], \"losses\": [null], \"weight_digests\": [null]), reports invalid UTF-8 as"
-            + " 'Input length = 1' without the file, and quotes Gson's exception class names; reported to the lead of"
-            + " issue 13 for the owner of RunManifest's reading side: enable once those are refused clearly")
     void damagedManifestsAreRefusedClearlyOrReadWhole() {
         String json = RunManifest.json(manifest());
         Path file = dir.resolve(RunManifest.FILE);
