@@ -1,8 +1,6 @@
 package vista.nn.weights.safetensors;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -14,8 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
-import vista.nn.checkpoint.AtomicFiles;
 import vista.tensor.DType;
 import vista.tensor.Tensor;
 
@@ -34,11 +30,9 @@ import vista.tensor.Tensor;
  * before any tensor is allocated, so that every allocation is backed by bytes the file really has.
  * Element types and how they become Vista tensors: {@link SafetensorsDType}.
  *
- * <p>Writing does what the reference writers do: tensors sorted by name (Java's {@code String} order,
- * the same as Python's for names in the Basic Multilingual Plane), {@code __metadata__} first, compact
- * JSON, the header padded with spaces to a multiple of 8 bytes so that the data section is aligned;
- * float32 tensors as {@code F32}, float64 as {@code F64}. The file is written through
- * {@link AtomicFiles}: a reader never sees half of it.
+ * <p>Writing ({@link SafetensorsWriter}) does what the reference writers do: tensors sorted by name,
+ * {@code __metadata__} first, compact JSON, the header padded with spaces to a multiple of 8 bytes;
+ * the file is written atomically.
  */
 public final class Safetensors {
     /** The largest header accepted: 100 MiB (a header for a million tensors is about 100 MB). */
@@ -139,92 +133,26 @@ public final class Safetensors {
 
     /**
      * Writes {@code tensors} (float32 or float64, any layout) and {@code metadata} to {@code file} as
-     * safetensors, atomically, as the class comment says.
+     * safetensors, atomically, as the class comment says: float32 tensors as F32, float64 as F64.
      *
      * @throws SafetensorsException naming the file if a tensor is named {@code __metadata__}
      * @throws IOException          naming the file if it cannot be written (then it is unchanged)
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
-        if (tensors.containsKey(SafetensorsHeader.METADATA)) {
-            throw new SafetensorsException(file, "a tensor may not be named " + SafetensorsHeader.METADATA
-                    + ", the key of the header's metadata; rename it");
-        }
-        Map<String, Tensor> sorted = new TreeMap<>(tensors);
-        StringBuilder json = new StringBuilder("{");
-        if (!metadata.isEmpty()) {
-            json.append(quote(SafetensorsHeader.METADATA)).append(":{");
-            String separator = "";
-            for (Map.Entry<String, String> m : new TreeMap<>(metadata).entrySet()) {
-                json.append(separator).append(quote(m.getKey())).append(':').append(quote(m.getValue()));
-                separator = ",";
-            }
-            json.append('}');
-        }
-        long offset = 0;
-        for (Map.Entry<String, Tensor> t : sorted.entrySet()) {
-            Tensor tensor = t.getValue();
-            String dtype = tensor.dtype() == DType.FLOAT32 ? "F32" : "F64";
-            long end = offset + (long) tensor.numel() * (tensor.dtype() == DType.FLOAT32 ? 4 : 8);
-            json.append(json.length() > 1 ? "," : "").append(quote(t.getKey())).append(":{\"dtype\":\"")
-                    .append(dtype).append("\",\"shape\":").append(shape(tensor.dims()))
-                    .append(",\"data_offsets\":[").append(offset).append(',').append(end).append("]}");
-            offset = end;
-        }
-        json.append('}');
-        byte[] header = json.toString().getBytes(StandardCharsets.UTF_8);
-        int padded = (header.length + 7) / 8 * 8;
-        AtomicFiles.write(file, out -> {
-            OutputStream buffered = new BufferedOutputStream(out, CHUNK_BYTES);
-            buffered.write(ByteBuffer.allocate(LENGTH_BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
-            buffered.write(header);
-            buffered.write(" ".repeat(padded - header.length).getBytes(StandardCharsets.US_ASCII));
-            for (Tensor tensor : sorted.values()) {
-                writeData(buffered, tensor);
-            }
-            buffered.flush();
-        });
+        SafetensorsWriter.write(file, tensors, Map.of(), metadata);
     }
 
-    /** The elements of {@code tensor}, row-major and little-endian, a chunk at a time. */
-    private static void writeData(OutputStream out, Tensor tensor) throws IOException {
-        boolean single = tensor.dtype() == DType.FLOAT32;
-        float[] floats = single ? tensor.toFloatArray() : null;
-        double[] doubles = single ? null : tensor.toDoubleArray();
-        int width = single ? 4 : 8;
-        int perChunk = CHUNK_BYTES / width;
-        for (int done = 0; done < tensor.numel(); done += perChunk) {
-            int count = Math.min(perChunk, tensor.numel() - done);
-            ByteBuffer bytes = ByteBuffer.allocate(count * width).order(ByteOrder.LITTLE_ENDIAN);
-            if (single) {
-                bytes.asFloatBuffer().put(floats, done, count);
-            } else {
-                bytes.asDoubleBuffer().put(doubles, done, count);
-            }
-            out.write(bytes.array());
-        }
-    }
-
-    private static String shape(int[] dims) {
-        StringBuilder s = new StringBuilder("[");
-        for (int a = 0; a < dims.length; a++) {
-            s.append(a == 0 ? "" : ",").append(dims[a]);
-        }
-        return s.append(']').toString();
-    }
-
-    /** {@code s} as a JSON string: quotes, backslashes and control characters escaped. */
-    private static String quote(String s) {
-        StringBuilder q = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                q.append('\\').append(c);
-            } else if (c < 0x20) {
-                q.append(String.format("\\u%04x", (int) c));
-            } else {
-                q.append(c);
-            }
-        }
-        return q.append('"').toString();
+    /**
+     * Writes as {@link #write(Path, Map, Map)}, each tensor named in {@code dtypes} as the type given
+     * there: "F32", "F64", or "I64" for integer counters such as {@code num_batches_tracked} (whose values
+     * must then be integers of magnitude at most 2<sup>53</sup>). The {@link SafetensorsFile#dtypes} of a
+     * file read fit here, so that such a file is written back with its types.
+     *
+     * @throws SafetensorsException naming the file and the tensor if a type is not one of these three or
+     *     an I64 tensor holds a value that is not such an integer (then nothing is written)
+     */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> dtypes,
+            Map<String, String> metadata) throws IOException {
+        SafetensorsWriter.write(file, tensors, dtypes, metadata);
     }
 }

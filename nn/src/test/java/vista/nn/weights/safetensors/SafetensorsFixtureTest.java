@@ -1,10 +1,12 @@
 package vista.nn.weights.safetensors;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -13,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import vista.tensor.Tensor;
 
 /**
@@ -85,6 +88,17 @@ class SafetensorsFixtureTest {
                 }
             }
         }
+    }
+
+    @Test
+    void writingTheReadTensorsBackWithTheirTypesGivesTheSameBytesAsPyTorch(@TempDir Path dir) throws Exception {
+        Path original = SharedFixtures.checkpoint(SAN, "model.safetensors");
+        SafetensorsFile read = Safetensors.read(original);
+        Path copy = dir.resolve("copy.safetensors");
+
+        Safetensors.write(copy, read.tensors(), read.dtypes(), read.metadata());
+
+        assertArrayEquals(Files.readAllBytes(original), Files.readAllBytes(copy));
     }
 
     private static Integer[] boxed(int[] dims) {

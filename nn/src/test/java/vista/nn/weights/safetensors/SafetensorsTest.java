@@ -98,6 +98,36 @@ class SafetensorsTest {
     }
 
     @Test
+    void countersAskedForAsI64AreWrittenAsIntegersAndReadBack() throws Exception {
+        Path file = dir.resolve("counters.safetensors");
+        Map<String, Tensor> tensors = Map.of("bn.num_batches_tracked", Tensor.scalar(1234),
+                "bn.running_mean", Tensor.zeros(2));
+
+        Safetensors.write(file, tensors, Map.of("bn.num_batches_tracked", "I64"), Map.of());
+
+        SafetensorsFile read = Safetensors.read(file);
+        assertEquals(Map.of("bn.num_batches_tracked", "I64", "bn.running_mean", "F32"), read.dtypes());
+        assertEquals(1234.0, read.tensors().get("bn.num_batches_tracked").item());
+        byte[] bytes = Files.readAllBytes(file);
+        long headerLength = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        assertEquals(1234L, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(8 + (int) headerLength));
+    }
+
+    @Test
+    void aTypeTheWriterCannotHonourIsRefusedNamingTheTensorAndNothingIsWritten() {
+        Path file = dir.resolve("refused.safetensors");
+        SafetensorsException fraction = assertThrows(SafetensorsException.class, () -> Safetensors.write(file,
+                Map.of("n", Tensor.fromArray(new float[] {1, 2.5f}, 2)), Map.of("n", "I64"), Map.of()));
+        assertEquals(file.toAbsolutePath() + ": tensor \"n\": cannot write it as I64: element 1 is 2.5, not an"
+                + " integer of magnitude at most 2^53", fraction.getMessage());
+        SafetensorsException half = assertThrows(SafetensorsException.class, () -> Safetensors.write(file,
+                Map.of("w", Tensor.ones(1)), Map.of("w", "F16"), Map.of()));
+        assertEquals(file.toAbsolutePath() + ": tensor \"w\": cannot write it as F16; Vista writes [F32, F64, I64]",
+                half.getMessage());
+        assertEquals(false, Files.exists(file));
+    }
+
+    @Test
     void float16IsWidenedExactlyOnKnownBitPatterns() throws Exception {
         int[] bits = {0x3C00, 0xC000, 0x7BFF, 0x0001, 0x03FF, 0x8000, 0x7C00, 0xFC00, 0x3555};
         float[] expected = {1f, -2f, 65504f, 0x1p-24f, 1023 * 0x1p-24f, -0.0f, Float.POSITIVE_INFINITY,
