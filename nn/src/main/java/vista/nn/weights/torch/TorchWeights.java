@@ -29,7 +29,11 @@ public final class TorchWeights {
     private TorchWeights() {
     }
 
-    /** The value the file holds: maps, lists, {@link PickleTuple}s, scalars and {@link TensorRef}s. */
+    /**
+     * The value the file holds: maps, lists, {@link PickleTuple}s, scalars and {@link TensorRef}s. The
+     * pickles and the file's structure are checked; the tensors are descriptions whose fit to their
+     * storages is checked when {@link #stateDict} reads them.
+     */
     public static Object read(Path file) throws WeightFileException {
         try (TorchArchive archive = open(file)) {
             return archive.root();
