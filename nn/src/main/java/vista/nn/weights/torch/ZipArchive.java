@@ -97,6 +97,11 @@ final class ZipArchive implements TorchArchive {
                 throw new WeightFileException(where, "truncated: " + bytes.length + " of " + size + " bytes");
             }
             return bytes;
+        } catch (WeightFileException x) {
+            throw x;
+        } catch (IOException x) {
+            throw new WeightFileException(where, "unreadable, the archive is damaged or truncated ("
+                    + (x.getMessage() == null ? "its data ends early" : x.getMessage()) + ")", x);
         }
     }
 
