@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import vista.tensor.Tensor;
 
 /**
@@ -21,10 +23,15 @@ import vista.tensor.Tensor;
  * {@code model} or {@code module}, searched the same way (the official SAN checkpoint is
  * {@code {epoch, state_dict, optimizer, scheduler, top1_val, top5_val}}). When every name carries the
  * {@code module.} prefix of (Distributed)DataParallel, the prefix is removed.
+ *
+ * <p>Tensors may share storages (tied weights, views at offsets), but all of them together may hold at
+ * most {@value #SHARING_LIMIT} times the elements of their storages: a few bytes of pickle could otherwise
+ * make thousands of copies of one large storage.
  */
 public final class TorchWeights {
     private static final List<String> WRAPPERS = List.of("state_dict", "model", "module");
     private static final String PARALLEL_PREFIX = "module.";
+    private static final long SHARING_LIMIT = 4;
 
     private TorchWeights() {
     }
@@ -56,10 +63,22 @@ public final class TorchWeights {
             }
             boolean parallel = found.keySet().stream().allMatch(k -> ((String) k).startsWith(PARALLEL_PREFIX));
             LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+            Set<String> storages = new HashSet<>();
+            long stored = 0;
+            long copied = 0;
             for (Map.Entry<?, ?> e : found.entrySet()) {
                 String name = (String) e.getKey();
                 TensorRef ref = (TensorRef) e.getValue();
+                if (storages.add(ref.storage().key())) {
+                    stored += ref.storage().elements();
+                }
                 Tensor t = TensorMaterialiser.materialise(file.toString(), name, ref, archive.storage(ref.storage()));
+                copied += t.numel();
+                if (copied > SHARING_LIMIT * stored + SHARING_LIMIT) {
+                    throw new WeightFileException(file.toString(), "its tensors up to '" + name + "' hold " + copied
+                            + " elements, over " + SHARING_LIMIT + " times the " + stored + " of their storages"
+                            + " (tensors that overlap that much are not weights)");
+                }
                 out.put(parallel ? name.substring(PARALLEL_PREFIX.length()) : name, t);
             }
             return out;

@@ -40,7 +40,7 @@ import java.util.Set;
  * holds module version numbers), which is dropped.
  */
 public final class Unpickler {
-    static final int MAX_STACK = 1 << 20;
+    static final int MAX_STACK = 1 << 16;
     static final int MAX_MEMO = 1 << 20;
     private static final int MAX_GLOBAL_NAME = 256;
     private static final int MAX_LONG_BYTES = 16;
@@ -63,6 +63,7 @@ public final class Unpickler {
     private final List<Object> stack = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
     private final Map<String, StorageRef> storages;
+    private int opcodeAt;
 
     private Unpickler(String where, ByteBuffer in, Map<String, StorageRef> storages) {
         this.where = where;
@@ -88,6 +89,7 @@ public final class Unpickler {
     private Object run() throws WeightFileException {
         while (true) {
             int at = in.position();
+            opcodeAt = at;
             int opcode = u8();
             switch (opcode) {
                 case 0x80 -> { // PROTO
@@ -198,7 +200,7 @@ public final class Unpickler {
 
     private void push(Object value) throws WeightFileException {
         if (stack.size() >= MAX_STACK) {
-            throw fail(in.position(), "more than " + MAX_STACK + " values on the pickle's stack");
+            throw fail(opcodeAt, "more than " + MAX_STACK + " values on the pickle's stack");
         }
         stack.add(value);
     }
