@@ -20,7 +20,7 @@ import vista.tensor.Tensor;
  * beyond 2^53 in magnitude, which a double cannot hold exactly, is refused.
  */
 final class TensorMaterialiser {
-    private static final double EXACT_LIMIT = 0x1p53;
+    private static final long EXACT_LIMIT = 1L << 53;
 
     private TensorMaterialiser() {
     }
@@ -73,10 +73,13 @@ final class TensorMaterialiser {
             for (int k = 0; k < dims.length; k++) {
                 at += index[k] * stride[k];
             }
-            double value = type.get(data, (int) at);
-            if (type == StorageType.LONG && Math.abs(value) > EXACT_LIMIT) {
-                throw fail(where, name, ref, "its value " + (long) value + " is beyond 2^53, not exact in float64");
+            if (type == StorageType.LONG) {
+                long exact = data.getLong((int) at * Long.BYTES);
+                if (exact > EXACT_LIMIT || exact < -EXACT_LIMIT) {
+                    throw fail(where, name, ref, "its value " + exact + " is beyond 2^53, not exact in float64");
+                }
             }
+            double value = type.get(data, (int) at);
             out.set(i, value);
             for (int k = dims.length - 1; k >= 0 && ++index[k] == dims[k]; k--) {
                 index[k] = 0;
