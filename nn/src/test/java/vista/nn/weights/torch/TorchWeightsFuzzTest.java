@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,16 +69,16 @@ class TorchWeightsFuzzTest {
         byte[] legacy = TorchFiles.legacy();
         int counts = legacy.length - 8 - 8 - 8 - 24;
         FuzzCampaign.of("torch legacy", legacy)
-                .fields(List.of(new Field("float storage count", counts, 8, java.nio.ByteOrder.LITTLE_ENDIAN),
-                        new Field("long storage count", legacy.length - 16, 8, java.nio.ByteOrder.LITTLE_ENDIAN)))
+                .fields(List.of(new Field("float storage count", counts, 8, ByteOrder.LITTLE_ENDIAN),
+                        new Field("long storage count", legacy.length - 16, 8, ByteOrder.LITTLE_ENDIAN)))
                 .budget(Duration.ofMillis(500))
                 .run(Refusal.naming(WeightFileException.class, file.toString()), stored -> read(file, stored),
                         (stored, state) -> checkConsistent(legacy, stored, state));
     }
 
     private static byte[] replace(byte[] bytes, String from, String to) {
-        String s = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String s = new String(bytes, StandardCharsets.ISO_8859_1);
         assertTrue(s.contains(from), "the pickle holds " + from);
-        return s.replace(from, to).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        return s.replace(from, to).getBytes(StandardCharsets.ISO_8859_1);
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import vista.tensor.DType;
@@ -116,8 +117,8 @@ class TorchWeightsTest {
     void readGivesTheWholeInertValueTreeOfTheOfficialSanDictionary() throws Exception {
         Object root = TorchWeights.read(CheckpointFixtures.file("ckpt_san10_pairwise_official_legacy", "model_best.pth"));
         Map<?, ?> map = assertInstanceOf(Map.class, root);
-        assertEquals(java.util.List.of("epoch", "state_dict", "optimizer", "scheduler", "top1_val", "top5_val"),
-                java.util.List.copyOf(map.keySet()));
+        assertEquals(List.of("epoch", "state_dict", "optimizer", "scheduler", "top1_val", "top5_val"),
+                List.copyOf(map.keySet()));
         assertEquals(100L, map.get("epoch"));
         assertEquals(0.7491, map.get("top1_val"));
         TensorRef conv = assertInstanceOf(TensorRef.class, ((Map<?, ?>) map.get("state_dict")).get("module.conv_in.weight"));
