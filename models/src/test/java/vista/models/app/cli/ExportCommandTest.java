@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -15,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vista.nn.checkpoint.Checkpoint;
@@ -24,20 +21,17 @@ import vista.nn.weights.safetensors.SafetensorsFile;
 import vista.tensor.Tensor;
 
 class ExportCommandTest {
-    private static final Path SHARED = Path.of("/work/shared/fixtures/checkpoints");
+    /** The project's copy of the PyTorch-written checkpoint fixtures, in nn's test resources. */
+    private static final Path CHECKPOINTS = Path.of("..", "nn", "src", "test", "resources", "fixtures", "checkpoints");
 
     @TempDir
     Path tmp;
 
-    /** A checkpoint fixture written by PyTorch: the test resources' copy if there is one, else the shared set. */
-    private static Path fixture(String caseName, String file) throws URISyntaxException {
-        URL resource = ExportCommandTest.class.getResource("/fixtures/checkpoints/" + caseName + "/" + file);
-        if (resource != null) {
-            return Path.of(resource.toURI());
-        }
-        Path shared = SHARED.resolve(caseName).resolve(file);
-        Assumptions.assumeTrue(Files.isRegularFile(shared), "no checkpoint fixture " + caseName + "/" + file);
-        return shared;
+    /** A checkpoint fixture written by PyTorch. */
+    private static Path fixture(String caseName, String file) {
+        Path path = CHECKPOINTS.resolve(caseName).resolve(file);
+        assertTrue(Files.isRegularFile(path), "no checkpoint fixture " + path.toAbsolutePath());
+        return path;
     }
 
     private Path export(Path checkpoint, Path out) {
