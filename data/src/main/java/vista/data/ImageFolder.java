@@ -31,14 +31,16 @@ import javax.imageio.stream.ImageInputStream;
  *       deeper folders), sorted by name; other files are ignored. They are decoded by
  *       {@code javax.imageio}, once the size in the file's header is known to be one its bytes can
  *       describe (see {@link #PIXELS_PER_FILE_BYTE}); a file it cannot decode is a
- *       {@link DataFileException} naming it. Samples are numbered class by class, each class's files in
- *       name order.</li>
+ *       {@link DataFileException} naming it, unless {@link Options#skippingUnreadable()} asks to leave
+ *       such files out: then {@link #readReporting} lists them and the data set's name counts them.
+ *       Samples are numbered class by class, each class's files in name order.</li>
  *   <li><b>Colour</b>: {@link ColorMode#RGB} gives 3 channels (R, G, B): grey images repeat their grey
  *       value in all three. {@link ColorMode#GRAYSCALE} gives 1 channel: grey images keep their value
  *       (16-bit grey is scaled to 8 bits with rounding); colour images become the ITU-R 601 luma
  *       {@code (299 R + 587 G + 114 B + 500) / 1000} (integer division), as Pillow's "L" conversion.
  *       Colour images are read as sRGB through {@link BufferedImage#getRGB}, which also expands palettes.
- *       Alpha is ignored (the colour values are kept as they are, not blended with any background).</li>
+ *       Alpha is ignored (the colour values are kept as they are, not blended with any background), as
+ *       Pillow's {@code convert("RGB")} does.</li>
  *   <li><b>Geometry</b>: optionally the image is resized so its shorter side is {@code S} (bilinear, see
  *       {@link ImageResize}), then optionally the central {@code C x C} window is cut out (the corner at
  *       {@code floor((side - C) / 2)}): ImageNet's usual evaluation geometry is S = 256, C = 224.
@@ -74,8 +76,10 @@ public final class ImageFolder {
      * @param color   the channels to produce
      * @param resize  the length of the shorter side after resizing, or 0 to keep the size
      * @param crop    the side of the central square to keep, or 0 to keep the whole image
+     * @param skipUnreadable whether a file that cannot be decoded is left out (listed by
+     *                {@link #readReporting}) rather than refused
      */
-    public record Options(ColorMode color, int resize, int crop) {
+    public record Options(ColorMode color, int resize, int crop, boolean skipUnreadable) {
         public Options {
             if (resize < 0 || crop < 0) {
                 throw new IllegalArgumentException("ImageFolder.Options: resize and crop must be >= 0 (0: none), got "
@@ -89,22 +93,27 @@ public final class ImageFolder {
 
         /** RGB, original size. */
         public static Options rgb() {
-            return new Options(ColorMode.RGB, 0, 0);
+            return new Options(ColorMode.RGB, 0, 0, false);
         }
 
         /** Grey, original size. */
         public static Options grayscale() {
-            return new Options(ColorMode.GRAYSCALE, 0, 0);
+            return new Options(ColorMode.GRAYSCALE, 0, 0, false);
         }
 
         /** These options, with the shorter side resized to {@code shorterSide}. */
         public Options resize(int shorterSide) {
-            return new Options(color, shorterSide, crop);
+            return new Options(color, shorterSide, crop, skipUnreadable);
         }
 
         /** These options, keeping the central {@code size x size} square. */
         public Options centreCrop(int size) {
-            return new Options(color, resize, size);
+            return new Options(color, resize, size, skipUnreadable);
+        }
+
+        /** These options, leaving out the files that cannot be decoded. */
+        public Options skippingUnreadable() {
+            return new Options(color, resize, crop, true);
         }
     }
 
@@ -120,8 +129,23 @@ public final class ImageFolder {
     private ImageFolder() {
     }
 
+    /**
+     * What {@link #readReporting} read.
+     *
+     * @param dataset the images
+     * @param files   every image file found, in sample order (the skipped ones included)
+     * @param skipped the files left out because they could not be decoded, in sample order
+     */
+    public record Read(Dataset dataset, List<Path> files, List<Path> skipped) {
+    }
+
     /** Reads every image under {@code root} as {@code options} say. */
     public static Dataset read(Path root, Options options) throws DataFileException {
+        return readReporting(root, options).dataset();
+    }
+
+    /** Reads every image under {@code root} as {@code options} say, with the files found and skipped. */
+    public static Read readReporting(Path root, Options options) throws DataFileException {
         List<String> classes = classFolders(root);
         List<Path> files = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
@@ -132,25 +156,50 @@ public final class ImageFolder {
                 labels.add(k);
             }
         }
-        int n = files.size();
-        byte[][] decoded = new byte[n][];
-        int[][] sizes = new int[n][];
-        InOrder.Failure failure = InOrder.forEach(n, i -> {
-            Decoded d = decode(files.get(i), options);
-            decoded[i] = d.pixels;
-            sizes[i] = new int[] {d.height, d.width};
+        int found = files.size();
+        byte[][] decodedFound = new byte[found][];
+        int[][] sizesFound = new int[found][];
+        DataFileException[] unreadable = new DataFileException[found];
+        InOrder.Failure failure = InOrder.forEach(found, i -> {
+            try {
+                Decoded d = decode(files.get(i), options);
+                decodedFound[i] = d.pixels;
+                sizesFound[i] = new int[] {d.height, d.width};
+            } catch (DataFileException e) {
+                unreadable[i] = e;
+            }
         });
         if (failure != null) {
-            if (failure.cause() instanceof DataFileException e) {
-                throw e;
-            }
             throw new DataFileException(files.get(failure.item()), "cannot be read: " + failure.cause(), failure.cause());
         }
+        List<Path> skipped = new ArrayList<>();
+        List<byte[]> decodedKept = new ArrayList<>();
+        List<int[]> sizesKept = new ArrayList<>();
+        List<Integer> labelsKept = new ArrayList<>();
+        List<Path> filesKept = new ArrayList<>();
+        for (int i = 0; i < found; i++) {
+            if (unreadable[i] == null) {
+                decodedKept.add(decodedFound[i]);
+                sizesKept.add(sizesFound[i]);
+                labelsKept.add(labels.get(i));
+                filesKept.add(files.get(i));
+            } else if (options.skipUnreadable()) {
+                skipped.add(files.get(i));
+            } else {
+                throw unreadable[i];
+            }
+        }
+        if (decodedKept.isEmpty()) {
+            throw new DataFileException(root, "holds no readable image: all " + found + " image files were skipped");
+        }
+        int n = decodedKept.size();
+        byte[][] decoded = decodedKept.toArray(byte[][]::new);
+        int[][] sizes = sizesKept.toArray(int[][]::new);
         for (int i = 1; i < n; i++) {
             if (sizes[i][0] != sizes[0][0] || sizes[i][1] != sizes[0][1]) {
-                throw new DataFileException(files.get(i), "is " + sizes[i][1] + " x " + sizes[i][0] + " pixels (width x height)"
+                throw new DataFileException(filesKept.get(i), "is " + sizes[i][1] + " x " + sizes[i][0] + " pixels (width x height)"
                         + (options.resize() > 0 ? " after resizing" : "") + " but "
-                        + files.get(0).toAbsolutePath().normalize() + " is " + sizes[0][1] + " x " + sizes[0][0]
+                        + filesKept.get(0).toAbsolutePath().normalize() + " is " + sizes[0][1] + " x " + sizes[0][0]
                         + "; give a centre crop (and a resize) to bring images of different sizes to one size");
             }
         }
@@ -164,8 +213,11 @@ public final class ImageFolder {
         for (int i = 0; i < n; i++) {
             System.arraycopy(decoded[i], 0, pixels, i * decoded[0].length, decoded[0].length);
         }
-        int[] y = labels.stream().mapToInt(Integer::intValue).toArray();
-        return new Dataset("image folder " + root, channels, sizes[0][0], sizes[0][1], pixels, y, classes);
+        int[] y = labelsKept.stream().mapToInt(Integer::intValue).toArray();
+        String name = "image folder " + root + (skipped.isEmpty() ? ""
+                : " (" + skipped.size() + " unreadable " + (skipped.size() == 1 ? "file" : "files") + " skipped)");
+        Dataset dataset = new Dataset(name, channels, sizes[0][0], sizes[0][1], pixels, y, classes);
+        return new Read(dataset, List.copyOf(files), List.copyOf(skipped));
     }
 
     private static List<String> classFolders(Path root) throws DataFileException {

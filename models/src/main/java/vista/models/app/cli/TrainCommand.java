@@ -165,12 +165,12 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TrainConfig requested = new TrainConfig(model, data.spec, epochs, batch, lr, momentum, nesterov, weightDecay,
+        TrainConfig requested = new TrainConfig(model, data.spec(), epochs, batch, lr, momentum, nesterov, weightDecay,
                 noDecayBnBias, labelSmoothing, smoothingStyle, schedule, warmupEpochs, lrStepEpochs, lrGamma, augment,
                 cropPadding, seed.value, limitTrain, limitTest);
         Trainer.Settings settings = new Trainer.Settings(this.out, stopAfterEpoch);
         List<String> problems = new ArrayList<>(settings.problems());
-        problems.addAll(UsageError.all(RunDirectory.folderProblem(this.out),
+        problems.addAll(UsageError.all(RunDirectory.folderProblem(this.out), data.problem(),
                 newManifest && !resume ? "--new-manifest only applies with --resume (a new run always starts its"
                         + " manifest)." : null,
                 progress.problem(),
