@@ -6,8 +6,10 @@ Writes, for every case, NAME.png (the input: an RGB image of gradients, sharp ed
 with a fixed seed) and NAME_pil.png (Pillow's Image.resize((w, h), Image.BILINEAR) of it; Pillow
 antialiases when it shrinks), and cases.txt with one line "NAME in_w in_h out_w out_h" per case.
 With --small only the small cases kept as the test resource vista/data/pil-resize/ are written.
-Vista reads both PNGs, resizes the input itself and reports the absolute differences (ImageResizeTest
-for the small cases; ResizeAgainstPil in bench for any folder).
+ImageResizeTest reads both PNGs of every case, resizes the input with Vista and requires Pillow's bytes;
+it checks the stored small cases, and also the cases of any OUT_DIR given as -Dvista.pilResize=OUT_DIR:
+  python pil_resize.py /tmp/pil && mvn -o test -pl data -am -Dtest=ImageResizeTest \
+      -Dsurefire.failIfNoSpecifiedTests=false -Dvista.pilResize=/tmp/pil
 Pillow and numpy are tools here, never build dependencies.
 """
 import sys

@@ -17,8 +17,12 @@ package vista.data;
  * ({@code ImagingResample} for 8-bit images): each weight becomes {@code (int) (w * 2^22 + 0.5)}; a pass
  * sums {@code 2^21 + sum(k * pixel)} in 32-bit integers and keeps {@code sum >> 22} clamped to 0..255.
  * The horizontal pass runs first (only if the width changes) into an 8-bit intermediate, then the
- * vertical pass (only if the height changes). bench/compare/pil_resize.py measures the agreement with
- * Pillow; ImageResizeTest checks a stored Pillow result byte for byte.
+ * vertical pass (only if the height changes). Measured with bench/compare/pil_resize.py against Pillow
+ * 12.3 on synthetic RGB images (gradients, sharp edges, noise; shrinking, enlarging, 500 x 375 and
+ * 1024 x 768 to a shorter side of 256): every byte equal (worst error 0). The float arithmetic used
+ * before (weights in double, a float intermediate) differed by up to 1 (mean 0.11 to 0.19 per value).
+ * ImageResizeTest checks stored Pillow results byte for byte. Decoding is a separate matter: JPEG
+ * decoders (javax.imageio's, libjpeg's in Pillow) may differ by a few levels before any resizing.
  *
  * <p><b>Floats.</b> {@link #resizeWindow} applies the same double weights to float pixels (horizontal
  * pass into a float intermediate, then vertical), without rounding: it serves transforms, which see
