@@ -31,8 +31,10 @@ import javax.imageio.stream.ImageInputStream;
  *       deeper folders), sorted by name; other files are ignored. They are decoded by
  *       {@code javax.imageio}, once the size in the file's header is known to be one its bytes can
  *       describe (see {@link #PIXELS_PER_FILE_BYTE}); a file it cannot decode is a
- *       {@link DataFileException} naming it, unless {@link Options#skippingUnreadable()} asks to leave
- *       such files out: then {@link #readReporting} lists them and the data set's name counts them.
+ *       {@link DataFileException} naming it, as is one that cannot take the requested geometry (too
+ *       small for the crop, too extreme an aspect ratio), unless {@link Options#skippingUnreadable()} asks
+ *       to leave such "unreadable" files out: then {@link #readReporting} lists them and the data set's
+ *       name counts them (at least one image must remain).
  *       Samples are numbered class by class, each class's files in name order.</li>
  *   <li><b>Colour</b>: {@link ColorMode#RGB} gives 3 channels (R, G, B): grey images repeat their grey
  *       value in all three. {@link ColorMode#GRAYSCALE} gives 1 channel: grey images keep their value
@@ -186,7 +188,8 @@ public final class ImageFolder {
             } else if (options.skipUnreadable()) {
                 skipped.add(files.get(i));
             } else {
-                throw unreadable[i];
+                throw unreadable[i].withAdvice(" (to go on without such files, read the folder skipping unreadable"
+                        + " files: vista's --skip-unreadable leaves them out and counts them)");
             }
         }
         if (decodedKept.isEmpty()) {

@@ -74,7 +74,8 @@ class ImageFolderFuzzTest {
                 DataFileException.class, () -> ImageFolder.read(root, ImageFolder.Options.rgb())));
         assertEquals(file + ": its header declares 20000 x 20000 pixels (width x height), more than a " + png.length
                 + "-byte PNG or JPEG can hold (at most 10000 pixels per byte of file, and 536870909 in all); the file"
-                + " is damaged", e.getMessage());
+                + " is damaged (to go on without such files, read the folder skipping unreadable files: vista's"
+                + " --skip-unreadable leaves them out and counts them)", e.getMessage());
     }
 
     @Test
@@ -84,7 +85,9 @@ class ImageFolderFuzzTest {
         DataFileException e = assertThrows(DataFileException.class,
                 () -> ImageFolder.read(root, ImageFolder.Options.rgb().resize(256).centreCrop(224)));
         assertEquals(file + ": is 40000 x 1 pixels (width x height): resized to a shorter side of 256 it would hold"
-                + " more than one image may hold (2147483639 bytes); leave out images of such an aspect ratio",
+                + " more than one image may hold (2147483639 bytes); leave out images of such an aspect ratio (to go on"
+                + " without such files, read the folder skipping unreadable files: vista's --skip-unreadable leaves them"
+                + " out and counts them)",
                 e.getMessage());
     }
 }
