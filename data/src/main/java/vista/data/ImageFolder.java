@@ -159,6 +159,7 @@ public final class ImageFolder {
             }
         }
         int found = files.size();
+        checkFits(root, found, options, DataFiles.MAX_ARRAY);
         byte[][] decodedFound = new byte[found][];
         int[][] sizesFound = new int[found][];
         DataFileException[] unreadable = new DataFileException[found];
@@ -221,6 +222,23 @@ public final class ImageFolder {
                 : " (" + skipped.size() + " unreadable " + (skipped.size() == 1 ? "file" : "files") + " skipped)");
         Dataset dataset = new Dataset(name, channels, sizes[0][0], sizes[0][1], pixels, y, classes);
         return new Read(dataset, List.copyOf(files), List.copyOf(skipped));
+    }
+
+    /**
+     * With a crop the size of every image is known before decoding: refuses, before decoding anything, a
+     * folder whose {@code images} would need more than {@code limit} bytes in memory.
+     */
+    static void checkFits(Path root, int images, Options options, long limit) throws DataFileException {
+        if (options.crop() == 0) {
+            return;
+        }
+        long each = (long) options.color().channels() * options.crop() * options.crop();
+        if (images * each > limit) {
+            throw new DataFileException(root, "holds " + images + " images; at " + options.color().channels() + " x "
+                    + options.crop() + " x " + options.crop() + " they need " + images * each + " bytes, more than one"
+                    + " in-memory data set may hold (" + limit + "); Vista reads an image folder into memory, so use a"
+                    + " folder of at most " + limit / each + " images");
+        }
     }
 
     private static List<String> classFolders(Path root) throws DataFileException {

@@ -163,6 +163,17 @@ class ImageNetPreprocessingTest {
     }
 
     @Test
+    void aFolderTooLargeForMemoryIsRefusedBeforeDecodingWithTheLargestCountThatFits() throws Exception {
+        ImageFolder.Options imagenet = Preprocess.IMAGENET.folderOptions();
+        ImageFolder.checkFits(root, 9, imagenet, 9 * 3 * 224 * 224);
+        DataFileException e = assertThrows(DataFileException.class,
+                () -> ImageFolder.checkFits(root, 10, imagenet, 9 * 3 * 224 * 224));
+        assertEquals(root.toAbsolutePath() + ": holds 10 images; at 3 x 224 x 224 they need 1505280 bytes, more than"
+                + " one in-memory data set may hold (1354752); Vista reads an image folder into memory, so use a folder"
+                + " of at most 9 images", e.getMessage());
+    }
+
+    @Test
     void skippingEveryFileIsRefusedNamingTheFolder() throws Exception {
         Files.createDirectories(root.resolve("a"));
         Files.writeString(root.resolve("a/broken.png"), "not a png");
