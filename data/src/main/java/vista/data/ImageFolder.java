@@ -148,16 +148,10 @@ public final class ImageFolder {
 
     /** Reads every image under {@code root} as {@code options} say, with the files found and skipped. */
     public static Read readReporting(Path root, Options options) throws DataFileException {
-        List<String> classes = classFolders(root);
-        List<Path> files = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        for (int k = 0; k < classes.size(); k++) {
-            List<Path> images = imageFiles(root, root.resolve(classes.get(k)));
-            files.addAll(images);
-            for (int i = 0; i < images.size(); i++) {
-                labels.add(k);
-            }
-        }
+        Listing listing = list(root);
+        List<String> classes = listing.classes();
+        List<Path> files = listing.files();
+        List<Integer> labels = listing.labels();
         int found = files.size();
         checkFits(root, found, options, DataFiles.MAX_ARRAY);
         byte[][] decodedFound = new byte[found][];
@@ -241,6 +235,25 @@ public final class ImageFolder {
         }
     }
 
+    /** The class names, and every image file with its label, in sample order. */
+    record Listing(List<String> classes, List<Path> files, List<Integer> labels) {
+    }
+
+    /** Lists the classes and image files under {@code root}, refusing a folder without classes or a class without images. */
+    static Listing list(Path root) throws DataFileException {
+        List<String> classes = classFolders(root);
+        List<Path> files = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        for (int k = 0; k < classes.size(); k++) {
+            List<Path> images = imageFiles(root, root.resolve(classes.get(k)));
+            files.addAll(images);
+            for (int i = 0; i < images.size(); i++) {
+                labels.add(k);
+            }
+        }
+        return new Listing(classes, files, labels);
+    }
+
     private static List<String> classFolders(Path root) throws DataFileException {
         if (!Files.isDirectory(root)) {
             throw new DataFileException(root, Files.exists(root) ? "is not a folder; an image-folder data set is a"
@@ -286,10 +299,11 @@ public final class ImageFolder {
     }
 
     /** One decoded image, after resizing and cropping. */
-    private record Decoded(byte[] pixels, int height, int width) {
+    record Decoded(byte[] pixels, int height, int width) {
     }
 
-    private static Decoded decode(Path file, Options options) throws DataFileException {
+    /** Decodes {@code file} and brings it to the geometry of {@code options}. */
+    static Decoded decode(Path file, Options options) throws DataFileException {
         BufferedImage image = readImage(file);
         int h = image.getHeight();
         int w = image.getWidth();
@@ -324,7 +338,21 @@ public final class ImageFolder {
      * the file's bytes can describe (see {@link #PIXELS_PER_FILE_BYTE}): a damaged header must not make
      * the decoder allocate gigabytes.
      */
-    private static BufferedImage readImage(Path file) throws DataFileException {
+    static BufferedImage readImage(Path file) throws DataFileException {
+        return withReader(file, reader -> reader.read(0));
+    }
+
+    /** The {height, width} that {@code file}'s header declares, checked as {@link #readImage} does, without decoding. */
+    static int[] declaredSize(Path file) throws DataFileException {
+        return withReader(file, reader -> new int[] {reader.getHeight(0), reader.getWidth(0)});
+    }
+
+    /** A step with a javax.imageio reader whose input is set and whose declared size is checked. */
+    private interface ReaderStep<T> {
+        T apply(ImageReader reader) throws IOException;
+    }
+
+    private static <T> T withReader(Path file, ReaderStep<T> step) throws DataFileException {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
@@ -334,7 +362,7 @@ public final class ImageFolder {
             try {
                 reader.setInput(in, true, true);
                 checkDeclaredSize(file, reader.getWidth(0), reader.getHeight(0), Files.size(file));
-                return reader.read(0);
+                return step.apply(reader);
             } finally {
                 reader.dispose();
             }

@@ -140,12 +140,16 @@ final class ImageResize {
 
     /** The central {@code size x size} window of {@code src}; the corner is at floor((side - size) / 2). */
     static byte[] centreCrop(byte[] src, int channels, int height, int width, int size) {
-        int top = (height - size) / 2;
-        int left = (width - size) / 2;
-        byte[] out = new byte[channels * size * size];
+        return crop(src, channels, height, width, (height - size) / 2, (width - size) / 2, size, size);
+    }
+
+    /** The {@code cropHeight x cropWidth} window of {@code src} with its corner at ({@code top}, {@code left}). */
+    static byte[] crop(byte[] src, int channels, int height, int width, int top, int left, int cropHeight, int cropWidth) {
+        byte[] out = new byte[channels * cropHeight * cropWidth];
         for (int c = 0; c < channels; c++) {
-            for (int y = 0; y < size; y++) {
-                System.arraycopy(src, (c * height + top + y) * width + left, out, (c * size + y) * size, size);
+            for (int y = 0; y < cropHeight; y++) {
+                System.arraycopy(src, (c * height + top + y) * width + left, out, (c * cropHeight + y) * cropWidth,
+                        cropWidth);
             }
         }
         return out;

@@ -1,5 +1,6 @@
 package vista.data;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -11,12 +12,13 @@ import java.util.Locale;
  *       is {@value #RESIZE} (bilinear, antialiased, as Pillow: {@link ImageResize}), keep the central
  *       {@value #CROP} x {@value #CROP}, scale to [0, 1], normalise with mean (0.485, 0.456, 0.406) and std
  *       (0.229, 0.224, 0.225). Training: {@link RandomResizedCrop} (scale 0.08 to 1, ratio 3/4 to 4/3) and
- *       {@link RandomHorizontalFlip}, then the same normalisation. Images are held in memory as the
- *       evaluation geometry (224 x 224 bytes), so training crops are cut from that central 224 x 224
- *       window of the image resized to 256, where torchvision cuts them from the whole original image.</li>
- *   <li>{@link #NONE}: images kept at their size (all must have one size), scaled to [0, 1], normalised
- *       with the training split's own per-channel mean and std ({@link Normalize#computedFrom}); training
- *       uses the trainer's default augmentation.</li>
+ *       {@link RandomHorizontalFlip}, then the same normalisation. The folder is read lazily
+ *       ({@link LazyImageFolder}): images are decoded in the loader's threads, and the training split's
+ *       random resized crop is cut from the whole decoded image and resized to 224 x 224 in bytes, as
+ *       torchvision does on PIL images.</li>
+ *   <li>{@link #NONE}: images kept at their size (all must have one size) and read into memory, scaled
+ *       to [0, 1], normalised with the training split's own per-channel mean and std
+ *       ({@link Normalize#computedFrom}); training uses the trainer's default augmentation.</li>
  * </ul>
  * Both convert every image to RGB (grey repeated, alpha dropped: {@link ImageFolder.ColorMode#RGB}).
  */
@@ -48,6 +50,18 @@ public enum Preprocess {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Reads the image folder {@code root} as this recipe says: {@link #IMAGENET} lazily (a training split
+     * with random resized crops drawn at load time), {@link #NONE} into memory.
+     */
+    public ImageFolder.Read read(Path root, boolean training, boolean skipUnreadable) throws DataFileException {
+        ImageFolder.Options options = skipUnreadable ? folderOptions().skippingUnreadable() : folderOptions();
+        if (this == IMAGENET) {
+            return LazyImageFolder.read(root, options, training ? new RandomResizedCrop() : null);
+        }
+        return ImageFolder.readReporting(root, options);
+    }
+
     /** How {@link ImageFolder} reads the images. */
     public ImageFolder.Options folderOptions() {
         ImageFolder.Options rgb = ImageFolder.Options.rgb();
@@ -59,8 +73,11 @@ public enum Preprocess {
         return this == IMAGENET ? new Normalize(IMAGENET_MEAN, IMAGENET_STD) : Normalize.computedFrom(train);
     }
 
-    /** The training augmentation before normalisation, or empty for the trainer's default. */
+    /**
+     * The training augmentation after loading and before normalisation, or empty for the trainer's default
+     * ({@link #IMAGENET}'s random resized crop is drawn while loading, see {@link #read}).
+     */
     public List<Transform> augmentation() {
-        return this == IMAGENET ? List.of(new RandomResizedCrop(), new RandomHorizontalFlip()) : List.of();
+        return this == IMAGENET ? List.of(new RandomHorizontalFlip()) : List.of();
     }
 }

@@ -75,8 +75,8 @@ public record FolderData(Path root, Preprocess preprocess, boolean skipUnreadabl
 
     /** Reads both splits, checking that they have the same classes. */
     public Splits read() throws DataFileException {
-        ImageFolder.Read train = ImageFolder.readReporting(trainFolder(), options());
-        ImageFolder.Read test = ImageFolder.readReporting(testFolder(), options());
+        ImageFolder.Read train = preprocess.read(trainFolder(), true, skipUnreadable);
+        ImageFolder.Read test = preprocess.read(testFolder(), false, skipUnreadable);
         List<String> trainClasses = train.dataset().classNames();
         if (!test.dataset().classNames().equals(trainClasses)) {
             throw new DataFileException(testFolder(), "has the class folders " + test.dataset().classNames()
@@ -92,7 +92,7 @@ public record FolderData(Path root, Preprocess preprocess, boolean skipUnreadabl
 
     /** Reads the test split alone. */
     public Dataset readTest() throws DataFileException {
-        return ImageFolder.read(testFolder(), options());
+        return preprocess.read(testFolder(), false, skipUnreadable).dataset();
     }
 
     /** The normalisation of the recipe, given the full training split. */
@@ -103,10 +103,5 @@ public record FolderData(Path root, Preprocess preprocess, boolean skipUnreadabl
     /** The training augmentation of the recipe (empty: the trainer's default). */
     public List<Transform> augmentation() {
         return preprocess.augmentation();
-    }
-
-    private ImageFolder.Options options() {
-        ImageFolder.Options options = preprocess.folderOptions();
-        return skipUnreadable ? options.skippingUnreadable() : options;
     }
 }
