@@ -168,6 +168,17 @@ public final class Dataset {
         return source != null;
     }
 
+    /**
+     * This data set without load-time randomness: a lazy one whose source always gets a null stream (each
+     * sample's plain form); an in-memory one is returned as it is.
+     */
+    public Dataset plain() {
+        if (source == null) {
+            return this;
+        }
+        return lazy(name, channels, height, width, labels, classNames, (i, rng, out) -> source.load(i, null, out));
+    }
+
     /** A copy of sample {@code i}'s bytes, loaded with {@code rng} if the data set is lazy. */
     private byte[] loaded(int i, Rng rng) {
         checkIndex(i);

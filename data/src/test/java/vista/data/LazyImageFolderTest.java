@@ -47,6 +47,13 @@ class LazyImageFolderTest {
             assertEquals(eager.label(i), lazy.label(i));
             assertArrayEquals(eager.pixels(i), lazy.pixels(i), "sample " + i);
         }
+        try (DataLoader loader = DataLoader.builder().setDataset(lazy.plain()).setBatchSize(5).setSeed(2)
+                .optShuffle(false).build()) {
+            float[] got = loader.epoch(0).iterator().next().images().toFloatArray();
+            for (int k = 0; k < got.length; k++) {
+                assertEquals((eager.pixels(k / 300)[k % 300] & 0xFF) / 255f, got[k], "plain() draws no crop: value " + k);
+            }
+        }
         Dataset subset = lazy.subset(3, 1);
         assertTrue(subset.isLazy());
         assertArrayEquals(eager.pixels(1), subset.pixels(1));

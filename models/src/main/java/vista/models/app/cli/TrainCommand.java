@@ -104,7 +104,8 @@ final class TrainCommand implements Callable<Integer> {
     double lrGamma;
 
     @Option(names = "--augment", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Random crop (zero padding) and horizontal flip of training images: on unless --no-augment.")
+            description = "Random crop (zero padding) and horizontal flip of training images (with --data folder:DIR"
+                    + " and --preprocess imagenet: random resized crop and flip): on unless --no-augment.")
     boolean augment;
 
     @Option(names = "--crop-padding", defaultValue = "4", paramLabel = "PIXELS",

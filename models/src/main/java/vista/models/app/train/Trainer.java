@@ -147,7 +147,8 @@ public final class Trainer {
         run.removeStaleTemporaries();
         run.writeConfig(config, facts, settings.stopAfterEpoch());
         Normalize normalize = data.normalize();
-        try (DataLoader train = DataLoader.builder().setDataset(data.train()).setBatchSize(config.batch())
+        try (DataLoader train = DataLoader.builder().setDataset(config.augment() ? data.train() : data.train().plain())
+                .setBatchSize(config.batch())
                 .setRng(rng.split("data")).optTransforms(trainTransforms(data.augmentation(), normalize)).optDropLast(true).build();
              DataLoader test = DataLoader.builder().setDataset(data.test()).setBatchSize(config.batch())
                      .setRng(rng.split("test data")).optShuffle(false).optTransforms(normalize).build()) {
