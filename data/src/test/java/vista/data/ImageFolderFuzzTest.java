@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import vista.tensor.Rng;
 import vista.tensor.fuzz.FuzzCampaign;
 import vista.tensor.fuzz.Refusal;
 
@@ -59,6 +60,30 @@ class ImageFolderFuzzTest {
                 .run(Refusal.naming(DataFileException.class, file.toString()),
                         stored -> ImageFolder.read(TestFiles.write(file, stored).getParent().getParent(),
                                 ImageFolder.Options.rgb().resize(6).centreCrop(5)),
+                        (stored, d) -> {
+                            assertEquals(5, d.width());
+                            assertEquals(5, d.height());
+                        });
+    }
+
+    @Test
+    void damagedJpegFilesReadLazilyAreRefusedClearlyWhenListedOrWhenLoaded() {
+        byte[] jpeg = ImageFiles.encode(ImageFiles.gradient(16, 12), "jpeg");
+        Path file = root.resolve("dog").resolve("c.jpg");
+        FuzzCampaign.of("JPEG in a lazily read image folder, plain and randomly cropped", jpeg)
+                .fields(ImageFiles.jpegFields(jpeg)).budget(Duration.ofMillis(300))
+                .run(Refusal.naming(DataFileException.class, file.toString()),
+                        stored -> {
+                            Dataset d = LazyImageFolder.read(TestFiles.write(file, stored).getParent().getParent(),
+                                    ImageFolder.Options.rgb().resize(6).centreCrop(5), new RandomResizedCrop()).dataset();
+                            try {
+                                d.pixels(0);
+                                d.copyAsFloats(0, new Rng(3), new float[d.sampleSize()], 0);
+                            } catch (IllegalStateException e) {
+                                throw e.getCause() instanceof DataFileException bad ? bad : e;
+                            }
+                            return d;
+                        },
                         (stored, d) -> {
                             assertEquals(5, d.width());
                             assertEquals(5, d.height());
