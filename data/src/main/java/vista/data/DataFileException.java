@@ -32,6 +32,16 @@ public class DataFileException extends IOException {
         this.file = file;
     }
 
+    private DataFileException(DataFileException problem, String advice) {
+        super(problem.getMessage() + advice, problem);
+        this.file = problem.file;
+    }
+
+    /** This problem, its message followed by {@code advice} (how to get past it), with this as the cause. */
+    public DataFileException withAdvice(String advice) {
+        return new DataFileException(this, advice);
+    }
+
     /** The file or folder the problem is about. */
     public Path file() {
         return file;

@@ -36,7 +36,9 @@ import vista.tensor.Tensor;
  * unless {@code optDropLast(true)} asks to drop it (then its samples are skipped that epoch, and
  * {@code sampleOrder} leaves them out).
  *
- * <p><b>Pixels and transforms.</b> Sample {@code i} becomes floats {@code byte / 255}, then the transforms
+ * <p><b>Pixels and transforms.</b> Sample {@code i} becomes floats {@code byte / 255} (a lazy data set
+ * loads it here, in the loader's threads, drawing any load-time geometry from
+ * {@code rng.split("augment").split(epoch).split(i).split("load")}), then the transforms
  * run in the order given; transform {@code k} draws its random numbers from
  * {@code rng.split("augment").split(epoch).split(i).split(k)}, a stream that depends only on (seed,
  * epoch, sample index, position of the transform). Samples of a batch are prepared in parallel
@@ -213,9 +215,9 @@ public final class DataLoader implements AutoCloseable {
         InOrder.Failure failure = InOrder.forEach(b, s -> {
             int index = indices[s];
             labels[s] = dataset.label(index);
-            dataset.copyAsFloats(index, pixels, s * sampleSize);
-            FloatImage image = new FloatImage(pixels, s * sampleSize, c, h, w);
             Rng sampleRng = epochRng.split(index);
+            dataset.copyAsFloats(index, sampleRng.split("load"), pixels, s * sampleSize);
+            FloatImage image = new FloatImage(pixels, s * sampleSize, c, h, w);
             for (int k = 0; k < transforms.size(); k++) {
                 transforms.get(k).apply(image, sampleRng.split(k));
             }

@@ -31,14 +31,18 @@ import javax.imageio.stream.ImageInputStream;
  *       deeper folders), sorted by name; other files are ignored. They are decoded by
  *       {@code javax.imageio}, once the size in the file's header is known to be one its bytes can
  *       describe (see {@link #PIXELS_PER_FILE_BYTE}); a file it cannot decode is a
- *       {@link DataFileException} naming it. Samples are numbered class by class, each class's files in
- *       name order.</li>
+ *       {@link DataFileException} naming it, as is one that cannot take the requested geometry (too
+ *       small for the crop, too extreme an aspect ratio), unless {@link Options#skippingUnreadable()} asks
+ *       to leave such "unreadable" files out: then {@link #readReporting} lists them and the data set's
+ *       name counts them (at least one image must remain).
+ *       Samples are numbered class by class, each class's files in name order.</li>
  *   <li><b>Colour</b>: {@link ColorMode#RGB} gives 3 channels (R, G, B): grey images repeat their grey
  *       value in all three. {@link ColorMode#GRAYSCALE} gives 1 channel: grey images keep their value
  *       (16-bit grey is scaled to 8 bits with rounding); colour images become the ITU-R 601 luma
  *       {@code (299 R + 587 G + 114 B + 500) / 1000} (integer division), as Pillow's "L" conversion.
  *       Colour images are read as sRGB through {@link BufferedImage#getRGB}, which also expands palettes.
- *       Alpha is ignored (the colour values are kept as they are, not blended with any background).</li>
+ *       Alpha is ignored (the colour values are kept as they are, not blended with any background), as
+ *       Pillow's {@code convert("RGB")} does.</li>
  *   <li><b>Geometry</b>: optionally the image is resized so its shorter side is {@code S} (bilinear, see
  *       {@link ImageResize}), then optionally the central {@code C x C} window is cut out (the corner at
  *       {@code floor((side - C) / 2)}): ImageNet's usual evaluation geometry is S = 256, C = 224.
@@ -74,8 +78,10 @@ public final class ImageFolder {
      * @param color   the channels to produce
      * @param resize  the length of the shorter side after resizing, or 0 to keep the size
      * @param crop    the side of the central square to keep, or 0 to keep the whole image
+     * @param skipUnreadable whether a file that cannot be decoded is left out (listed by
+     *                {@link #readReporting}) rather than refused
      */
-    public record Options(ColorMode color, int resize, int crop) {
+    public record Options(ColorMode color, int resize, int crop, boolean skipUnreadable) {
         public Options {
             if (resize < 0 || crop < 0) {
                 throw new IllegalArgumentException("ImageFolder.Options: resize and crop must be >= 0 (0: none), got "
@@ -89,22 +95,27 @@ public final class ImageFolder {
 
         /** RGB, original size. */
         public static Options rgb() {
-            return new Options(ColorMode.RGB, 0, 0);
+            return new Options(ColorMode.RGB, 0, 0, false);
         }
 
         /** Grey, original size. */
         public static Options grayscale() {
-            return new Options(ColorMode.GRAYSCALE, 0, 0);
+            return new Options(ColorMode.GRAYSCALE, 0, 0, false);
         }
 
         /** These options, with the shorter side resized to {@code shorterSide}. */
         public Options resize(int shorterSide) {
-            return new Options(color, shorterSide, crop);
+            return new Options(color, shorterSide, crop, skipUnreadable);
         }
 
         /** These options, keeping the central {@code size x size} square. */
         public Options centreCrop(int size) {
-            return new Options(color, resize, size);
+            return new Options(color, resize, size, skipUnreadable);
+        }
+
+        /** These options, leaving out the files that cannot be decoded. */
+        public Options skippingUnreadable() {
+            return new Options(color, resize, crop, true);
         }
     }
 
@@ -120,37 +131,73 @@ public final class ImageFolder {
     private ImageFolder() {
     }
 
+    /**
+     * What {@link #readReporting} read.
+     *
+     * @param dataset the images
+     * @param files   every image file found, in sample order (the skipped ones included)
+     * @param skipped the files left out because they could not be decoded, in sample order
+     */
+    public record Read(Dataset dataset, List<Path> files, List<Path> skipped) {
+    }
+
     /** Reads every image under {@code root} as {@code options} say. */
     public static Dataset read(Path root, Options options) throws DataFileException {
-        List<String> classes = classFolders(root);
-        List<Path> files = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        for (int k = 0; k < classes.size(); k++) {
-            List<Path> images = imageFiles(root, root.resolve(classes.get(k)));
-            files.addAll(images);
-            for (int i = 0; i < images.size(); i++) {
-                labels.add(k);
+        return readReporting(root, options).dataset();
+    }
+
+    /** Reads every image under {@code root} as {@code options} say, with the files found and skipped. */
+    public static Read readReporting(Path root, Options options) throws DataFileException {
+        Listing listing = list(root);
+        List<String> classes = listing.classes();
+        List<Path> files = listing.files();
+        List<Integer> labels = listing.labels();
+        int found = files.size();
+        checkFits(root, found, options, DataFiles.MAX_ARRAY);
+        byte[][] decodedFound = new byte[found][];
+        int[][] sizesFound = new int[found][];
+        DataFileException[] unreadable = new DataFileException[found];
+        InOrder.Failure failure = InOrder.forEach(found, i -> {
+            try {
+                Decoded d = decode(files.get(i), options);
+                decodedFound[i] = d.pixels;
+                sizesFound[i] = new int[] {d.height, d.width};
+            } catch (DataFileException e) {
+                unreadable[i] = e;
             }
-        }
-        int n = files.size();
-        byte[][] decoded = new byte[n][];
-        int[][] sizes = new int[n][];
-        InOrder.Failure failure = InOrder.forEach(n, i -> {
-            Decoded d = decode(files.get(i), options);
-            decoded[i] = d.pixels;
-            sizes[i] = new int[] {d.height, d.width};
         });
         if (failure != null) {
-            if (failure.cause() instanceof DataFileException e) {
-                throw e;
-            }
             throw new DataFileException(files.get(failure.item()), "cannot be read: " + failure.cause(), failure.cause());
         }
+        List<Path> skipped = new ArrayList<>();
+        List<byte[]> decodedKept = new ArrayList<>();
+        List<int[]> sizesKept = new ArrayList<>();
+        List<Integer> labelsKept = new ArrayList<>();
+        List<Path> filesKept = new ArrayList<>();
+        for (int i = 0; i < found; i++) {
+            if (unreadable[i] == null) {
+                decodedKept.add(decodedFound[i]);
+                sizesKept.add(sizesFound[i]);
+                labelsKept.add(labels.get(i));
+                filesKept.add(files.get(i));
+            } else if (options.skipUnreadable()) {
+                skipped.add(files.get(i));
+            } else {
+                throw unreadable[i].withAdvice(" (to go on without such files, read the folder skipping unreadable"
+                        + " files: vista's --skip-unreadable leaves them out and counts them)");
+            }
+        }
+        if (decodedKept.isEmpty()) {
+            throw new DataFileException(root, "holds no readable image: all " + found + " image files were skipped");
+        }
+        int n = decodedKept.size();
+        byte[][] decoded = decodedKept.toArray(byte[][]::new);
+        int[][] sizes = sizesKept.toArray(int[][]::new);
         for (int i = 1; i < n; i++) {
             if (sizes[i][0] != sizes[0][0] || sizes[i][1] != sizes[0][1]) {
-                throw new DataFileException(files.get(i), "is " + sizes[i][1] + " x " + sizes[i][0] + " pixels (width x height)"
+                throw new DataFileException(filesKept.get(i), "is " + sizes[i][1] + " x " + sizes[i][0] + " pixels (width x height)"
                         + (options.resize() > 0 ? " after resizing" : "") + " but "
-                        + files.get(0).toAbsolutePath().normalize() + " is " + sizes[0][1] + " x " + sizes[0][0]
+                        + filesKept.get(0).toAbsolutePath().normalize() + " is " + sizes[0][1] + " x " + sizes[0][0]
                         + "; give a centre crop (and a resize) to bring images of different sizes to one size");
             }
         }
@@ -164,8 +211,47 @@ public final class ImageFolder {
         for (int i = 0; i < n; i++) {
             System.arraycopy(decoded[i], 0, pixels, i * decoded[0].length, decoded[0].length);
         }
-        int[] y = labels.stream().mapToInt(Integer::intValue).toArray();
-        return new Dataset("image folder " + root, channels, sizes[0][0], sizes[0][1], pixels, y, classes);
+        int[] y = labelsKept.stream().mapToInt(Integer::intValue).toArray();
+        String name = "image folder " + root + (skipped.isEmpty() ? ""
+                : " (" + skipped.size() + " unreadable " + (skipped.size() == 1 ? "file" : "files") + " skipped)");
+        Dataset dataset = new Dataset(name, channels, sizes[0][0], sizes[0][1], pixels, y, classes);
+        return new Read(dataset, List.copyOf(files), List.copyOf(skipped));
+    }
+
+    /**
+     * With a crop the size of every image is known before decoding: refuses, before decoding anything, a
+     * folder whose {@code images} would need more than {@code limit} bytes in memory.
+     */
+    static void checkFits(Path root, int images, Options options, long limit) throws DataFileException {
+        if (options.crop() == 0) {
+            return;
+        }
+        long each = (long) options.color().channels() * options.crop() * options.crop();
+        if (images * each > limit) {
+            throw new DataFileException(root, "holds " + images + " images; at " + options.color().channels() + " x "
+                    + options.crop() + " x " + options.crop() + " they need " + images * each + " bytes, more than one"
+                    + " in-memory data set may hold (" + limit + "); Vista reads an image folder into memory, so use a"
+                    + " folder of at most " + limit / each + " images");
+        }
+    }
+
+    /** The class names, and every image file with its label, in sample order. */
+    record Listing(List<String> classes, List<Path> files, List<Integer> labels) {
+    }
+
+    /** Lists the classes and image files under {@code root}, refusing a folder without classes or a class without images. */
+    static Listing list(Path root) throws DataFileException {
+        List<String> classes = classFolders(root);
+        List<Path> files = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        for (int k = 0; k < classes.size(); k++) {
+            List<Path> images = imageFiles(root, root.resolve(classes.get(k)));
+            files.addAll(images);
+            for (int i = 0; i < images.size(); i++) {
+                labels.add(k);
+            }
+        }
+        return new Listing(classes, files, labels);
     }
 
     private static List<String> classFolders(Path root) throws DataFileException {
@@ -213,10 +299,11 @@ public final class ImageFolder {
     }
 
     /** One decoded image, after resizing and cropping. */
-    private record Decoded(byte[] pixels, int height, int width) {
+    record Decoded(byte[] pixels, int height, int width) {
     }
 
-    private static Decoded decode(Path file, Options options) throws DataFileException {
+    /** Decodes {@code file} and brings it to the geometry of {@code options}. */
+    static Decoded decode(Path file, Options options) throws DataFileException {
         BufferedImage image = readImage(file);
         int h = image.getHeight();
         int w = image.getWidth();
@@ -251,7 +338,21 @@ public final class ImageFolder {
      * the file's bytes can describe (see {@link #PIXELS_PER_FILE_BYTE}): a damaged header must not make
      * the decoder allocate gigabytes.
      */
-    private static BufferedImage readImage(Path file) throws DataFileException {
+    static BufferedImage readImage(Path file) throws DataFileException {
+        return withReader(file, reader -> reader.read(0));
+    }
+
+    /** The {height, width} that {@code file}'s header declares, checked as {@link #readImage} does, without decoding. */
+    static int[] declaredSize(Path file) throws DataFileException {
+        return withReader(file, reader -> new int[] {reader.getHeight(0), reader.getWidth(0)});
+    }
+
+    /** A step with a javax.imageio reader whose input is set and whose declared size is checked. */
+    private interface ReaderStep<T> {
+        T apply(ImageReader reader) throws IOException;
+    }
+
+    private static <T> T withReader(Path file, ReaderStep<T> step) throws DataFileException {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
@@ -261,7 +362,7 @@ public final class ImageFolder {
             try {
                 reader.setInput(in, true, true);
                 checkDeclaredSize(file, reader.getWidth(0), reader.getHeight(0), Files.size(file));
-                return reader.read(0);
+                return step.apply(reader);
             } finally {
                 reader.dispose();
             }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import vista.tensor.Rng;
 import vista.tensor.fuzz.FuzzCampaign;
 import vista.tensor.fuzz.Refusal;
 
@@ -66,6 +67,30 @@ class ImageFolderFuzzTest {
     }
 
     @Test
+    void damagedJpegFilesReadLazilyAreRefusedClearlyWhenListedOrWhenLoaded() {
+        byte[] jpeg = ImageFiles.encode(ImageFiles.gradient(16, 12), "jpeg");
+        Path file = root.resolve("dog").resolve("c.jpg");
+        FuzzCampaign.of("JPEG in a lazily read image folder, plain and randomly cropped", jpeg)
+                .fields(ImageFiles.jpegFields(jpeg)).budget(Duration.ofMillis(300))
+                .run(Refusal.naming(DataFileException.class, file.toString()),
+                        stored -> {
+                            Dataset d = LazyImageFolder.read(TestFiles.write(file, stored).getParent().getParent(),
+                                    ImageFolder.Options.rgb().resize(6).centreCrop(5), new RandomResizedCrop()).dataset();
+                            try {
+                                d.pixels(0);
+                                d.copyAsFloats(0, new Rng(3), new float[d.sampleSize()], 0);
+                            } catch (IllegalStateException e) {
+                                throw e.getCause() instanceof DataFileException bad ? bad : e;
+                            }
+                            return d;
+                        },
+                        (stored, d) -> {
+                            assertEquals(5, d.width());
+                            assertEquals(5, d.height());
+                        });
+    }
+
+    @Test
     void aPngHeaderClaimingFourHundredMegapixelsIsRefusedBeforeDecodingNamingTheClaimAndTheFileSize() {
         byte[] png = ImageFiles.encode(IMAGE, "png");
         ByteBuffer.wrap(png).putInt(16, 20_000).putInt(20, 20_000);
@@ -74,7 +99,8 @@ class ImageFolderFuzzTest {
                 DataFileException.class, () -> ImageFolder.read(root, ImageFolder.Options.rgb())));
         assertEquals(file + ": its header declares 20000 x 20000 pixels (width x height), more than a " + png.length
                 + "-byte PNG or JPEG can hold (at most 10000 pixels per byte of file, and 536870909 in all); the file"
-                + " is damaged", e.getMessage());
+                + " is damaged (to go on without such files, read the folder skipping unreadable files: vista's"
+                + " --skip-unreadable leaves them out and counts them)", e.getMessage());
     }
 
     @Test
@@ -84,7 +110,9 @@ class ImageFolderFuzzTest {
         DataFileException e = assertThrows(DataFileException.class,
                 () -> ImageFolder.read(root, ImageFolder.Options.rgb().resize(256).centreCrop(224)));
         assertEquals(file + ": is 40000 x 1 pixels (width x height): resized to a shorter side of 256 it would hold"
-                + " more than one image may hold (2147483639 bytes); leave out images of such an aspect ratio",
+                + " more than one image may hold (2147483639 bytes); leave out images of such an aspect ratio (to go on"
+                + " without such files, read the folder skipping unreadable files: vista's --skip-unreadable leaves them"
+                + " out and counts them)",
                 e.getMessage());
     }
 }

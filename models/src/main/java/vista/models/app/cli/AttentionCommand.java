@@ -68,7 +68,7 @@ final class AttentionCommand implements Callable<Integer> {
                 rowColumn != null && !rowColumn.matches()
                         ? "--pixel takes ROW,COL, two whole numbers from 0 (for example 14,9), got '" + pixel + "'."
                         : null,
-                outProblem(), threads.problem());
+                outProblem(), threads.problem(), data.problem());
         if (problem != null) {
             return UsageError.report(spec, List.of(problem));
         }
@@ -77,7 +77,7 @@ final class AttentionCommand implements Callable<Integer> {
         Integer row = rowColumn == null ? null : Integer.valueOf(rowColumn.group(1));
         Integer column = rowColumn == null ? null : Integer.valueOf(rowColumn.group(2));
         try {
-            AttentionMap.write(new AttentionMap.Request(checkpoint, data.spec, image, row, column, layer, out), stdout);
+            AttentionMap.write(new AttentionMap.Request(checkpoint, data.spec(), image, row, column, layer, out), stdout);
             return 0;
         } catch (IOException | IllegalArgumentException e) {
             stdout.flush();

@@ -50,13 +50,13 @@ final class EvalCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String problem = UsageError.first(
                 batch < 0 || limitTest < 0 ? "--batch and --limit-test must be at least 0 (0: the default)." : null,
-                threads.problem(), progress.problem());
+                threads.problem(), progress.problem(), data.problem());
         if (problem != null) {
             return UsageError.report(spec, List.of(problem));
         }
         threads.apply();
         try {
-            Evaluator.evaluate(checkpoint, data.spec, batch, limitTest, progress.mode(), out);
+            Evaluator.evaluate(checkpoint, data.spec(), batch, limitTest, progress.mode(), out);
             return 0;
         } catch (IOException | IllegalArgumentException | IllegalStateException e) {
             out.flush();

@@ -104,7 +104,8 @@ final class TrainCommand implements Callable<Integer> {
     double lrGamma;
 
     @Option(names = "--augment", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Random crop (zero padding) and horizontal flip of training images: on unless --no-augment.")
+            description = "Random crop (zero padding) and horizontal flip of training images (with --data folder:DIR"
+                    + " and --preprocess imagenet: random resized crop and flip): on unless --no-augment.")
     boolean augment;
 
     @Option(names = "--crop-padding", defaultValue = "4", paramLabel = "PIXELS",
@@ -165,12 +166,12 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        TrainConfig requested = new TrainConfig(model, data.spec, epochs, batch, lr, momentum, nesterov, weightDecay,
+        TrainConfig requested = new TrainConfig(model, data.spec(), epochs, batch, lr, momentum, nesterov, weightDecay,
                 noDecayBnBias, labelSmoothing, smoothingStyle, schedule, warmupEpochs, lrStepEpochs, lrGamma, augment,
                 cropPadding, seed.value, limitTrain, limitTest);
         Trainer.Settings settings = new Trainer.Settings(this.out, stopAfterEpoch);
         List<String> problems = new ArrayList<>(settings.problems());
-        problems.addAll(UsageError.all(RunDirectory.folderProblem(this.out),
+        problems.addAll(UsageError.all(RunDirectory.folderProblem(this.out), data.problem(),
                 newManifest && !resume ? "--new-manifest only applies with --resume (a new run always starts its"
                         + " manifest)." : null,
                 progress.problem(),

@@ -20,16 +20,29 @@ import vista.data.Normalize;
  * @param testSamples  test images used
  * @param mean         per-channel mean of the normalisation
  * @param std          per-channel standard deviation of the normalisation
+ * @param classNames   the name of each class, by label (for image folders, the folder names); empty in
+ *                     checkpoints written before class names were recorded (key {@code class_names})
  */
 public record DataFacts(int channels, int height, int width, int numClasses, int trainSamples, int testSamples,
-                        float[] mean, float[] std) {
+                        float[] mean, float[] std, List<String> classNames) {
     private static final Gson GSON = new Gson();
+    private static final String CLASS_NAMES = "class_names";
+
+    public DataFacts {
+        classNames = List.copyOf(classNames);
+    }
+
+    /** Facts without class names. */
+    public DataFacts(int channels, int height, int width, int numClasses, int trainSamples, int testSamples,
+            float[] mean, float[] std) {
+        this(channels, height, width, numClasses, trainSamples, testSamples, mean, std, List.of());
+    }
 
     /** The facts of {@code data}. */
     public static DataFacts of(TrainingData data) {
         Dataset train = data.train();
         return new DataFacts(train.channels(), train.height(), train.width(), train.numClasses(), train.size(),
-                data.test().size(), data.normalize().mean(), data.normalize().std());
+                data.test().size(), data.normalize().mean(), data.normalize().std(), train.classNames());
     }
 
     /** The normalisation these facts describe. */
@@ -62,13 +75,17 @@ public record DataFacts(int channels, int height, int width, int numClasses, int
         m.put("test_samples", testSamples);
         m.put("normalize_mean", mean.clone());
         m.put("normalize_std", std.clone());
+        if (!classNames.isEmpty()) {
+            m.put(CLASS_NAMES, classNames.toArray(String[]::new));
+        }
         return m;
     }
 
     /** Each fact by key, as a string (arrays as JSON); {@link #fromMap} reads them back exactly. */
     public Map<String, String> toMap() {
         Map<String, String> m = new LinkedHashMap<>();
-        toJson().forEach((k, v) -> m.put(k, v instanceof float[] f ? GSON.toJson(f) : String.valueOf(v)));
+        toJson().forEach((k, v) -> m.put(k, v instanceof float[] || v instanceof String[] ? GSON.toJson(v)
+                : String.valueOf(v)));
         return m;
     }
 
@@ -79,7 +96,8 @@ public record DataFacts(int channels, int height, int width, int numClasses, int
                 r.get("image_width", Integer::parseInt), r.get("num_classes", Integer::parseInt),
                 r.get("train_samples", Integer::parseInt), r.get("test_samples", Integer::parseInt),
                 r.get("normalize_mean", s -> GSON.fromJson(s, float[].class)),
-                r.get("normalize_std", s -> GSON.fromJson(s, float[].class)));
+                r.get("normalize_std", s -> GSON.fromJson(s, float[].class)),
+                m.containsKey(CLASS_NAMES) ? List.of(r.get(CLASS_NAMES, s -> GSON.fromJson(s, String[].class))) : List.of());
     }
 
     @Override
@@ -97,11 +115,14 @@ public record DataFacts(int channels, int height, int width, int numClasses, int
         return "DataFacts" + toMap();
     }
 
-    /** The keys whose values differ between {@code this} and {@code other}, as "key: a vs b". */
+    /**
+     * The keys whose values differ between {@code this} and {@code other}, as "key: a vs b"; a key that
+     * {@code other} does not record (class names in older checkpoints) is not a difference.
+     */
     List<String> differences(DataFacts other) {
         Map<String, String> a = toMap();
         Map<String, String> b = other.toMap();
-        return a.keySet().stream().filter(k -> !a.get(k).equals(b.get(k)))
+        return a.keySet().stream().filter(k -> b.containsKey(k) && !a.get(k).equals(b.get(k)))
                 .map(k -> k + " " + a.get(k) + " now, " + b.get(k) + " in the checkpoint").toList();
     }
 }

@@ -147,8 +147,9 @@ public final class Trainer {
         run.removeStaleTemporaries();
         run.writeConfig(config, facts, settings.stopAfterEpoch());
         Normalize normalize = data.normalize();
-        try (DataLoader train = DataLoader.builder().setDataset(data.train()).setBatchSize(config.batch())
-                .setRng(rng.split("data")).optTransforms(trainTransforms(normalize)).optDropLast(true).build();
+        try (DataLoader train = DataLoader.builder().setDataset(config.augment() ? data.train() : data.train().plain())
+                .setBatchSize(config.batch())
+                .setRng(rng.split("data")).optTransforms(trainTransforms(data.augmentation(), normalize)).optDropLast(true).build();
              DataLoader test = DataLoader.builder().setDataset(data.test()).setBatchSize(config.batch())
                      .setRng(rng.split("test data")).optShuffle(false).optTransforms(normalize).build()) {
             TrainingObserver.Session session = new TrainingObserver.Session(config, run, data, facts, model, train,
@@ -223,11 +224,19 @@ public final class Trainer {
                 .build();
     }
 
-    /** With {@code augment}: a random crop of a zero-padded copy, a random left-right flip; then {@code normalize}. */
-    private List<Transform> trainTransforms(Normalize normalize) {
-        return config.augment()
-                ? List.of(new RandomCrop(config.cropPadding()), new RandomHorizontalFlip(), normalize)
-                : List.of(normalize);
+    /**
+     * With {@code augment}: the data's own augmentation ({@code folder:} data with ImageNet preprocessing), or
+     * else a random crop of a zero-padded copy and a random left-right flip; then {@code normalize}.
+     */
+    private List<Transform> trainTransforms(List<Transform> dataAugmentation, Normalize normalize) {
+        if (!config.augment()) {
+            return List.of(normalize);
+        }
+        List<Transform> augmentation = dataAugmentation.isEmpty()
+                ? List.of(new RandomCrop(config.cropPadding()), new RandomHorizontalFlip()) : dataAugmentation;
+        List<Transform> all = new ArrayList<>(augmentation);
+        all.add(normalize);
+        return all;
     }
 
     /** Restores the checkpoint into {@code model} and {@code sgd}, after checking that its data had {@code facts}. */

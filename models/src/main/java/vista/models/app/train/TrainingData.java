@@ -10,6 +10,7 @@ import vista.data.DataFileException;
 import vista.data.Dataset;
 import vista.data.FashionMnist;
 import vista.data.Normalize;
+import vista.data.Transform;
 
 /**
  * The data of a run, named by one string (the {@code --data} option):
@@ -18,6 +19,9 @@ import vista.data.Normalize;
  *       ({@code apt-get install dataset-fashion-mnist});</li>
  *   <li>{@code cifar10:DIR}: CIFAR-10's binary version, {@code data_batch_1.bin} to {@code data_batch_5.bin}
  *       and {@code test_batch.bin} in DIR or in DIR/cifar-10-batches-bin (as the archive unpacks);</li>
+ *   <li>{@code folder:DIR}, or {@code folder,OPTION,...:DIR}: image folders ImageNet-style, {@code DIR/train/<class>/*}
+ *       and {@code DIR/val/<class>/*} (see {@link FolderData}), with options {@code preprocess=imagenet}
+ *       (the default), {@code preprocess=none} and {@code skip-unreadable};</li>
  *   <li>any other string: a folder holding the four Fashion-MNIST IDX files
  *       ({@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte},
  *       {@code t10k-labels-idx1-ubyte}, each possibly gzipped with .gz added), for example a copy of
@@ -25,15 +29,19 @@ import vista.data.Normalize;
  * </ul>
  * The normalisation is the per-channel mean and standard deviation of the whole training split
  * ({@link Normalize#computedFrom}; 0.2860 and 0.3530 for Fashion-MNIST), measured before any limit, so
- * that {@code --limit-train} does not change it.
+ * that {@code --limit-train} does not change it; with {@code preprocess=imagenet} it is ImageNet's
+ * fixed one instead.
  *
  * @param spec      the {@code --data} string
  * @param train     the training images (the first {@code limitTrain} if a limit was given)
  * @param test      the test images (the first {@code limitTest} if a limit was given)
  * @param normalize the standardisation of the pixels, from the whole training split
  * @param files     the files the splits were read from, training files first (for a run's provenance)
+ * @param augmentation the training augmentation this data prescribes (before normalisation), or empty
+ *                  for the trainer's own (a padded random crop and a flip)
  */
-public record TrainingData(String spec, Dataset train, Dataset test, Normalize normalize, List<Path> files) {
+public record TrainingData(String spec, Dataset train, Dataset test, Normalize normalize, List<Path> files,
+                           List<Transform> augmentation) {
     /** The {@code --data} value for Fashion-MNIST in Debian's folder. */
     public static final String FASHION_MNIST = "fashion-mnist";
     private static final String CIFAR10 = "cifar10:";
@@ -45,13 +53,22 @@ public record TrainingData(String spec, Dataset train, Dataset test, Normalize n
      *     differ from the training images in channels or size
      */
     public static TrainingData load(String spec, int limitTrain, int limitTest) throws DataFileException {
+        if (FolderData.isFolderSpec(spec)) {
+            FolderData folder = FolderData.parse(spec);
+            FolderData.Splits splits = folder.read();
+            checkSameImages(splits.train(), splits.test(), folder.trainFolder(), folder.testFolder());
+            Normalize normalize = folder.normalize(splits.train());
+            return new TrainingData(spec, first(splits.train(), limitTrain), first(splits.test(), limitTest), normalize,
+                    splits.files(), folder.augmentation());
+        }
         Dataset fullTrain = split(spec, true);
         Dataset fullTest = split(spec, false);
         List<Path> files = files(spec);
         checkSameImages(fullTrain, fullTest, files.getFirst(),
                 spec.startsWith(CIFAR10) ? files.getLast() : files.get(2));
         Normalize normalize = Normalize.computedFrom(fullTrain);
-        return new TrainingData(spec, first(fullTrain, limitTrain), first(fullTest, limitTest), normalize, files);
+        return new TrainingData(spec, first(fullTrain, limitTrain), first(fullTest, limitTest), normalize, files,
+                List.of());
     }
 
     /**
@@ -74,6 +91,9 @@ public record TrainingData(String spec, Dataset train, Dataset test, Normalize n
 
     /** Reads the test split of {@code spec}, keeping the first {@code limit} images (0: all). */
     public static Dataset loadTest(String spec, int limit) throws DataFileException {
+        if (FolderData.isFolderSpec(spec)) {
+            return first(FolderData.parse(spec).readTest(), limit);
+        }
         return first(split(spec, false), limit);
     }
 
@@ -105,8 +125,9 @@ public record TrainingData(String spec, Dataset train, Dataset test, Normalize n
         Path folder = Path.of(spec);
         if (!Files.isDirectory(folder)) {
             throw new DataFileException(folder, "is not a folder. --data takes `" + FASHION_MNIST + "` (Debian's "
-                    + FashionMnist.DEFAULT_FOLDER + "), `" + CIFAR10 + "DIR` (CIFAR-10's binary files in DIR), or a"
-                    + " folder holding the four Fashion-MNIST IDX files.");
+                    + FashionMnist.DEFAULT_FOLDER + "), `" + CIFAR10 + "DIR` (CIFAR-10's binary files in DIR), `folder:DIR`"
+                    + " (DIR/train/<class>/* and DIR/val/<class>/* images), or a folder holding the four Fashion-MNIST"
+                    + " IDX files.");
         }
         return folder;
     }
