@@ -75,8 +75,14 @@ final class ParityCommand implements Callable<Integer> {
         return failed > 0 ? 1 : 0;
     }
 
-    /** One line per compared tensor, under the case's line: name, shape, max |diff|, worst/allowed, result. */
+    /**
+     * One line per compared tensor, under the case's line: name, shape, max |diff|, worst/allowed, result;
+     * for a refused weight file, Vista's refusal.
+     */
     private static void printTensors(PrintStream out, CaseResult r) {
+        if (r.status() == CaseResult.Status.PASSED && r.message() != null) {
+            out.println("    refused: " + r.message());
+        }
         int width = r.comparisons().stream().mapToInt(c -> c.tensor().length()).max().orElse(0);
         String row = "    %-" + width + "s  %-16s  %10s  %13s  %s%n";
         for (TensorComparison c : r.comparisons()) {

@@ -8,8 +8,8 @@ import java.util.List;
  * @param name        the case (its folder's name)
  * @param op          the op it names ({@code "?"} if case.json could not be read)
  * @param status      passed, failed or skipped
- * @param message     why it was skipped, or the error that stopped it (a sentence naming the file); null
- *                    when it ran to the comparisons
+ * @param message     why it was skipped, the error that stopped it (a sentence naming the file), or for a
+ *                    passed {@code reject} checkpoint case Vista's refusal; null when it ran to the comparisons
  * @param comparisons one per compared tensor, in case.json's order (empty when skipped or stopped)
  */
 public record CaseResult(String name, String op, Status status, String message, List<TensorComparison> comparisons) {
@@ -32,6 +32,11 @@ public record CaseResult(String name, String op, Status status, String message, 
 
     static CaseResult failed(String name, String op, String message) {
         return new CaseResult(name, op, Status.FAILED, message, List.of());
+    }
+
+    /** A {@code reject} checkpoint case that passed: Vista refused the file with {@code refusal}. */
+    static CaseResult refused(String name, String op, String refusal) {
+        return new CaseResult(name, op, Status.PASSED, refusal, List.of());
     }
 
     static CaseResult skipped(String name, String op, String reason) {

@@ -62,7 +62,9 @@ public final class ParityCase {
         /** L = sum over all elements of output * loss_weight. */
         WEIGHTED_SUM,
         /** The op returns a scalar, and L is that scalar. */
-        OUTPUT
+        OUTPUT,
+        /** Forward only: no loss and no gradients (the {@code checkpoint} cases, which compare {@code eval_output}). */
+        NONE
     }
 
     /**
@@ -111,8 +113,9 @@ public final class ParityCase {
         this.lossType = switch (loss) {
             case "weighted_sum" -> LossType.WEIGHTED_SUM;
             case "output" -> LossType.OUTPUT;
+            case "none" -> LossType.NONE;
             default -> throw new ParityException(caseFile + ": loss_type is \"" + loss
-                    + "\"; expected \"weighted_sum\" or \"output\"");
+                    + "\"; expected \"weighted_sum\", \"output\" or \"none\"");
         };
         List<String> inputNames = new ArrayList<>();
         for (JsonElement e : array(json, "inputs")) {
@@ -202,7 +205,12 @@ public final class ParityCase {
                     + "\"loss_weight\", found " + tensors(Role.LOSS_WEIGHT).size());
         }
         long trainOutputs = tensors(Role.OUTPUT).stream().filter(e -> !e.evalMode()).count();
-        if (trainOutputs != 1) {
+        if (lossType == LossType.NONE) {
+            if (train || trainOutputs != 0 || !tensors(Role.GRAD).isEmpty()) {
+                throw new ParityException(caseFile + ": loss_type \"none\" runs forward only in eval mode: it needs"
+                        + " \"train\": false and no train-mode output or gradient");
+            }
+        } else if (trainOutputs != 1) {
             throw new ParityException(caseFile + ": expected exactly one tensor with role \"output\" (besides an "
                     + "eval-mode one), found " + trainOutputs);
         }

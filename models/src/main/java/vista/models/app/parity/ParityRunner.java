@@ -39,6 +39,7 @@ import vista.tensor.Tensor;
  *       updated running statistics ({@code <buffer>.after}) with their float64 references
  *       ({@link TensorComparison}).</li>
  * </ol>
+ * Cases of {@code "op": "checkpoint"} load a PyTorch-written weight file instead ({@link CheckpointCase}).
  * Cases of ops Vista does not have yet are skipped ({@link CaseBuilders#notImplemented}). A problem with
  * a case (a file, an attribute, a name) or an exception from Vista makes that case fail with a message;
  * the other cases still run.
@@ -49,7 +50,8 @@ public final class ParityRunner {
 
     /**
      * The case folders of {@code dir}: those listed in {@code dir/index.json} in its order, else every
-     * sub-folder holding a {@code case.json}, by name.
+     * sub-folder holding a {@code case.json}, by name; then, by name, the case folders of every sub-folder
+     * that is a fixture set of its own (holds an {@code index.json}, as {@code checkpoints/} does).
      *
      * @throws ParityException if {@code dir} is not a directory, its index.json is malformed, or it holds no case
      */
@@ -59,7 +61,10 @@ public final class ParityRunner {
                     + "; give the folder holding the fixtures' index.json or case folders");
         }
         Path index = dir.resolve("index.json");
-        List<Path> folders = Files.exists(index) ? indexedFolders(dir, index) : scannedFolders(dir);
+        List<Path> folders = new ArrayList<>(Files.exists(index) ? indexedFolders(dir, index) : scannedFolders(dir));
+        for (Path set : nestedSets(dir)) {
+            folders.addAll(caseFolders(set));
+        }
         if (folders.isEmpty()) {
             throw new ParityException(dir + " holds no parity case: " + (Files.exists(index)
                     ? index + " lists no case" : "no index.json and no sub-folder with a case.json"));
@@ -98,6 +103,14 @@ public final class ParityRunner {
         }
     }
 
+    private static List<Path> nestedSets(Path dir) {
+        try (Stream<Path> children = Files.list(dir)) {
+            return children.filter(p -> Files.isRegularFile(p.resolve("index.json"))).sorted().toList();
+        } catch (IOException e) {
+            throw new ParityException(dir + " could not be listed: " + e.getMessage(), e);
+        }
+    }
+
     /** Runs every case of {@code dir} in order, handing each result to {@code onResult} as it is known. */
     public static List<CaseResult> runAll(Path dir, Consumer<CaseResult> onResult) {
         List<CaseResult> results = new ArrayList<>();
@@ -122,6 +135,13 @@ public final class ParityRunner {
             Optional<String> notImplemented = CaseBuilders.notImplemented(c);
             if (notImplemented.isPresent()) {
                 return CaseResult.skipped(name, c.op(), notImplemented.get());
+            }
+            if (c.op().equals(CheckpointCase.OP)) {
+                return CheckpointCase.run(c);
+            }
+            if (c.lossType() == LossType.NONE) {
+                throw new ParityException(c.caseFile() + ": loss_type \"none\" is for checkpoint cases only; "
+                        + c.op() + " needs \"weighted_sum\" or \"output\"");
             }
             return CaseResult.compared(name, c.op(), execute(c));
         } catch (ParityException e) {

@@ -21,6 +21,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,13 +41,16 @@ import vista.tensor.Tensor;
 
 /**
  * Vista against the PyTorch fixtures in {@code src/test/resources/fixtures} (a copy of the shared set,
- * with its FORMAT.md), through the same runner as {@code vista parity}: every case of an op Vista has
+ * with its FORMAT.md; its {@code checkpoints} set is a link to nn's copy, so the 15 MB of weight files are
+ * stored once), through the same runner as {@code vista parity}: every case of an op Vista has
  * passes, none is skipped (Vista has every op and model family of the vocabulary), and the runner catches broken
- * cases (a perturbed reference, a flipped parameter, wrong names, the other label-smoothing convention).
+ * cases (a perturbed reference, a flipped parameter, wrong names, the other label-smoothing convention, a
+ * hostile weight file that is loaded instead of refused).
  */
 class ParityTest {
 
     private static final Path FIXTURES = fixtures();
+    private static final Path CHECKPOINTS = FIXTURES.resolve("checkpoints");
 
     private static Path fixtures() {
         try {
@@ -88,6 +92,71 @@ class ParityTest {
         }
         assertEquals(Set.copyOf(CaseBuilders.VOCABULARY), ops);
         assertEquals(Set.copyOf(CaseBuilders.MODEL_FAMILIES), families);
+    }
+
+    @Test
+    void theThirteenCheckpointCasesRunWithTheOtherFixtures() {
+        List<String> names = ParityRunner.caseFolders(FIXTURES).stream().map(p -> p.getFileName().toString()).toList();
+        assertEquals(42 + 13, names.size());
+        assertEquals(ParityRunner.caseFolders(CHECKPOINTS).stream().map(p -> p.getFileName().toString()).toList(),
+                names.subList(42, 55));
+    }
+
+    // ---------------------------------------------------------------- checkpoint cases
+
+    @Test
+    void aRejectCasePassesOnlyWithVistasRefusalNamingTheFile() {
+        CaseResult r = ParityRunner.run(CHECKPOINTS.resolve("reject_os_system"));
+        assertEquals(Status.PASSED, r.status(), report(r));
+        assertTrue(r.message().contains(CHECKPOINTS.resolve("reject_os_system/evil.pth").toAbsolutePath().toString())
+                && r.message().contains("refused the global os.system"), r.message());
+    }
+
+    @Test
+    void aRejectCaseFailsWhenVistaLoadsTheFile(@TempDir Path tmp) throws IOException {
+        Path folder = copyCase(CHECKPOINTS, "reject_os_system", tmp);
+        Files.copy(CHECKPOINTS.resolve("ckpt_resnet26_mini_zip/model.pth"), folder.resolve("evil.pth"),
+                StandardCopyOption.REPLACE_EXISTING);
+
+        CaseResult r = ParityRunner.run(folder);
+        assertEquals(Status.FAILED, r.status(), report(r));
+        assertTrue(r.message().contains("which it must refuse"), r.message());
+    }
+
+    @Test
+    void aCheckpointCaseFailsWhileTheMarkerOfItsIndexExists(@TempDir Path tmp) throws IOException {
+        Path folder = copyCase(CHECKPOINTS, "reject_builtins_eval", tmp);
+        Path marker = tmp.resolve("executed");
+        Files.writeString(tmp.resolve("index.json"), "{\"cases\": [{\"name\": \"reject_builtins_eval\"}], "
+                + "\"marker_never_created\": \"" + marker + "\"}");
+        assertEquals(Status.PASSED, ParityRunner.run(folder).status());
+        Files.writeString(marker, "");
+
+        CaseResult r = ParityRunner.run(folder);
+        assertEquals(Status.FAILED, r.status(), report(r));
+        assertTrue(r.message().contains("the marker " + marker + " exists"), r.message());
+    }
+
+    @Test
+    void aLoadCaseComparesTheEvalLogits(@TempDir Path tmp) {
+        Path folder = copyCase(CHECKPOINTS, "ckpt_san10_patchwise_safetensors", tmp);
+        double allowed = ParityCase.read(folder).tolerance("eval_output").allowed(0);
+        editDoubles(folder.resolve("eval_output.f64.bin"), v -> v[3] += 4 * allowed + 1e-4 * Math.abs(v[3]));
+
+        CaseResult r = ParityRunner.run(folder);
+        assertEquals(Status.FAILED, r.status(), report(r));
+        assertEquals(3, r.failures().get(0).worstIndex(), report(r));
+    }
+
+    @Test
+    void aLoadCaseFailsNamingTheFileWhenItDoesNotFitTheModel(@TempDir Path tmp) {
+        Path folder = copyCase(CHECKPOINTS, "ckpt_resnet26_mini_zip", tmp);
+        editCaseJson(folder, json -> json.getAsJsonObject("attrs").addProperty("model", "sasa-resnet26-mini"));
+
+        CaseResult r = ParityRunner.run(folder);
+        assertEquals(Status.FAILED, r.status(), report(r));
+        assertTrue(r.message().startsWith(folder.resolve("model.pth").toAbsolutePath() + " does not fit Vista's sasa-resnet26-mini"),
+                r.message());
     }
 
     // ---------------------------------------------------------------- the comparison rule
@@ -355,8 +424,13 @@ class ParityTest {
 
     /** Copies the fixture case {@code name} to {@code dir/name}; returns the copy's folder. */
     private static Path copyCase(String name, Path dir) {
+        return copyCase(FIXTURES, name, dir);
+    }
+
+    /** Copies the case {@code name} of the fixture set {@code set} to {@code dir/name}; returns the copy's folder. */
+    private static Path copyCase(Path set, String name, Path dir) {
         Path target = dir.resolve(name);
-        try (Stream<Path> files = Files.list(FIXTURES.resolve(name))) {
+        try (Stream<Path> files = Files.list(set.resolve(name))) {
             Files.createDirectories(target);
             for (Path f : files.toList()) {
                 Files.copy(f, target.resolve(f.getFileName()));
