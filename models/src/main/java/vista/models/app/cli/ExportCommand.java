@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import vista.nn.checkpoint.Checkpoint;
 import vista.nn.weights.safetensors.Safetensors;
+import vista.nn.weights.torch.TorchZipWriter;
 import vista.tensor.Tensor;
 
 /**
@@ -20,11 +21,12 @@ import vista.tensor.Tensor;
  * which are PyTorch's (torchvision's for the ResNets, the official code's for SAN, ../shared/peer's for
  * SASA), plus what PyTorch keeps and Vista does not: a {@code num_batches_tracked} counter (int64) beside
  * every BatchNorm's {@code running_var}, set to the checkpoint's step, the number of training batches
- * every BatchNorm has seen. Formats: {@code safetensors}. Exit status 0, 1 when the checkpoint cannot be
- * read or the file cannot be written, 2 for invalid options.
+ * every BatchNorm has seen. Formats: {@code safetensors} (with the checkpoint's model, epoch and step in
+ * its metadata) and {@code pth}, the zip archive of {@code torch.save} ({@link TorchZipWriter}). Exit
+ * status 0, 1 when the checkpoint cannot be read or the file cannot be written, 2 for invalid options.
  */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Write a checkpoint's weights as a PyTorch state dict (safetensors).")
+        description = "Write a checkpoint's weights as a PyTorch state dict (safetensors or pth).")
 final class ExportCommand implements Callable<Integer> {
     private static final String RUNNING_VAR = ".running_var";
     private static final String COUNTER = ".num_batches_tracked";
@@ -34,7 +36,7 @@ final class ExportCommand implements Callable<Integer> {
     Path checkpoint;
 
     @Option(names = "--format", required = true, paramLabel = "FORMAT",
-            description = "The file format: safetensors.")
+            description = "The file format: safetensors or pth (torch.save's zip archive).")
     String format;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write.")
@@ -47,9 +49,9 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!format.equals("safetensors")) {
+        if (!format.equals("safetensors") && !format.equals("pth")) {
             return UsageError.report(spec, List.of("--format " + format + " is not one Vista writes; use"
-                    + " --format safetensors."));
+                    + " --format safetensors or --format pth."));
         }
         try {
             Checkpoint saved = Checkpoint.read(checkpoint);
@@ -63,10 +65,14 @@ final class ExportCommand implements Callable<Integer> {
                     dtypes.put(counter, "I64");
                 }
             });
-            Map<String, String> metadata = Map.of("format", "pt",
-                    "vista.model", saved.config().getOrDefault("model", "unknown"),
-                    "vista.epoch", Long.toString(saved.epoch()), "vista.step", Long.toString(saved.step()));
-            Safetensors.write(out, state, dtypes, metadata);
+            if (format.equals("pth")) {
+                TorchZipWriter.write(out, state, dtypes.keySet());
+            } else {
+                Map<String, String> metadata = Map.of("format", "pt",
+                        "vista.model", saved.config().getOrDefault("model", "unknown"),
+                        "vista.epoch", Long.toString(saved.epoch()), "vista.step", Long.toString(saved.step()));
+                Safetensors.write(out, state, dtypes, metadata);
+            }
             stdout.println("wrote " + state.size() + " tensors (" + saved.model().size() + " from the checkpoint, "
                     + dtypes.size() + " num_batches_tracked counters) to " + out.toAbsolutePath());
             stdout.flush();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import vista.nn.checkpoint.Checkpoint;
 import vista.nn.weights.safetensors.Safetensors;
 import vista.nn.weights.safetensors.SafetensorsFile;
+import vista.nn.weights.torch.TorchWeights;
 import vista.tensor.Tensor;
 
 class ExportCommandTest {
@@ -87,6 +88,35 @@ class ExportCommandTest {
     }
 
     @Test
+    void anExportedPthHoldsEveryWeightBitForBitUnderThePyTorchCheckpointsNamesAndShapes() throws IOException {
+        Path checkpoint = Checkpoints.write(tmp.resolve("checkpoint.vckp"), "resnet26-mini", tmp, 28,
+                UnaryOperator.identity());
+        Map<String, Tensor> weights = Checkpoint.read(checkpoint).model();
+        Path out = tmp.resolve("resnet.pth");
+        Cli.Outcome exported = Cli.vista("export", "--checkpoint", checkpoint.toString(), "--format", "pth",
+                "--out", out.toString());
+        assertEquals(0, exported.status(), exported::toString);
+
+        Map<String, Tensor> vista = TorchWeights.stateDict(out);
+        Map<String, Tensor> torch = TorchWeights.stateDict(fixture("ckpt_resnet26_mini_zip", "model.pth"));
+        Map<String, List<Integer>> torchShapes = new LinkedHashMap<>();
+        Map<String, List<Integer>> vistaShapes = new LinkedHashMap<>();
+        torch.forEach((n, t) -> torchShapes.put(n, Arrays.stream(t.dims()).boxed().toList()));
+        vista.forEach((n, t) -> vistaShapes.put(n, Arrays.stream(t.dims()).boxed().toList()));
+        assertEquals(List.copyOf(torchShapes.entrySet()), List.copyOf(vistaShapes.entrySet()),
+                "the same names, in the same order, of the same shapes");
+        weights.forEach((name, tensor) -> {
+            float[] expected = tensor.toFloatArray();
+            float[] actual = vista.get(name).toFloatArray();
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), name + "[" + i + "]");
+            }
+        });
+        vista.keySet().stream().filter(n -> n.endsWith(".num_batches_tracked"))
+                .forEach(n -> assertEquals(4.0, vista.get(n).item(), n + " is the checkpoint's step"));
+    }
+
+    @Test
     void aFormatVistaDoesNotWriteIsAUsageError() throws IOException {
         Path checkpoint = Checkpoints.write(tmp.resolve("checkpoint.vckp"), "resnet26-mini", tmp, 28,
                 UnaryOperator.identity());
@@ -94,7 +124,7 @@ class ExportCommandTest {
         Cli.Outcome refused = Cli.vista("export", "--checkpoint", checkpoint.toString(), "--format", "onnx",
                 "--out", out.toString());
         assertEquals(2, refused.status(), refused::toString);
-        assertTrue(refused.err().contains("--format onnx is not one Vista writes; use --format safetensors."),
+        assertTrue(refused.err().contains("--format onnx is not one Vista writes; use --format safetensors or --format pth."),
                 refused::toString);
         assertFalse(Files.exists(out));
     }
