@@ -13,9 +13,12 @@ import vista.tensor.kernels.OpCatalogue;
  * the vocabulary is a catalogue entry, unless it runs several of them.
  */
 class VocabularyTest {
-    /** Vocabulary ops that run several catalogue entries: a layer, a loss, a block or a whole model. */
+    /**
+     * Vocabulary ops that run several catalogue entries: a layer, a loss, a block or a whole model (given
+     * its parameters, or loaded from a PyTorch weight file by {@code checkpoint}).
+     */
     private static final Set<String> COMPOSED = Set.of("linear", "cross_entropy", "san_subtraction", "san_sam",
-            "san_bottleneck", "model");
+            "san_bottleneck", "model", "checkpoint");
 
     @Test
     void everyOpOfTheVocabularyIsACatalogueEntryUnlessComposedOfThem() {
