@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VistaVersion.class,
         description = "Vista: deep learning for vision in pure Java.",
-        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class,
             SummaryCommand.class, AuditCommand.class, ParityCommand.class, AttentionCommand.class, ReplayCommand.class,
             VerifyCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "The launcher ./vista also runs the build's own commands:",
