@@ -10,7 +10,9 @@
  *   <li>{@link vista.models.app.provenance.Replay}: trains a recorded run again, with
  *       {@link vista.models.app.provenance.ReplayComparison} comparing every step and epoch with the record;</li>
  *   <li>{@link vista.models.app.provenance.CheckpointProvenance}: what {@code vista verify} establishes
- *       about a checkpoint.</li>
+ *       about a checkpoint;</li>
+ *   <li>{@link vista.models.app.provenance.WeightImport}: released weights made a Vista checkpoint that records
+ *       their source file and its SHA-256 ({@code vista import}).</li>
  * </ul>
  * <b>Rule.</b> Provenance observes training ({@link vista.models.app.train.TrainingObserver}); it imports
  * {@code app.train}, never the reverse, so the training loop reads without it.

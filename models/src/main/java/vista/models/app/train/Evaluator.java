@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import vista.data.DataLoader;
 import vista.data.Dataset;
+import vista.data.Normalize;
 import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
 import vista.nn.checkpoint.Checkpoint;
@@ -66,14 +67,24 @@ public final class Evaluator {
                 "Evaluating %s (after epoch %d of %d, step %d) from %s on %s: %d images, %d threads.", config.model(),
                 saved.epoch(), config.epochs(), saved.step(), checkpoint, test.name(), test.size(),
                 Parallel.threads()));
+        return measure(model, test, facts.normalize(), batch > 0 ? batch : config.batch(), new Rng(config.seed()),
+                checkpoint, display, out);
+    }
+
+    /**
+     * Evaluates {@code model} on {@code test}, normalised by {@code normalize}, {@code batch} images at a time,
+     * and prints the results; {@code source} is the file the weights came from, for the error about a loss
+     * that is not finite.
+     */
+    static Evaluation measure(Module model, Dataset test, Normalize normalize, int batch, Rng rng, Path source,
+            Progress display, PrintWriter out) {
         Evaluation result;
-        try (DataLoader loader = DataLoader.builder().setDataset(test).setBatchSize(batch > 0 ? batch : config.batch())
-                .setRng(new Rng(config.seed()).split("test data")).optShuffle(false)
-                .optTransforms(facts.normalize()).build()) {
-            result = Evaluation.run(model, loader, facts.numClasses(), done -> display.testStep(done, test.size()));
+        try (DataLoader loader = DataLoader.builder().setDataset(test).setBatchSize(batch)
+                .setRng(rng.split("test data")).optShuffle(false).optTransforms(normalize).build()) {
+            result = Evaluation.run(model, loader, test.numClasses(), done -> display.testStep(done, test.size()));
         }
         if (!Double.isFinite(result.loss())) {
-            throw new IllegalStateException(checkpoint + " gives a test loss of " + result.loss() + " on " + test.name()
+            throw new IllegalStateException(source + " gives a test loss of " + result.loss() + " on " + test.name()
                     + " although every weight is finite: the model's logits overflow, so no accuracy is reported;"
                     + " evaluate another checkpoint, or train again with a lower --lr.");
         }

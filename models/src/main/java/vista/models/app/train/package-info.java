@@ -15,7 +15,8 @@
  *       {@link vista.models.app.train.Progress} display (a bar or periodic lines);</li>
  *   <li>{@link vista.models.app.train.Evaluation}: loss, top-1, top-5 and the
  *       {@link vista.models.app.train.ConfusionMatrix}; {@link vista.models.app.train.Evaluator}: the same for a
- *       checkpoint;</li>
+ *       checkpoint; {@link vista.models.app.train.WeightsEvaluator}: for released weights of a zoo model
+ *       ({@code --weights});</li>
  *   <li>{@link vista.models.app.train.RunDirectory}: config.json, metrics.jsonl and checkpoint.vckp.</li>
  * </ul>
  * The run's provenance (manifest.json, the weights' fingerprints, replay) observes a run from

@@ -41,7 +41,8 @@ class VistaCommandTest {
 
         Cli.Outcome missing = Cli.vista("eval");
         assertEquals(2, missing.status(), missing::toString);
-        assertEquals("vista eval: Missing required option: '--checkpoint=FILE'\n"
+        assertEquals("vista eval: Give either --checkpoint FILE (a run of vista train) or --weights FILE with --model"
+                + " and --data.\n"
                 + "Run 'vista eval --help' for the options.\n", missing.err());
 
         Cli.Outcome command = Cli.vista("trian");
