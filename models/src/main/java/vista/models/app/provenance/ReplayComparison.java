@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.TreeMap;
 import vista.models.app.provenance.RunManifest.EpochRecord;
 import vista.models.app.provenance.RunManifest.StepDigest;
 import vista.models.app.provenance.RunManifest.Stream;
+import vista.models.app.train.DataFacts;
 import vista.models.app.train.TrainingObserver;
 
 /**
@@ -82,8 +84,11 @@ final class ReplayComparison implements TrainingObserver {
         }
         List<String> d = new ArrayList<>();
         compare(d, "data.spec", recorded.data().spec(), begun.data().spec());
-        d.addAll(ManifestParts.differentEntries("data.facts.", ManifestParts.strings(recorded.data().facts()),
-                ManifestParts.strings(begun.data().facts()), "this replay", "the record"));
+        Map<String, String> recordedFacts = ManifestParts.strings(recorded.data().facts());
+        Map<String, String> replayedFacts = new LinkedHashMap<>(ManifestParts.strings(begun.data().facts()));
+        replayedFacts.keySet().removeIf(k -> DataFacts.RECORDED_LATER.contains(k) && !recordedFacts.containsKey(k));
+        d.addAll(ManifestParts.differentEntries("data.facts.", recordedFacts, replayedFacts, "this replay",
+                "the record"));
         compare(d, "the seed", recorded.seeds().seed(), begun.seeds().seed());
         d.addAll(streamDifferences(recorded.seeds().streams(), begun.seeds().streams()));
         compare(d, "the initial weights' SHA-256", recorded.initialWeightsSha256(), begun.initialWeightsSha256());

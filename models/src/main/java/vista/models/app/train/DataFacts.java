@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import vista.data.Dataset;
 import vista.data.Normalize;
 
@@ -27,6 +28,13 @@ public record DataFacts(int channels, int height, int width, int numClasses, int
                         float[] mean, float[] std, List<String> classNames) {
     private static final Gson GSON = new Gson();
     private static final String CLASS_NAMES = "class_names";
+
+    /**
+     * Facts that records written before they existed lack: a run's record without them is compared
+     * without them ({@code vista replay} of a manifest from an earlier version). Class names describe the
+     * labels; no computed bit depends on them.
+     */
+    public static final Set<String> RECORDED_LATER = Set.of(CLASS_NAMES);
 
     public DataFacts {
         classNames = List.copyOf(classNames);

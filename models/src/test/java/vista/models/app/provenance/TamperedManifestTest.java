@@ -8,6 +8,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -144,6 +145,25 @@ class TamperedManifestTest {
                 copy.toString());
         assertEquals(0, verify.status(), verify::toString);
         assertTrue(verify.out().contains("MATCH, its record of epoch 2"), verify::toString);
+    }
+
+    /**
+     * A record written before class names were recorded (no {@code data.facts.class_names}) still replays
+     * bit for bit; a record that has them must have the same ones.
+     */
+    @Test
+    void aRecordFromBeforeClassNamesWereRecordedStillMatchesButChangedNamesDoNot() throws IOException {
+        JsonObject facts = JsonParser.parseString(Files.readString(recorded.resolve(RunManifest.FILE)))
+                .getAsJsonObject().getAsJsonObject("data").getAsJsonObject("facts");
+        assertTrue(facts.has("class_names"), "the recorded run records its class names: " + facts);
+        Cli.Outcome older = Cli.vista("replay", edited(m -> m.getAsJsonObject("data").getAsJsonObject("facts")
+                .remove("class_names")).toString(), "--progress", "lines");
+        assertEquals(0, older.status(), older::toString);
+        assertTrue(older.out().contains("MATCH: 2 epochs replayed bit for bit"), older::toString);
+        Cli.Outcome renamed = Cli.vista("replay", edited(m -> m.getAsJsonObject("data").getAsJsonObject("facts")
+                .getAsJsonArray("class_names").set(0, new JsonPrimitive("not a class"))).toString());
+        assertEquals(1, renamed.status(), renamed::toString);
+        assertTrue(renamed.err().contains("data.facts.class_names"), renamed::toString);
     }
 
     private static Consumer<JsonObject> edit(Consumer<JsonObject> edit) {
