@@ -103,41 +103,6 @@ final class ImageResize {
         return (byte) Math.clamp(sum >> PRECISION_BITS, 0, 255);
     }
 
-    /**
-     * Resizes the window of {@code src} with corner ({@code top}, {@code left}) and size
-     * {@code windowHeight x windowWidth} to the whole of {@code dst}, with the double weights and no rounding.
-     * {@code src} and {@code dst} must not share an array region.
-     */
-    static void resizeWindow(FloatImage src, int top, int left, int windowHeight, int windowWidth, FloatImage dst) {
-        int outHeight = dst.height();
-        int outWidth = dst.width();
-        Weights across = new Weights(windowWidth, outWidth);
-        Weights down = new Weights(windowHeight, outHeight);
-        float[] rows = new float[windowHeight * outWidth];
-        float[] s = src.data();
-        for (int c = 0; c < src.channels(); c++) {
-            for (int y = 0; y < windowHeight; y++) {
-                int from = src.index(c, top + y, left);
-                for (int x = 0; x < outWidth; x++) {
-                    double v = 0;
-                    for (int k = 0; k < across.count[x]; k++) {
-                        v += across.weight[x][k] * s[from + across.first[x] + k];
-                    }
-                    rows[y * outWidth + x] = (float) v;
-                }
-            }
-            for (int y = 0; y < outHeight; y++) {
-                for (int x = 0; x < outWidth; x++) {
-                    double v = 0;
-                    for (int k = 0; k < down.count[y]; k++) {
-                        v += down.weight[y][k] * rows[(down.first[y] + k) * outWidth + x];
-                    }
-                    dst.set(c, y, x, (float) v);
-                }
-            }
-        }
-    }
-
     /** The central {@code size x size} window of {@code src}; the corner is at floor((side - size) / 2). */
     static byte[] centreCrop(byte[] src, int channels, int height, int width, int size) {
         return crop(src, channels, height, width, (height - size) / 2, (width - size) / 2, size, size);
@@ -155,11 +120,10 @@ final class ImageResize {
         return out;
     }
 
-    /** The interpolation weights of every output pixel along one side, in double and in Pillow's fixed point. */
+    /** The interpolation weights of every output pixel along one side, in Pillow's fixed point. */
     private static final class Weights {
         final int[] first;
         final int[] count;
-        final double[][] weight;
         final int[][] fixed;
 
         Weights(int in, int out) {
@@ -168,7 +132,6 @@ final class ImageResize {
             double support = filterScale;
             first = new int[out];
             count = new int[out];
-            weight = new double[out][];
             fixed = new int[out][];
             for (int i = 0; i < out; i++) {
                 double centre = (i + 0.5) * scale;
@@ -189,7 +152,6 @@ final class ImageResize {
                 }
                 first[i] = from;
                 count[i] = w.length;
-                weight[i] = w;
                 fixed[i] = k;
             }
         }

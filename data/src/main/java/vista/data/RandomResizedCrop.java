@@ -3,9 +3,10 @@ package vista.data;
 import vista.tensor.Rng;
 
 /**
- * Random-size, random-aspect crop resized back to the image's size: torchvision's
- * {@code RandomResizedCrop(size, scale=(0.08, 1.0), ratio=(3/4, 4/3))} with the output size equal to
- * the input size (a {@link Transform} keeps the image's size).
+ * The window of torchvision's {@code RandomResizedCrop(size, scale=(0.08, 1.0), ratio=(3/4, 4/3))}:
+ * a random-size, random-aspect window of an image, which the lazy image folder
+ * ({@link LazyImageFolder}) cuts from the decoded 8-bit image and resizes to the training size with
+ * Pillow's weights ({@link ImageResize}), as torchvision does on PIL images.
  *
  * <p><b>Window</b> (torchvision's {@code get_params}), for an {@code H x W} image of area {@code A = H W}:
  * up to 10 tries, each drawing {@code target = A * uniform(scale)} and
@@ -18,11 +19,8 @@ import vista.tensor.Rng;
  * at {@code ((H - h) / 2, (W - w) / 2)} (integer division). {@code uniform(a, b) = a + (b - a) *
  * rng.nextDouble()}, so a try draws two doubles, and a success two more integers.
  *
- * <p><b>Resize.</b> The window is resized to {@code H x W} by {@link ImageResize#resizeWindow}: Pillow's
- * bilinear weights (antialiased when shrinking) on float pixels, without rounding to bytes. (torchvision
- * crops and resizes the 8-bit PIL image, so its pixels are rounded to 1/255 after the crop; ours are not.)
  */
-public final class RandomResizedCrop implements Transform {
+public final class RandomResizedCrop {
     private static final int TRIES = 10;
 
     private final double scaleMin;
@@ -76,15 +74,6 @@ public final class RandomResizedCrop implements Transform {
             w = (int) Math.rint(h * ratioMax);
         }
         return new int[] {(height - h) / 2, (width - w) / 2, h, w};
-    }
-
-    @Override
-    public void apply(FloatImage image, Rng rng) {
-        int[] box = window(image.height(), image.width(), rng);
-        float[] copy = new float[image.size()];
-        System.arraycopy(image.data(), image.offset(), copy, 0, copy.length);
-        FloatImage source = FloatImage.of(copy, image.channels(), image.height(), image.width());
-        ImageResize.resizeWindow(source, box[0], box[1], box[2], box[3], image);
     }
 
     @Override

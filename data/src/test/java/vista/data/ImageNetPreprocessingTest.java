@@ -8,13 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vista.tensor.Rng;
-import vista.tensor.runtime.Parallel;
 
 /** {@link RandomResizedCrop}, {@link Preprocess} and the image folder's skipping of unreadable files. */
 class ImageNetPreprocessingTest {
@@ -33,43 +31,13 @@ class ImageNetPreprocessingTest {
     }
 
     @Test
-    void randomResizedCropOfTheWholeImageAtScaleOneAndRatioOneLeavesItUnchanged() {
-        float[] values = new float[2 * 3 * 3];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = i / 20f;
-        }
-        float[] pixels = values.clone();
-        new RandomResizedCrop(1, 1, 1, 1).apply(FloatImage.of(pixels, 2, 3, 3), new Rng(1));
-        assertArrayEquals(values, pixels);
-    }
-
-    @Test
-    void randomResizedCropEnlargesTheChosenWindowBilinearly() {
-        // scale 1/4 and ratio 1 of a 4 x 4 image: a 2 x 2 window at a random corner, enlarged twice.
-        // Along a side the output is (a, 3a/4 + b/4, a/4 + 3b/4, b) for the window's pixels a, b.
+    void randomResizedCropAtAQuarterOfTheAreaAndRatioOnePicksA2By2WindowInside() {
         RandomResizedCrop crop = new RandomResizedCrop(0.25, 0.25, 1, 1);
-        float[] values = new float[16];
-        for (int i = 0; i < 16; i++) {
-            values[i] = i;
-        }
         for (long seed = 0; seed < 5; seed++) {
             int[] box = crop.window(4, 4, new Rng(seed));
             assertEquals(2, box[2]);
             assertEquals(2, box[3]);
-            float[] pixels = values.clone();
-            crop.apply(FloatImage.of(pixels, 1, 4, 4), new Rng(seed));
-            float[][] w = {{1, 0}, {0.75f, 0.25f}, {0.25f, 0.75f}, {0, 1}};
-            for (int y = 0; y < 4; y++) {
-                for (int x = 0; x < 4; x++) {
-                    float expected = 0;
-                    for (int i = 0; i < 2; i++) {
-                        for (int j = 0; j < 2; j++) {
-                            expected += w[y][i] * w[x][j] * values[(box[0] + i) * 4 + box[1] + j];
-                        }
-                    }
-                    assertEquals(expected, pixels[y * 4 + x], 1e-5f, "seed " + seed + " (" + y + ", " + x + ")");
-                }
-            }
+            assertTrue(box[0] >= 0 && box[0] <= 2 && box[1] >= 0 && box[1] <= 2, "seed " + seed);
         }
     }
 
@@ -107,31 +75,6 @@ class ImageNetPreprocessingTest {
         assertEquals(Preprocess.NONE, Preprocess.named("None"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Preprocess.named("inception"));
         assertTrue(e.getMessage().contains("'inception'") && e.getMessage().contains("imagenet"), e.getMessage());
-    }
-
-    @Test
-    void randomResizedCropAsATransformGivesTheSameBitsForAnyThreadCount() {
-        Dataset data = TestFiles.dataset(13, 3, 9, 9, 3);
-        List<Transform> transforms = new ArrayList<>(List.of(new RandomResizedCrop(), new RandomHorizontalFlip()));
-        transforms.add(Preprocess.IMAGENET.normalize(data));
-        List<float[]> one = Parallel.withThreads(1, () -> pixels(data, transforms));
-        List<float[]> two = Parallel.withThreads(2, () -> pixels(data, transforms));
-        for (int b = 0; b < one.size(); b++) {
-            assertArrayEquals(one.get(b), two.get(b), "batch " + b);
-        }
-    }
-
-    private static List<float[]> pixels(Dataset data, List<Transform> transforms) {
-        List<float[]> out = new ArrayList<>();
-        try (DataLoader loader = DataLoader.builder().setDataset(data).setBatchSize(4).setSeed(3)
-                .optTransforms(transforms).build()) {
-            for (int epoch = 0; epoch < 2; epoch++) {
-                for (Batch b : loader.epoch(epoch)) {
-                    out.add(b.images().toFloatArray());
-                }
-            }
-        }
-        return out;
     }
 
     @Test

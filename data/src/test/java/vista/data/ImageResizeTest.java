@@ -59,25 +59,6 @@ class ImageResizeTest {
         }
     }
 
-    @Test
-    void resizeWindowOfFloatsAveragesWithTheTriangleWeights() {
-        // a 1 x 4 row shrunk to 1 x 2: scale 2, support 2, centres 1 and 3; pixel x weighs 1 - |x + 0.5 - c| / 2
-        // first: x = 0, 1, 2 weigh 0.75, 0.75, 0.25 -> (0.3 + 0.2) / 1.75; second: x = 1, 2, 3 -> (0.1 + 0.6 + 0.9) / 1.75
-        FloatImage src = FloatImage.of(new float[] {0f, 0.4f, 0.8f, 1.2f}, 1, 1, 4);
-        FloatImage dst = FloatImage.of(new float[2], 1, 1, 2);
-        ImageResize.resizeWindow(src, 0, 0, 1, 4, dst);
-        assertEquals(0.5f / 1.75f, dst.get(0, 0, 0), 1e-6f);
-        assertEquals(1.6f / 1.75f, dst.get(0, 0, 1), 1e-6f);
-    }
-
-    @Test
-    void resizeWindowOfTheWholeImageAtTheSameSizeKeepsIt() {
-        float[] values = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f};
-        FloatImage dst = FloatImage.of(new float[6], 1, 2, 3);
-        ImageResize.resizeWindow(FloatImage.of(values, 1, 2, 3), 0, 0, 2, 3, dst);
-        assertArrayEquals(values, dst.data());
-    }
-
     private static byte[] rgbPlanes(InputStream stream) {
         try (InputStream in = stream) {
             return ImageFolder.channelPlanes(ImageIO.read(in), ImageFolder.ColorMode.RGB);
