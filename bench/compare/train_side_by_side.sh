@@ -15,8 +15,8 @@ for round in $(seq "$rounds"); do
     (cd "$dir" && ./vista train --model resnet26-mini --limit-train 8000 --batch 64 --lr 0.05 --no-augment \
         --out runs/fashion-quick --progress lines >"$log" 2>&1)
     end=$(date +%s.%N)
-    printf '%s round %s: %s | %.1f s wall\n' "$dir" "$round" "$(grep 'epoch 1/1:' "$log" | tail -1)" \
-        "$(echo "$end - $start" | bc)"
+    printf '%s round %s: %s | %s s wall\n' "$dir" "$round" "$(grep 'epoch 1/1:' "$log" | tail -1)" \
+        "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')"
     rm -f "$log"
   done
 done
