@@ -70,7 +70,12 @@ public enum Preprocess {
 
     /** The normalisation, given the training split. */
     public Normalize normalize(Dataset train) {
-        return this == IMAGENET ? new Normalize(IMAGENET_MEAN, IMAGENET_STD) : Normalize.computedFrom(train);
+        return this == IMAGENET ? imagenetNormalize() : Normalize.computedFrom(train);
+    }
+
+    /** ImageNet's per-channel mean and standard deviation, {@link #IMAGENET}'s normalisation. */
+    public static Normalize imagenetNormalize() {
+        return new Normalize(IMAGENET_MEAN, IMAGENET_STD);
     }
 
     /**

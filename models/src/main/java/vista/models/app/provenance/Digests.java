@@ -34,7 +34,8 @@ final class Digests {
         return HexFormat.of().formatHex(sha256().digest(bytes.array()));
     }
 
-    private static MessageDigest sha256() {
+    /** A new SHA-256 digest. */
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -25,6 +25,7 @@ import vista.models.app.provenance.RunManifest.Seeds;
 import vista.models.app.provenance.RunManifest.Session;
 import vista.models.app.provenance.RunManifest.Stream;
 import vista.models.app.train.DataFacts;
+import vista.models.app.train.FolderData;
 import vista.models.app.train.TrainConfig;
 import vista.models.app.train.TrainingData;
 import vista.tensor.Rng;
@@ -78,11 +79,21 @@ final class ManifestParts {
                         "the test loader, which neither shuffles nor augments, so draws nothing")));
     }
 
-    /** The data record of {@code data}: its files with their sizes and SHA-256, and {@code facts}. */
+    /**
+     * The data record of {@code data}: its files with their sizes and SHA-256 (for image folders, one entry
+     * per split folder, {@link FolderDigest}), and {@code facts}.
+     */
     static DataRecord dataRecord(TrainingData data, DataFacts facts) throws IOException {
         List<DataFile> files = new ArrayList<>();
-        for (Path path : data.files()) {
-            files.add(new DataFile(path.toAbsolutePath().toString(), Files.size(path), Digests.file(path)));
+        if (FolderData.isFolderSpec(data.spec())) {
+            FolderData folder = FolderData.parse(data.spec());
+            for (Path split : List.of(folder.trainFolder(), folder.testFolder())) {
+                files.add(FolderDigest.of(split, data.files().stream().filter(f -> f.startsWith(split)).toList()));
+            }
+        } else {
+            for (Path path : data.files()) {
+                files.add(new DataFile(path.toAbsolutePath().toString(), Files.size(path), Digests.file(path)));
+            }
         }
         JsonObject factsJson = GSON.toJsonTree(facts.toJson()).getAsJsonObject();
         return new DataRecord(data.spec(), files, factsJson);

@@ -10,6 +10,7 @@ import vista.data.DataFileException;
 import vista.data.Dataset;
 import vista.data.FashionMnist;
 import vista.data.Normalize;
+import vista.data.Preprocess;
 import vista.data.Transform;
 
 /**
@@ -87,6 +88,24 @@ public record TrainingData(String spec, Dataset train, Dataset test, Normalize n
 
     private static String shape(Dataset images) {
         return images.channels() + " x " + images.height() + " x " + images.width();
+    }
+
+    /**
+     * The test split of {@code spec} (the first {@code limit} images, 0: all) with the normalisation
+     * {@code vista train} would use on it. The training split is read only when the normalisation is
+     * measured on it: never for image folders with {@code preprocess=imagenet} (ImageNet's fixed mean and
+     * standard deviation), so evaluating on an ImageNet folder opens only {@code DIR/val}.
+     */
+    public static TestSplit forEvaluation(String spec, int limit) throws DataFileException {
+        if (FolderData.isFolderSpec(spec) && FolderData.parse(spec).preprocess() == Preprocess.IMAGENET) {
+            return new TestSplit(loadTest(spec, limit), Preprocess.imagenetNormalize());
+        }
+        TrainingData both = load(spec, 0, limit);
+        return new TestSplit(both.test(), both.normalize());
+    }
+
+    /** A test split and the normalisation its images get. */
+    public record TestSplit(Dataset test, Normalize normalize) {
     }
 
     /** Reads the test split of {@code spec}, keeping the first {@code limit} images (0: all). */

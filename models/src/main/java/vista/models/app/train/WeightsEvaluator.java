@@ -44,7 +44,7 @@ public final class WeightsEvaluator {
         if (!ModelZoo.names().contains(model)) {
             throw new IllegalArgumentException("unknown model " + model + "; the models are " + ModelZoo.names());
         }
-        TrainingData loaded = TrainingData.load(data, 0, limit);
+        TrainingData.TestSplit loaded = TrainingData.forEvaluation(data, limit);
         Dataset test = loaded.test();
         if (classes != null && classes != test.numClasses()) {
             throw new IllegalArgumentException("--classes " + classes + " is not the " + test.numClasses()

@@ -70,6 +70,24 @@ class FolderDataCommandTest {
         assertEquals(3, config.get("in_channels").getAsInt(), "grey and RGBA images become RGB");
         assertEquals(11, config.get("train_samples").getAsInt());
 
+        // The manifest fingerprints each split folder as a whole; replay notices one changed image.
+        JsonObject manifest = JsonParser.parseString(Files.readString(run.resolve("manifest.json"))).getAsJsonObject();
+        var recorded = manifest.getAsJsonObject("data").getAsJsonArray("files");
+        assertEquals(2, recorded.size(), recorded::toString);
+        assertEquals(data.resolve("train").toAbsolutePath().toString(),
+                recorded.get(0).getAsJsonObject().get("path").getAsString());
+        assertEquals(data.resolve("val").toAbsolutePath().toString(),
+                recorded.get(1).getAsJsonObject().get("path").getAsString());
+        Path image = data.resolve("train/cat/img2.jpeg");
+        byte[] original = Files.readAllBytes(image);
+        BufferedImage changed = ImageIO.read(image.toFile());
+        changed.setRGB(0, 0, 0xFF123456);
+        assertTrue(ImageIO.write(changed, "jpeg", image.toFile()));
+        Cli.Outcome replay = Cli.vista("replay", run.resolve("manifest.json").toString(), "--progress", "lines");
+        assertEquals(1, replay.status(), replay::toString);
+        assertTrue(replay.out().contains(data.resolve("train").toAbsolutePath() + " has "), replay::toString);
+        Files.write(image, original);
+
         Cli.Outcome eval = Cli.vista("eval", "--checkpoint", run.resolve(RunDirectory.CHECKPOINT).toString(),
                 "--progress", "lines");
         assertEquals(0, eval.status(), eval::toString);
@@ -98,6 +116,17 @@ class FolderDataCommandTest {
         JsonObject config = JsonParser.parseString(Files.readString(run.resolve("config.json"))).getAsJsonObject();
         assertEquals(224, config.get("image_height").getAsInt());
         assertEquals("[0.485,0.456,0.406]", config.get("normalize_mean").toString());
+
+        // Released weights on an ImageNet-style folder need only its validation split.
+        try (var files = Files.walk(data.resolve("train"))) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+        Cli.Outcome eval = Cli.vista("eval", "--weights", run.resolve(RunDirectory.CHECKPOINT).toString(),
+                "--model", "resnet26-mini", "--data", "folder:" + data, "--json");
+        assertEquals(0, eval.status(), eval::toString);
+        assertEquals(6, JsonParser.parseString(eval.out()).getAsJsonObject().get("count").getAsInt(), eval::toString);
     }
 
     @Test
