@@ -64,6 +64,13 @@ import vista.tensor.geometry.LocalAttentionWindow.Border;
  * closest to it ({@link #nameProblem}).
  */
 public final class ModelZoo {
+    /**
+     * The name of every zoo model's classifier, the final linear layer ({@code fc.weight}, {@code fc.bias}):
+     * the only weights whose shape depends on the number of classes (torchvision's and the official SAN
+     * code's name).
+     */
+    public static final String CLASSIFIER = "fc";
+
     /** What a model needs besides its name: the input channels, the number of classes and the RNG. */
     public record Request(int inChannels, int numClasses, Rng rng) {
     }

@@ -63,7 +63,14 @@ public final class WeightFiles {
      *     of another shape (as {@link Module#loadStateDict} reports them); the model is then unchanged
      */
     public static void load(Module model, Path file) throws IOException {
-        Map<String, Tensor> state = stateDict(file);
+        load(model, file.toString(), stateDict(file));
+    }
+
+    /**
+     * Loads {@code state}, read from {@code source} (named in errors), into {@code model} as
+     * {@link #load(Module, Path)} does.
+     */
+    public static void load(Module model, String source, Map<String, Tensor> state) throws IOException {
         Map<String, Tensor> own = model.stateDict();
         Map<String, Tensor> converted = new LinkedHashMap<>();
         state.forEach((name, t) -> {
@@ -73,7 +80,7 @@ public final class WeightFiles {
         try {
             model.loadStateDict(converted);
         } catch (IllegalArgumentException e) {
-            throw new WeightFileException(file.toString(), "its weights do not fit the model "
+            throw new WeightFileException(source, "its weights do not fit the model "
                     + model.getClass().getSimpleName() + ": " + e.getMessage().replaceFirst("^loadStateDict\\([^)]*\\): ", "")
                     + " Check --model and --classes against the model the file was saved from.");
         }

@@ -123,6 +123,16 @@ final class TrainCommand implements Callable<Integer> {
             description = "Use only the first N test images (default: all).")
     int limitTest;
 
+    @Option(names = "--weights", paramLabel = "FILE",
+            description = "Fine-tune: start from the weights of FILE (PyTorch .pth/.pt, safetensors or a Vista"
+                    + " checkpoint, recognised by content) instead of a random initialisation.")
+    Path weights;
+
+    @Option(names = "--reinit-head",
+            description = "With --weights: start the classifier (fc) afresh, for data whose classes differ from"
+                    + " the weights'.")
+    boolean reinitHead;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The run folder (created if needed).")
     Path out;
 
@@ -168,7 +178,8 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         TrainConfig requested = new TrainConfig(model, data.spec(), epochs, batch, lr, momentum, nesterov, weightDecay,
                 noDecayBnBias, labelSmoothing, smoothingStyle, schedule, warmupEpochs, lrStepEpochs, lrGamma, augment,
-                cropPadding, seed.value, limitTrain, limitTest);
+                cropPadding, seed.value, limitTrain, limitTest,
+                weights == null ? "" : weights.toAbsolutePath().normalize().toString(), reinitHead);
         Trainer.Settings settings = new Trainer.Settings(this.out, stopAfterEpoch);
         List<String> problems = new ArrayList<>(settings.problems());
         problems.addAll(UsageError.all(RunDirectory.folderProblem(this.out), data.problem(),
@@ -224,7 +235,7 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, String> have = stored.toMap();
         List<String> changed = new ArrayList<>();
         wanted.forEach((key, value) -> {
-            String option = "--" + key.replace('_', '-');
+            String option = key.equals("init_weights") ? "--weights" : "--" + key.replace('_', '-');
             if (given.hasMatchedOption(option) && !value.equals(have.get(key))) {
                 changed.add(option + " " + value + " differs from the run's " + have.get(key) + ": --resume continues"
                         + " the run in " + this.out + " with its stored options, so leave " + option + " out, or start"

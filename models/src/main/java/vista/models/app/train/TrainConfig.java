@@ -44,12 +44,18 @@ import vista.nn.optim.StepSchedule;
  * @param seed           the seed of every random choice (initialisation, shuffling, augmentation)
  * @param limitTrain     use only the first N training images (0: all)
  * @param limitTest      use only the first N test images (0: all)
+ * @param initWeights    a weight file the model starts from instead of its random initialisation (fine-tuning;
+ *                       any format {@link vista.nn.weights.WeightFiles} reads), or "" for none
+ * @param reinitHead     with initWeights: keep the classifier's own random initialisation instead of the file's
+ *                       (for data with other classes than the weights were trained on)
  */
 public record TrainConfig(String model, String data, int epochs, int batch, double lr, double momentum,
                           boolean nesterov, double weightDecay, boolean noDecayBnBias, double labelSmoothing,
                           String smoothingStyle, String schedule, int warmupEpochs, int lrStepEpochs,
                           double lrGamma, boolean augment, int cropPadding, long seed, int limitTrain,
-                          int limitTest) {
+                          int limitTest, String initWeights, boolean reinitHead) {
+    /** Keys that configs written before they existed lack, with the value that means "not used". */
+    private static final Map<String, String> ADDED_LATER = Map.of("init_weights", "", "reinit_head", "false");
 
     /**
      * The problems with this config, each a sentence naming the option and what it accepts; empty if
@@ -109,6 +115,10 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
         if (limitTrain < 0 || limitTest < 0) {
             problems.add("--limit-train and --limit-test must be at least 0 (0: use every image), got "
                     + limitTrain + " and " + limitTest + ".");
+        }
+        if (reinitHead && initWeights.isEmpty()) {
+            problems.add("--reinit-head goes with --weights FILE: without starting weights every layer is"
+                    + " initialised afresh already.");
         }
         return problems;
     }
@@ -193,6 +203,8 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
         m.put("seed", seed);
         m.put("limit_train", limitTrain);
         m.put("limit_test", limitTest);
+        m.put("init_weights", initWeights);
+        m.put("reinit_head", reinitHead);
         return m;
     }
 
@@ -209,7 +221,9 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
      * @throws IllegalArgumentException naming the first missing or unreadable key
      */
     public static TrainConfig fromMap(Map<String, String> m) {
-        Reader r = new Reader(m);
+        Map<String, String> complete = new LinkedHashMap<>(ADDED_LATER);
+        complete.putAll(m);
+        Reader r = new Reader(complete);
         return new TrainConfig(r.get("model", s -> s), r.get("data", s -> s), r.get("epochs", Integer::parseInt),
                 r.get("batch", Integer::parseInt), r.get("lr", Double::parseDouble),
                 r.get("momentum", Double::parseDouble), r.get("nesterov", Reader::bool),
@@ -219,7 +233,8 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
                 r.get("lr_step_epochs", Integer::parseInt), r.get("lr_gamma", Double::parseDouble),
                 r.get("augment", Reader::bool), r.get("crop_padding", Integer::parseInt),
                 r.get("seed", Long::parseLong), r.get("limit_train", Integer::parseInt),
-                r.get("limit_test", Integer::parseInt));
+                r.get("limit_test", Integer::parseInt), r.get("init_weights", s -> s),
+                r.get("reinit_head", Reader::bool));
     }
 
     /**

@@ -36,7 +36,8 @@ import vista.tensor.Rng;
  * {@link TrainingObserver.Epoch#metrics()}).
  *
  * <p><b>Randomness and resuming.</b> Everything random derives from the seed through named streams:
- * {@code seed.split("init")} initialises the model; {@code seed.split("data")} feeds the training
+ * {@code seed.split("init")} initialises the model (then, when fine-tuning, the config's starting weights
+ * replace it, the classifier's excepted with {@code reinit_head}: {@link StartingWeights}); {@code seed.split("data")} feeds the training
  * loader, whose shuffling depends only on (seed, epoch) and whose augmentation only on (seed, epoch,
  * image index) (see {@link DataLoader}); {@code seed.split("test data")} is the test loader's, which
  * draws nothing. The learning rate depends only on t. So the state after epoch e is entirely in the
@@ -140,6 +141,9 @@ public final class Trainer {
         Sgd sgd = optimizer(model);
         int firstEpoch = resumeFrom == null ? 0 : Math.toIntExact(resumeFrom.epoch());
         if (resumeFrom == null) {
+            if (!config.initWeights().isEmpty()) {
+                StartingWeights.load(model, Path.of(config.initWeights()), config.reinitHead());
+            }
             run.createForNewRun();
         } else {
             restore(resumeFrom, facts, model, sgd);
