@@ -34,6 +34,11 @@ public final class Cifar {
     public static final int CHANNELS = 3;
     public static final int SIZE = 32;
     static final int PIXEL_BYTES = CHANNELS * SIZE * SIZE;
+    /**
+     * The most bytes one file may decompress to: CIFAR-100's training file, 50,000 records of two label
+     * bytes and the pixels, the largest of either version (a bound against gzip bombs).
+     */
+    static final long MAX_FILE_BYTES = 50_000L * (2 + PIXEL_BYTES);
 
     /** CIFAR-10's class names, indexed by label. */
     public static final List<String> CIFAR10_CLASS_NAMES = List.of("airplane", "automobile", "bird", "cat", "deer",
@@ -83,7 +88,7 @@ public final class Cifar {
         List<byte[]> contents = new ArrayList<>();
         long records = 0;
         for (Path file : files) {
-            byte[] b = DataFiles.readAll(file);
+            byte[] b = DataFiles.readAll(file, head -> MAX_FILE_BYTES);
             if (b.length % recordBytes != 0) {
                 long whole = b.length / recordBytes;
                 throw new DataFileException(file, "truncated at byte " + b.length + ": record " + whole

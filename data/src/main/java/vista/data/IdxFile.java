@@ -29,12 +29,30 @@ record IdxFile(Path file, int[] dims, byte[] bytes, int dataOffset) {
     static final int UNSIGNED_BYTE = 0x08;
 
     /**
+     * The size of the file {@code head} begins, as its header declares it ({@code 4 + 4 r + } the product
+     * of the sizes, one byte each), or {@code head.length} when the header is incomplete; saturates at
+     * {@code Long.MAX_VALUE}.
+     */
+    static long declaredBytes(byte[] head) {
+        if (head.length < 4 || head.length < 4 + 4 * (head[3] & 0xFF)) {
+            return head.length;
+        }
+        int rank = head[3] & 0xFF;
+        long total = 1;
+        for (int a = 0; a < rank; a++) {
+            long size = Integer.toUnsignedLong(readInt(head, 4 + 4 * a));
+            total = size != 0 && total > Long.MAX_VALUE / size ? Long.MAX_VALUE : total * size;
+        }
+        return total > Long.MAX_VALUE - (4 + 4L * rank) ? Long.MAX_VALUE : total + 4 + 4L * rank;
+    }
+
+    /**
      * Reads and checks {@code file}.
      *
      * @param contents what the data is, for messages: {@code "image"} or {@code "label"}
      */
     static IdxFile read(Path file, String contents) throws DataFileException {
-        byte[] b = DataFiles.readAll(file);
+        byte[] b = DataFiles.readAll(file, IdxFile::declaredBytes);
         if (b.length < 4) {
             throw new DataFileException(file, "truncated at byte " + b.length
                     + ": expected the 4-byte IDX magic number, found " + b.length + " bytes");
