@@ -67,7 +67,7 @@ final class CompareCommand implements Callable<Integer> {
             ComparedRun a = ComparedRun.load(sides.get(0));
             ComparedRun b = sides.size() == 2 ? ComparedRun.load(sides.get(1)) : null;
             Comparison comparison = Comparison.of(a, b, claim == null ? null : claim / 100);
-            out.print(json.enabled ? new GsonBuilder().serializeSpecialFloatingPointValues().create()
+            out.print(json.enabled ? new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues().create()
                     .toJson(ComparisonReport.json(comparison)) + "\n" : ComparisonReport.text(comparison));
             out.flush();
             return 0;

@@ -96,7 +96,7 @@ public final class Evaluator {
         }
         display.line(String.format(Locale.ROOT, "loss %.4f   top-1 accuracy %.2f%%   top-5 accuracy %.2f%%",
                 result.loss(), 100 * result.top1(), 100 * result.top5()));
-        display.line("95% intervals (" + Proportion.METHOD.replace(", 95%", "") + "): top-1 "
+        display.line("95% intervals, exact (Clopper-Pearson): top-1 "
                 + new Proportion(result.top1Correct(), result.samples()).interval().percent(2) + " %, top-5 "
                 + new Proportion(result.top5Correct(), result.samples()).interval().percent(2) + " %, of "
                 + result.samples() + " images");

@@ -63,7 +63,7 @@ class EvalPredictionsTest {
         assertEquals(correct, perClassCorrect);
 
         Cli.Outcome text = Cli.vista("eval", "--checkpoint", checkpoint.toString(), "--progress", "lines");
-        assertTrue(text.out().contains("95% intervals (Clopper-Pearson (exact binomial)): top-1 "
+        assertTrue(text.out().contains("95% intervals, exact (Clopper-Pearson): top-1 "
                 + expected.percent(2) + " %"), text::toString);
         assertTrue(text.out().contains("Top-1 accuracy per class, with its 95% interval:"), text::toString);
 
