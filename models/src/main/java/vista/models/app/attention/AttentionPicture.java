@@ -28,12 +28,16 @@ import vista.nn.checkpoint.AtomicFiles;
  * <p>Layout: the image is enlarged {@code s = max(1, 224 / max(H, W))} times by repeating pixels (a
  * 28x28 image becomes 224x224), panels are {@value #GAP} pixels apart, the title strip is
  * {@value #TITLE} pixels high and the colour bar strip {@value #LEGEND}: the picture is
- * {@code heads W s + (heads - 1) GAP} by {@code TITLE + H s + LEGEND} pixels.
+ * {@code panels W s + (panels - 1) GAP} by {@code TITLE + H s + LEGEND} pixels, plus a line of
+ * {@value #KEY_LINE} for the outlines' legend when it is narrower than {@value #KEY_INLINE_WIDTH} (one panel).
  */
 public final class AttentionPicture {
     static final int GAP = 12;
     static final int TITLE = 22;
     static final int LEGEND = 26;
+    /** A picture narrower than this draws the outlines' legend on a line of its own, {@value #KEY_LINE} high. */
+    static final int KEY_INLINE_WIDTH = 440;
+    static final int KEY_LINE = 18;
     /** How much of a neighbour's heat colour covers the image under it, from weight 0 to the head's largest. */
     private static final double FAINTEST = 0.25;
     private static final double STRONGEST = 0.85;
@@ -59,7 +63,9 @@ public final class AttentionPicture {
         int s = scale(height, width);
         int heads = attention.panels();
         int panelWidth = width * s;
-        BufferedImage picture = new BufferedImage(heads * panelWidth + (heads - 1) * GAP, TITLE + height * s + LEGEND,
+        int pictureWidth = heads * panelWidth + (heads - 1) * GAP;
+        boolean keyInline = pictureWidth >= KEY_INLINE_WIDTH;
+        BufferedImage picture = new BufferedImage(pictureWidth, TITLE + height * s + LEGEND + (keyInline ? 0 : KEY_LINE),
                 BufferedImage.TYPE_INT_RGB);
         Graphics2D g = picture.createGraphics();
         try {
@@ -77,7 +83,7 @@ public final class AttentionPicture {
                 g.setStroke(new BasicStroke(2));
                 g.drawRect(left + attention.column() * s - 1, TITLE + attention.row() * s - 1, s + 1, s + 1);
             }
-            drawLegend(g, picture.getHeight() - LEGEND, attention.scaleName(), picture.getWidth());
+            drawLegend(g, TITLE + height * s, attention.scaleStart(), attention.scaleName(), pictureWidth, keyInline);
         } finally {
             g.dispose();
         }
@@ -156,12 +162,15 @@ public final class AttentionPicture {
     }
 
     /**
-     * A colour bar from 0 to {@code scaleName} at the left of the bottom strip and, if the picture is wide
-     * enough, the legend of the outlines: the window, and the chosen pixel.
+     * A colour bar from {@code scaleStart} to {@code scaleName} at the left of the bottom strip (narrower in
+     * a narrow picture), and the legend of the outlines, the window and the chosen pixel: beside the bar if
+     * {@code keyInline}, else on the line below.
      */
-    private static void drawLegend(Graphics2D g, int top, String scaleName, int pictureWidth) {
-        int barLeft = 16;
-        int barWidth = 120;
+    private static void drawLegend(Graphics2D g, int top, String scaleStart, String scaleName, int pictureWidth,
+            boolean keyInline) {
+        int startWidth = g.getFontMetrics().stringWidth(scaleStart);
+        int barLeft = 8 + startWidth;
+        int barWidth = Math.clamp(pictureWidth - barLeft - 12 - g.getFontMetrics().stringWidth(scaleName), 30, 120);
         int barTop = top + 8;
         int barHeight = 10;
         for (int x = 0; x < barWidth; x++) {
@@ -169,16 +178,15 @@ public final class AttentionPicture {
             g.fillRect(barLeft + x, barTop, 1, barHeight);
         }
         g.setColor(Color.BLACK);
-        g.drawString("0", barLeft - 11, barTop + barHeight);
+        g.drawString(scaleStart, barLeft - startWidth - 3, barTop + barHeight);
         int end = barLeft + barWidth + 4;
         g.drawString(scaleName, end, barTop + barHeight);
-        int keyLeft = end + g.getFontMetrics().stringWidth(scaleName) + 24;
+        int keyLeft = keyInline ? end + g.getFontMetrics().stringWidth(scaleName) + 24 : 9;
+        if (!keyInline) {
+            barTop += KEY_LINE;
+        }
         String window = "window";
         String pixel = "chosen pixel";
-        int needed = keyLeft + 2 * (barHeight + 6) + g.getFontMetrics().stringWidth(window + pixel) + 20;
-        if (needed > pictureWidth) {
-            return;
-        }
         g.setStroke(new BasicStroke(1));
         g.setColor(Color.BLACK);
         g.drawRect(keyLeft - 1, barTop - 1, barHeight + 1, barHeight + 1);

@@ -176,8 +176,13 @@ public record SanPixelWeights(String layerName, SanSelfAttention2d block, int ma
     }
 
     @Override
+    public String scaleStart() {
+        return !pairwise() && channel != null ? "min (or 0)" : "0";
+    }
+
+    @Override
     public String scaleName() {
-        return pairwise() ? "the group's max" : "the panel's max";
+        return pairwise() ? "the group's max" : "max";
     }
 
     /** The sum of panel {@code p}'s values over the whole footprint, positions beyond the border included. */

@@ -60,6 +60,11 @@ public interface WindowWeights {
     /** Panel {@code p}'s title, e.g. "head 1, max 0.421". */
     String panelTitle(int p);
 
+    /** What the colour bar's bottom stands for: "0", or "min" when panels may hold negative values. */
+    default String scaleStart() {
+        return "0";
+    }
+
     /** What the colour bar's top stands for, e.g. "the head's max". */
     String scaleName();
 

@@ -89,7 +89,10 @@ class SanAttentionCommandTest {
                 + " PatchwiseSelfAttention2d("), norm::toString);
         assertTrue(norm.out().contains("  norm   ("), norm::toString);
         int side = 16 * AttentionPicture.scale(16, 16);
-        assertEquals(side, ImageIO.read(png.toFile()).getWidth(), "one panel");
+        BufferedImage picture = ImageIO.read(png.toFile());
+        assertEquals(side, picture.getWidth(), "one panel");
+        assertEquals(22 + side + 26 + 18, picture.getHeight(), "a narrow picture has the outlines' legend on a line"
+                + " of its own");
 
         SanPixelWeights seen = (SanPixelWeights) AttentionMap.write(new AttentionMap.Request(patchwise, null, null,
                 null, 0, 8, 8, "layer1.0.sam", null, png), new PrintWriter(new StringWriter()));
