@@ -25,7 +25,7 @@ import vista.models.app.compare.ComparisonReport;
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compare two models on the same test images: where each is right and the other wrong,"
-                + " McNemar's exact test, and the accuracy difference with its 95% interval;"
+                + " McNemar's exact test, and the accuracy difference with its 95%% interval;"
                 + " or test a published accuracy (--claim) against one or two runs.",
             "A and B are prediction files (vista eval --predictions FILE), run folders of vista train, or"
                 + " checkpoints (evaluated on their run's test split)."})
@@ -35,7 +35,7 @@ final class CompareCommand implements Callable<Integer> {
     List<Path> sides;
 
     @Option(names = "--claim", paramLabel = "PERCENT",
-            description = "A published top-1 accuracy in percent, e.g. 74.9: is it inside each run's 95% interval,"
+            description = "A published top-1 accuracy in percent, e.g. 74.9: is it inside each run's 95%% interval,"
                     + " and the exact binomial p of the run's count if it were true.")
     Double claim;
 
@@ -64,8 +64,8 @@ final class CompareCommand implements Callable<Integer> {
         }
         threads.apply();
         try {
-            ComparedRun a = ComparedRun.load(sides.get(0));
-            ComparedRun b = sides.size() == 2 ? ComparedRun.load(sides.get(1)) : null;
+            ComparedRun a = ComparedRun.load(sides.get(0), err);
+            ComparedRun b = sides.size() == 2 ? ComparedRun.load(sides.get(1), err) : null;
             Comparison comparison = Comparison.of(a, b, claim == null ? null : claim / 100);
             out.print(json.enabled ? new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues().create()
                     .toJson(ComparisonReport.json(comparison)) + "\n" : ComparisonReport.text(comparison));

@@ -34,7 +34,7 @@ import vista.models.app.train.WeightsEvaluator;
  * the test loss are not finite, or the predictions cannot be written), 2 for invalid options.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Evaluate a checkpoint on a test split: loss, top-1 and top-5 accuracy with 95% intervals,"
+        description = "Evaluate a checkpoint on a test split: loss, top-1 and top-5 accuracy with 95%% intervals,"
                 + " confusion matrix, per-class accuracy.")
 final class EvalCommand implements Callable<Integer> {
 

@@ -30,8 +30,11 @@ import vista.models.app.train.SamplePredictions;
  */
 public record ComparedRun(String name, SamplePredictions predictions) {
 
-    /** Reads or computes the predictions of {@code source} (class comment). */
-    public static ComparedRun load(Path source) throws IOException {
+    /**
+     * Reads or computes the predictions of {@code source} (class comment), saying on {@code log} when a
+     * checkpoint is evaluated (which takes as long as {@code vista eval}).
+     */
+    public static ComparedRun load(Path source, PrintWriter log) throws IOException {
         if (Files.isDirectory(source)) {
             Path checkpoint = new RunDirectory(source).checkpoint();
             if (!Files.isRegularFile(checkpoint, LinkOption.NOFOLLOW_LINKS)) {
@@ -39,13 +42,13 @@ public record ComparedRun(String name, SamplePredictions predictions) {
                         + " run of vista train; give a run folder, a checkpoint or a prediction file"
                         + " (vista eval --predictions FILE)");
             }
-            return new ComparedRun(source.toString(), evaluate(checkpoint));
+            return new ComparedRun(source.toString(), evaluate(checkpoint, log));
         }
         if (!Files.isRegularFile(source)) {
             throw new IOException(source + " does not exist; give a run folder, a checkpoint or a prediction file");
         }
         return new ComparedRun(source.toString(),
-                isPredictionFile(source) ? PredictionFile.read(source) : evaluate(source));
+                isPredictionFile(source) ? PredictionFile.read(source) : evaluate(source, log));
     }
 
     /** The number of images this side answered. */
@@ -62,7 +65,9 @@ public record ComparedRun(String name, SamplePredictions predictions) {
         return n;
     }
 
-    private static SamplePredictions evaluate(Path checkpoint) throws IOException {
+    private static SamplePredictions evaluate(Path checkpoint, PrintWriter log) throws IOException {
+        log.println("Evaluating " + checkpoint + " on its run's test split...");
+        log.flush();
         Evaluation result = Evaluator.evaluate(checkpoint, null, 0, 0, Progress.Mode.LINES,
                 new PrintWriter(Writer.nullWriter()), true);
         return result.predictions();

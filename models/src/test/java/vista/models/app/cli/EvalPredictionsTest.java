@@ -73,6 +73,7 @@ class EvalPredictionsTest {
         assertEquals(0, same.status(), same::toString);
         assertTrue(same.out().contains("B is better than A on 0 images, worse on 0"), same::toString);
         assertTrue(same.out().contains("A and B answer every image the same way"), same::toString);
+        assertEquals("Evaluating " + run.resolve(RunDirectory.CHECKPOINT) + " on its run's test split...\n", same.err());
         Cli.Outcome checkpoints = Cli.vista("compare", checkpoint.toString(), run.toString(), "--json");
         assertEquals(0, checkpoints.status(), checkpoints::toString);
         assertEquals(1.0, JsonParser.parseString(checkpoints.out()).getAsJsonObject().get("p_value").getAsDouble());
