@@ -103,7 +103,8 @@ final class EvalCommand implements Callable<Integer> {
      * and top5 as [lower, upper] fractions, their method, and per_class: one object per class with its
      * number, name, images, correct, top1 and top1_interval.
      */
-    private static String toJson(Evaluation result, Path source, List<String> classNames) {
+    private static String toJson(Evaluation result, Path source) {
+        List<String> classNames = result.classNames();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("top1", result.top1());
         m.put("top5", result.top5());
@@ -161,7 +162,7 @@ final class EvalCommand implements Callable<Integer> {
                 text.flush();
             }
             if (json.enabled) {
-                out.println(toJson(result, weights == null ? checkpoint : weights, result.classNames()));
+                out.println(toJson(result, weights == null ? checkpoint : weights));
                 out.flush();
             }
             return 0;
