@@ -10,6 +10,7 @@ import vista.nn.Module;
 import vista.nn.Sequential;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
+import vista.tensor.Tensor;
 
 /**
  * What SAN's two self-attention blocks share (Zhao, Jia and Koltun 2020, eqs. 2 and 4; one class
@@ -32,6 +33,9 @@ import vista.tensor.Shape;
  * {@link #recomputeMappingFrom} values, by {@link SanWeightMapping}, which never holds that tensor whole
  * but recomputes it a few samples at a time ({@link #recomputedWeights}). The two agree to rounding;
  * which one runs depends on the shapes only.
+ *
+ * <p><b>Looking at the weights.</b> {@link #captureWeights()} opens a {@link Capture} that keeps the
+ * input and α of the forward passes run while it is open; a block without an open capture keeps nothing.
  */
 public abstract sealed class SanSelfAttention2d extends Module
         permits PairwiseSelfAttention2d, PatchwiseSelfAttention2d {
@@ -50,6 +54,8 @@ public abstract sealed class SanSelfAttention2d extends Module
     private final Sequential gamma;
     private Aggregation2d aggregation;
     private long recomputeFrom = RECOMPUTE_FROM;
+    /** The open capture, or null: set and cleared by {@link Capture} only. */
+    private Capture capture;
 
     /**
      * Registers φ, ψ, β and γ ({@code conv1}, {@code conv2}, {@code conv3}, {@code conv_w}), γ mapping
@@ -94,7 +100,73 @@ public abstract sealed class SanSelfAttention2d extends Module
         Variable x1 = phi.forward(input);
         Variable x2 = psi.forward(input);
         Variable x3 = beta.forward(input);
-        return aggregation.forward(x3, weights(input, x1, x2));
+        Variable alpha = weights(input, x1, x2);
+        if (capture != null) {
+            capture.input = input.data();
+            capture.weights = alpha.data();
+        }
+        return aggregation.forward(x3, alpha);
+    }
+
+    /**
+     * Opens a capture of this block's weights α; close it when done (try-with-resources):
+     * <pre>{@code
+     * try (var scope = Autograd.noGrad(); var capture = block.captureWeights()) {
+     *     model.forward(image);
+     *     Tensor alpha = capture.weights();    // (N, Cw, K, H W) of this block's input H x W
+     * }
+     * }</pre>
+     *
+     * @throws IllegalStateException if a capture of this block is already open
+     */
+    public Capture captureWeights() {
+        if (capture != null) {
+            throw new IllegalStateException(this + ": a capture of its weights is already open; close it first");
+        }
+        capture = new Capture();
+        return capture;
+    }
+
+    /**
+     * What the block's latest forward pass while the capture was open computed: its input x
+     * {@code (N, C_in, H, W)} and α {@code (N, Cw, K, H W)}: for weight channel cw, neighbour j of the
+     * footprint (index {@code a k + e} at offset {@code ((a - r) d, (e - r) d)}, d the dilation) and pixel
+     * {@code i W + j'}. Pairwise α is a softmax over the K neighbours; patchwise α is γ's output as it is.
+     * Capturing changes nothing in the pass; it keeps references to tensors the pass computed anyway.
+     */
+    public final class Capture implements AutoCloseable {
+        private Tensor input;
+        private Tensor weights;
+
+        private Capture() {
+        }
+
+        /** The input of the latest forward pass. */
+        public Tensor input() {
+            requirePass();
+            return input;
+        }
+
+        /** α of the latest forward pass, {@code (N, Cw, K, H W)}. */
+        public Tensor weights() {
+            requirePass();
+            return weights;
+        }
+
+        private void requirePass() {
+            if (weights == null) {
+                throw new IllegalStateException(SanSelfAttention2d.this + ": the block has not run since its capture"
+                        + " was opened; run the model's forward pass first");
+            }
+        }
+
+        /** Ends the capture: later forward passes keep nothing. */
+        @Override
+        public void close() {
+            if (capture == this) {
+                capture = null;
+            }
+        }
     }
 
     /** α {@code (N, Cw, K, L)} for input x, from {@code x1 = φ(x)} and {@code x2 = ψ(x)}. */

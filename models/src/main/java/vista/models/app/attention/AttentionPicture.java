@@ -8,31 +8,36 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import vista.nn.checkpoint.AtomicFiles;
 
 /**
- * Draws a {@link PixelAttention} as a picture: one panel per head, side by side, each the input image
- * enlarged with every neighbour's weight laid over the image pixels its cell covers as a translucent
- * {@link Inferno heat colour} (the larger the weight, the brighter the colour and the less of the image
- * shows through), the window outlined, the query pixel outlined in cyan, a title strip above ("head 1,
- * max 0.421") and a colour bar below.
+ * Draws {@link WindowWeights} as a picture: one panel per head of SASA ({@link PixelAttention}) or per
+ * weight-channel group of SAN ({@link SanPixelWeights}), side by side, each the input image enlarged with
+ * every neighbour's value laid over the image pixels its cell covers as a translucent
+ * {@link Inferno heat colour} (the larger the value, the brighter the colour and the less of the image
+ * shows through), the window outlined in black and white, the chosen pixel outlined in cyan, a title strip
+ * above ("head 1, max 0.421") and below a colour bar and the legend of the outlines.
  *
- * <p>Each head is coloured on its own scale, from 0 to its largest weight: a head that spreads its
- * attention evenly would otherwise show as a uniform dark patch. The largest weight is in the title.
+ * <p>Each panel is coloured on its own scale, from 0 (or its smallest value, if negative) to its largest
+ * value: a head that spreads its attention evenly would otherwise show as a uniform dark patch. The
+ * largest value is in the title.
  *
  * <p>Layout: the image is enlarged {@code s = max(1, 224 / max(H, W))} times by repeating pixels (a
  * 28x28 image becomes 224x224), panels are {@value #GAP} pixels apart, the title strip is
  * {@value #TITLE} pixels high and the colour bar strip {@value #LEGEND}: the picture is
- * {@code heads W s + (heads - 1) GAP} by {@code TITLE + H s + LEGEND} pixels.
+ * {@code panels W s + (panels - 1) GAP} by {@code TITLE + H s + LEGEND} pixels, plus a line of
+ * {@value #KEY_LINE} for the outlines' legend when it is narrower than {@value #KEY_INLINE_WIDTH} (one panel).
  */
 public final class AttentionPicture {
     static final int GAP = 12;
     static final int TITLE = 22;
     static final int LEGEND = 26;
+    /** A picture narrower than this draws the outlines' legend on a line of its own, {@value #KEY_LINE} high. */
+    static final int KEY_INLINE_WIDTH = 440;
+    static final int KEY_LINE = 18;
     /** How much of a neighbour's heat colour covers the image under it, from weight 0 to the head's largest. */
     private static final double FAINTEST = 0.25;
     private static final double STRONGEST = 0.85;
@@ -52,13 +57,15 @@ public final class AttentionPicture {
      * channel planes of {@code attention.imageHeight() x attention.imageWidth()}. One channel is drawn
      * grey, three as RGB; of any other number, the first channel is drawn grey.
      */
-    public static BufferedImage draw(byte[] chw, int channels, PixelAttention attention) {
+    public static BufferedImage draw(byte[] chw, int channels, WindowWeights attention) {
         int height = attention.imageHeight();
         int width = attention.imageWidth();
         int s = scale(height, width);
-        int heads = attention.heads();
+        int heads = attention.panels();
         int panelWidth = width * s;
-        BufferedImage picture = new BufferedImage(heads * panelWidth + (heads - 1) * GAP, TITLE + height * s + LEGEND,
+        int pictureWidth = heads * panelWidth + (heads - 1) * GAP;
+        boolean keyInline = pictureWidth >= KEY_INLINE_WIDTH;
+        BufferedImage picture = new BufferedImage(pictureWidth, TITLE + height * s + LEGEND + (keyInline ? 0 : KEY_LINE),
                 BufferedImage.TYPE_INT_RGB);
         Graphics2D g = picture.createGraphics();
         try {
@@ -70,14 +77,13 @@ public final class AttentionPicture {
                 int left = head * (panelWidth + GAP);
                 drawPanel(picture, left, chw, channels, attention, head);
                 g.setColor(Color.BLACK);
-                g.drawString(String.format(Locale.ROOT, "head %d, max %.3f", head + 1, attention.largestWeight(head)),
-                        left + 2, TITLE - 6);
+                g.drawString(attention.panelTitle(head), left + 2, TITLE - 6);
                 outlineWindow(g, left, attention);
                 g.setColor(QUERY);
                 g.setStroke(new BasicStroke(2));
                 g.drawRect(left + attention.column() * s - 1, TITLE + attention.row() * s - 1, s + 1, s + 1);
             }
-            drawLegend(g, picture.getHeight() - LEGEND);
+            drawLegend(g, TITLE + height * s, attention.scaleStart(), attention.scaleName(), pictureWidth, keyInline);
         } finally {
             g.dispose();
         }
@@ -85,14 +91,15 @@ public final class AttentionPicture {
     }
 
     /** The image enlarged at ({@code left}, {@value #TITLE}), with the head's weights laid over it. */
-    private static void drawPanel(BufferedImage picture, int left, byte[] chw, int channels, PixelAttention attention,
+    private static void drawPanel(BufferedImage picture, int left, byte[] chw, int channels, WindowWeights attention,
             int head) {
         int height = attention.imageHeight();
         int width = attention.imageWidth();
         int s = scale(height, width);
         int k = attention.kernelSize();
-        int r = k / 2;
-        float largest = attention.largestWeight(head);
+        float largest = attention.largest(head);
+        float smallest = attention.smallest(head);
+        float[] values = attention.panel(head);
         int[] heat = new int[height * width];
         double[] opacity = new double[height * width];
         for (int n = 0; n < k * k; n++) {
@@ -101,9 +108,9 @@ public final class AttentionPicture {
             if (!attention.onMap(a, e)) {
                 continue;
             }
-            int cellRow = attention.cellRow() + a - r;
-            int cellColumn = attention.cellColumn() + e - r;
-            double share = largest > 0 ? attention.weights()[head][n] / largest : 0;
+            int cellRow = attention.neighbourRow(a);
+            int cellColumn = attention.neighbourColumn(e);
+            double share = largest > smallest ? (values[n] - smallest) / (largest - smallest) : 0;
             int colour = Inferno.rgb(share);
             for (int y = attention.firstImageRow(cellRow); y < attention.firstImageRow(cellRow + 1); y++) {
                 for (int x = attention.firstImageColumn(cellColumn); x < attention.firstImageColumn(cellColumn + 1); x++) {
@@ -140,9 +147,9 @@ public final class AttentionPicture {
      * A line around the window's cells on the map, black outside and white inside so that it shows on
      * dark and light images alike.
      */
-    private static void outlineWindow(Graphics2D g, int left, PixelAttention attention) {
+    private static void outlineWindow(Graphics2D g, int left, WindowWeights attention) {
         int s = scale(attention.imageHeight(), attention.imageWidth());
-        int r = attention.kernelSize() / 2;
+        int r = attention.kernelSize() / 2 * attention.dilation();
         int top = s * attention.firstImageRow(Math.max(0, attention.cellRow() - r));
         int bottom = s * attention.firstImageRow(Math.min(attention.mapHeight(), attention.cellRow() + r + 1));
         int start = s * attention.firstImageColumn(Math.max(0, attention.cellColumn() - r));
@@ -154,10 +161,16 @@ public final class AttentionPicture {
         g.drawRect(left + start, TITLE + top, end - start - 1, bottom - top - 1);
     }
 
-    /** A colour bar from 0 to the head's largest weight, at the left of the bottom strip. */
-    private static void drawLegend(Graphics2D g, int top) {
-        int barLeft = 16;
-        int barWidth = 120;
+    /**
+     * A colour bar from {@code scaleStart} to {@code scaleName} at the left of the bottom strip (narrower in
+     * a narrow picture), and the legend of the outlines, the window and the chosen pixel: beside the bar if
+     * {@code keyInline}, else on the line below.
+     */
+    private static void drawLegend(Graphics2D g, int top, String scaleStart, String scaleName, int pictureWidth,
+            boolean keyInline) {
+        int startWidth = g.getFontMetrics().stringWidth(scaleStart);
+        int barLeft = 8 + startWidth;
+        int barWidth = Math.clamp(pictureWidth - barLeft - 12 - g.getFontMetrics().stringWidth(scaleName), 30, 120);
         int barTop = top + 8;
         int barHeight = 10;
         for (int x = 0; x < barWidth; x++) {
@@ -165,8 +178,28 @@ public final class AttentionPicture {
             g.fillRect(barLeft + x, barTop, 1, barHeight);
         }
         g.setColor(Color.BLACK);
-        g.drawString("0", barLeft - 11, barTop + barHeight);
-        g.drawString("the head's max", barLeft + barWidth + 4, barTop + barHeight);
+        g.drawString(scaleStart, barLeft - startWidth - 3, barTop + barHeight);
+        int end = barLeft + barWidth + 4;
+        g.drawString(scaleName, end, barTop + barHeight);
+        int keyLeft = keyInline ? end + g.getFontMetrics().stringWidth(scaleName) + 24 : 9;
+        if (!keyInline) {
+            barTop += KEY_LINE;
+        }
+        String window = "window";
+        String pixel = "chosen pixel";
+        g.setStroke(new BasicStroke(1));
+        g.setColor(Color.BLACK);
+        g.drawRect(keyLeft - 1, barTop - 1, barHeight + 1, barHeight + 1);
+        g.setColor(Color.WHITE);
+        g.drawRect(keyLeft, barTop, barHeight - 1, barHeight - 1);
+        g.setColor(Color.BLACK);
+        g.drawString(window, keyLeft + barHeight + 6, barTop + barHeight);
+        int pixelLeft = keyLeft + barHeight + 6 + g.getFontMetrics().stringWidth(window) + 20;
+        g.setColor(QUERY);
+        g.setStroke(new BasicStroke(2));
+        g.drawRect(pixelLeft, barTop, barHeight, barHeight);
+        g.setColor(Color.BLACK);
+        g.drawString(pixel, pixelLeft + barHeight + 6, barTop + barHeight);
     }
 
     /**

@@ -1,11 +1,9 @@
 package vista.models.app.attention;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.stream.IntStream;
 import vista.autograd.Autograd;
 import vista.autograd.Variable;
 import vista.nn.sasa.LocalSelfAttention2d;
@@ -44,11 +42,8 @@ import vista.tensor.Tensor;
  * @param weights     per head, the {@code k*k} weights of the cell's neighbours
  */
 public record PixelAttention(String layerName, LocalSelfAttention2d layer, Tensor layerInput, int imageHeight,
-                             int imageWidth, int row, int column, int cellRow, int cellColumn, float[][] weights) {
-
-    /** One neighbour of the cell, at {@code (rowOffset, columnOffset)} cells from it, and its weight. */
-    public record Neighbour(int rowOffset, int columnOffset, float weight) {
-    }
+                             int imageWidth, int row, int column, int cellRow, int cellColumn, float[][] weights)
+        implements WindowWeights {
 
     /**
      * Every {@link LocalSelfAttention2d} in {@code model}, by module path, in registration order (the
@@ -120,36 +115,42 @@ public record PixelAttention(String layerName, LocalSelfAttention2d layer, Tenso
     }
 
     /** The side k of the neighbourhood. */
+    @Override
     public int kernelSize() {
         return layer.window().kernelSize();
     }
 
     /** h, the height of the map the attention runs on. */
+    @Override
     public int mapHeight() {
         return layerInput.dims()[2];
     }
 
     /** w, the width of the map the attention runs on. */
+    @Override
     public int mapWidth() {
         return layerInput.dims()[3];
     }
 
-    /** The first image row that map row {@code cell} covers: {@code ceil(cell H / h)}; row h gives H. */
-    public int firstImageRow(int cell) {
-        return Math.ceilDiv(cell * imageHeight, mapHeight());
+    /** One panel per head. */
+    @Override
+    public int panels() {
+        return heads();
     }
 
-    /** The first image column that map column {@code cell} covers: {@code ceil(cell W / w)}; column w gives W. */
-    public int firstImageColumn(int cell) {
-        return Math.ceilDiv(cell * imageWidth, mapWidth());
+    @Override
+    public float[] panel(int p) {
+        return weights[p];
     }
 
-    /** Whether neighbour (a, e) of the cell lies on the map. */
-    public boolean onMap(int a, int e) {
-        int r = kernelSize() / 2;
-        int i = cellRow + a - r;
-        int j = cellColumn + e - r;
-        return i >= 0 && i < mapHeight() && j >= 0 && j < mapWidth();
+    @Override
+    public String panelTitle(int p) {
+        return String.format(Locale.ROOT, "head %d, max %.3f", p + 1, largestWeight(p));
+    }
+
+    @Override
+    public String scaleName() {
+        return "the head's max";
     }
 
     /** The sum of {@code head}'s weights over the neighbours on the map (1 with the masked border). */
@@ -171,16 +172,5 @@ public record PixelAttention(String layerName, LocalSelfAttention2d layer, Tenso
             largest = Math.max(largest, w);
         }
         return largest;
-    }
-
-    /** The {@code count} neighbours on the map with the largest weights of {@code head}, largest first. */
-    public List<Neighbour> strongest(int head, int count) {
-        int k = kernelSize();
-        int r = k / 2;
-        List<Neighbour> onMap = new ArrayList<>();
-        IntStream.range(0, k * k).filter(n -> onMap(n / k, n % k))
-                .forEach(n -> onMap.add(new Neighbour(n / k - r, n % k - r, weights[head][n])));
-        onMap.sort(Comparator.comparingDouble(Neighbour::weight).reversed());
-        return onMap.subList(0, Math.min(count, onMap.size()));
     }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import vista.models.app.compare.PredictionFile;
+import vista.models.app.stats.Interval;
+import vista.models.app.stats.Proportion;
+import vista.models.app.train.ConfusionMatrix;
 import vista.models.app.train.Evaluation;
 import vista.models.app.train.Evaluator;
 import vista.models.app.train.Progress;
@@ -21,12 +26,16 @@ import vista.models.app.train.WeightsEvaluator;
 /**
  * {@code vista eval}: evaluates a checkpoint of {@code vista train} ({@link Evaluator}), or released weights
  * of a zoo model in any format Vista reads ({@code --weights FILE --model M --data D}, {@link WeightsEvaluator}),
- * on a test split: loss, top-1 and top-5 accuracy, and the confusion matrix; with {@code --json} one JSON
- * object {@code {"top1", "top5", "loss", "count", "source"}} instead. Exit status 0, 1 when the weights or
- * the data cannot be used (or the weights or the test loss are not finite), 2 for invalid options.
+ * on a test split: loss, top-1 and top-5 accuracy with their exact 95% intervals (Clopper-Pearson,
+ * {@link Proportion}), the confusion matrix and each class's accuracy; with {@code --json} one JSON object
+ * {@code {"top1", "top5", "loss", "count", "source", "top1_interval", "top5_interval", "interval_method",
+ * "per_class"}} instead. {@code --predictions FILE} also writes each image's prediction
+ * ({@link PredictionFile}). Exit status 0, 1 when the weights or the data cannot be used (or the weights or
+ * the test loss are not finite, or the predictions cannot be written), 2 for invalid options.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Evaluate a checkpoint on a test split: loss, top-1 and top-5 accuracy, confusion matrix.")
+        description = "Evaluate a checkpoint on a test split: loss, top-1 and top-5 accuracy with 95%% intervals,"
+                + " confusion matrix, per-class accuracy.")
 final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", paramLabel = "FILE",
@@ -56,6 +65,11 @@ final class EvalCommand implements Callable<Integer> {
             description = "Evaluate only the first N test images (default: all).")
     int limitTest;
 
+    @Option(names = "--predictions", paramLabel = "FILE",
+            description = "Also write each test image's prediction to FILE, as CSV: " + PredictionFile.HEADER
+                    + " (the probability of the predicted class); for vista compare.")
+    Path predictions;
+
     @Mixin
     JsonOption json = new JsonOption();
 
@@ -84,15 +98,44 @@ final class EvalCommand implements Callable<Integer> {
         return classes != null && classes < 1 ? "--classes must be at least 1, got " + classes + "." : null;
     }
 
-    /** The result as one JSON object: top1, top5, loss, count and the weights' file. */
+    /**
+     * The result as one JSON object: top1, top5, loss, count, the weights' file, the 95% intervals of top1
+     * and top5 as [lower, upper] fractions, their method, and per_class: one object per class with its
+     * number, name, images, correct, top1 and top1_interval.
+     */
     private static String toJson(Evaluation result, Path source) {
+        List<String> classNames = result.classNames();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("top1", result.top1());
         m.put("top5", result.top5());
         m.put("loss", result.loss());
         m.put("count", result.samples());
         m.put("source", source.toString());
+        m.put("top1_interval", bounds(new Proportion(result.top1Correct(), result.samples()).interval()));
+        m.put("top5_interval", bounds(new Proportion(result.top5Correct(), result.samples()).interval()));
+        m.put("interval_method", Proportion.METHOD);
+        List<Map<String, Object>> perClass = new ArrayList<>();
+        ConfusionMatrix confusion = result.confusion();
+        for (int c = 0; c < confusion.numClasses(); c++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            long images = confusion.rowTotal(c);
+            row.put("class", c);
+            row.put("name", classNames.get(c));
+            row.put("images", images);
+            row.put("correct", confusion.count(c, c));
+            if (images > 0) {
+                Proportion accuracy = new Proportion(confusion.count(c, c), images);
+                row.put("top1", accuracy.rate());
+                row.put("top1_interval", bounds(accuracy.interval()));
+            }
+            perClass.add(row);
+        }
+        m.put("per_class", perClass);
         return new Gson().toJson(m);
+    }
+
+    private static List<Double> bounds(Interval interval) {
+        return List.of(interval.lower(), interval.upper());
     }
 
     @Override
@@ -108,10 +151,16 @@ final class EvalCommand implements Callable<Integer> {
         threads.apply();
         try {
             PrintWriter text = json.enabled ? new PrintWriter(Writer.nullWriter()) : out;
+            boolean keep = predictions != null;
             Evaluation result = weights == null
-                    ? Evaluator.evaluate(checkpoint, data.spec(), batch, limitTest, progress.mode(), text)
+                    ? Evaluator.evaluate(checkpoint, data.spec(), batch, limitTest, progress.mode(), text, keep)
                     : WeightsEvaluator.evaluate(weights, model, classes, data.spec(), batch, limitTest,
-                            Progress.Mode.LINES, text);
+                            Progress.Mode.LINES, text, keep);
+            if (keep) {
+                PredictionFile.write(predictions, result.predictions());
+                text.println("Wrote the predictions of " + result.samples() + " images to " + predictions + ".");
+                text.flush();
+            }
             if (json.enabled) {
                 out.println(toJson(result, weights == null ? checkpoint : weights));
                 out.flush();

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Vista: deep learning for vision in pure Java.",
         subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class,
             ImportCommand.class, ExportCommand.class, SummaryCommand.class, AuditCommand.class, ParityCommand.class,
-            AttentionCommand.class, ReplayCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+            AttentionCommand.class, CompareCommand.class, PlotCommand.class, ReplayCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "The launcher ./vista also runs the build's own commands:",
             "  test [MAVEN ARGS]       Build and run the whole test suite.",
             "  build                   Compile and package without running the tests.",

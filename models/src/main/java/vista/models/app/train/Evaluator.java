@@ -3,10 +3,12 @@ package vista.models.app.train;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import vista.data.DataLoader;
 import vista.data.Dataset;
 import vista.data.Normalize;
+import vista.models.app.stats.Proportion;
 import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
 import vista.nn.checkpoint.Checkpoint;
@@ -16,8 +18,9 @@ import vista.tensor.runtime.Parallel;
 /**
  * The work of {@code vista eval}: rebuilds a checkpoint's model from the config stored in it, prepares
  * the test images as its training run did (the stored normalisation, no augmentation), evaluates it
- * ({@link Evaluation}: eval mode, no gradients) and prints the loss, the top-1 and top-5 accuracy and the
- * confusion matrix. A checkpoint with a NaN or infinite value, or a model whose test loss is not finite,
+ * ({@link Evaluation}: eval mode, no gradients) and prints the loss, the top-1 and top-5 accuracy with
+ * their exact 95% intervals ({@link Proportion}: Clopper-Pearson), the confusion matrix and each class's
+ * accuracy with its interval. A checkpoint with a NaN or infinite value, or a model whose test loss is not finite,
  * gets an error instead of figures that would mean nothing.
  */
 public final class Evaluator {
@@ -31,13 +34,15 @@ public final class Evaluator {
      * @param batch    images per forward pass, or 0 for the run's batch size
      * @param limit    evaluate only the first {@code limit} test images (0: all)
      * @param progress the display's style
+     * @param keepPredictions whether the result keeps each image's prediction ({@link Evaluation#predictions()})
      * @throws IOException if the checkpoint or the data cannot be read, or the checkpoint holds a NaN or
      *     infinite value (naming the tensor)
      * @throws IllegalArgumentException if the data does not fit the model (other image size or classes)
      * @throws IllegalStateException if the test loss is NaN or infinite although every weight is finite
      */
     public static Evaluation evaluate(Path checkpoint, String data, int batch, int limit,
-                                      Progress.Mode progress, PrintWriter out) throws IOException {
+                                      Progress.Mode progress, PrintWriter out, boolean keepPredictions)
+            throws IOException {
         Progress display = new Progress(out, progress);
         Checkpoint saved = Checkpoint.read(checkpoint);
         TrainConfig config;
@@ -68,7 +73,7 @@ public final class Evaluator {
                 saved.epoch(), config.epochs(), saved.step(), checkpoint, test.name(), test.size(),
                 Parallel.threads()));
         return measure(model, test, facts.normalize(), batch > 0 ? batch : config.batch(), new Rng(config.seed()),
-                checkpoint, display, out);
+                checkpoint, display, out, keepPredictions);
     }
 
     /**
@@ -77,11 +82,12 @@ public final class Evaluator {
      * that is not finite.
      */
     static Evaluation measure(Module model, Dataset test, Normalize normalize, int batch, Rng rng, Path source,
-            Progress display, PrintWriter out) {
+            Progress display, PrintWriter out, boolean keepPredictions) {
         Evaluation result;
         try (DataLoader loader = DataLoader.builder().setDataset(test).setBatchSize(batch)
                 .setRng(rng.split("test data")).optShuffle(false).optTransforms(normalize).build()) {
-            result = Evaluation.run(model, loader, test.numClasses(), done -> display.testStep(done, test.size()));
+            result = Evaluation.run(model, loader, test.numClasses(), done -> display.testStep(done, test.size()),
+                    keepPredictions);
         }
         if (!Double.isFinite(result.loss())) {
             throw new IllegalStateException(source + " gives a test loss of " + result.loss() + " on " + test.name()
@@ -90,10 +96,39 @@ public final class Evaluator {
         }
         display.line(String.format(Locale.ROOT, "loss %.4f   top-1 accuracy %.2f%%   top-5 accuracy %.2f%%",
                 result.loss(), 100 * result.top1(), 100 * result.top5()));
+        display.line("95% intervals, exact (Clopper-Pearson): top-1 "
+                + new Proportion(result.top1Correct(), result.samples()).interval().percent(2) + " %, top-5 "
+                + new Proportion(result.top5Correct(), result.samples()).interval().percent(2) + " %, of "
+                + result.samples() + " images");
         display.line("");
         display.line("Confusion matrix: a row per true class, a column per predicted class (numbered as the rows).");
         out.print(result.confusion().format(test.classNames()));
+        display.line("");
+        display.line("Top-1 accuracy per class, with its 95% interval:");
+        out.print(perClass(result.confusion(), test.classNames()));
         out.flush();
         return result;
+    }
+
+    /**
+     * One line per class: its number and name, correct of its images, the accuracy and its 95% interval
+     * ({@link Proportion}); "no images" for a class the test split lacks.
+     */
+    static String perClass(ConfusionMatrix confusion, List<String> classNames) {
+        int width = classNames.stream().mapToInt(String::length).max().orElse(0);
+        int numberWidth = String.valueOf(classNames.size() - 1).length();
+        StringBuilder sb = new StringBuilder();
+        for (int c = 0; c < confusion.numClasses(); c++) {
+            long images = confusion.rowTotal(c);
+            String head = String.format(Locale.ROOT, "%" + numberWidth + "d %-" + width + "s", c, classNames.get(c));
+            if (images == 0) {
+                sb.append(head).append("   no images\n");
+                continue;
+            }
+            Proportion correct = new Proportion(confusion.count(c, c), images);
+            sb.append(String.format(Locale.ROOT, "%s %8d of %-8d %7.2f%%  %s\n", head, correct.successes(), images,
+                    100 * correct.rate(), correct.interval().percent(2)));
+        }
+        return sb.toString();
     }
 }

@@ -33,13 +33,14 @@ public final class WeightsEvaluator {
      * @param classes the model's classes, or null for the data's
      * @param batch   images per forward pass, or 0 for {@value #DEFAULT_BATCH}
      * @param limit   evaluate only the first {@code limit} test images (0: all)
+     * @param keepPredictions whether the result keeps each image's prediction ({@link Evaluation#predictions()})
      * @throws IOException naming the file if the weights cannot be read, do not fit the model (by name) or
      *     hold a NaN or infinite value, or if the data cannot be read
      * @throws IllegalArgumentException if the model is unknown, cannot take the data's images, or
      *     {@code classes} is not the data's
      */
     public static Evaluation evaluate(Path weights, String model, Integer classes, String data, int batch, int limit,
-            Progress.Mode progress, PrintWriter out) throws IOException {
+            Progress.Mode progress, PrintWriter out, boolean keepPredictions) throws IOException {
         Progress display = new Progress(out, progress);
         if (!ModelZoo.names().contains(model)) {
             throw new IllegalArgumentException("unknown model " + model + "; the models are " + ModelZoo.names());
@@ -65,6 +66,6 @@ public final class WeightsEvaluator {
         display.line(String.format(Locale.ROOT, "Evaluating %s with the weights of %s on %s: %d images, %d threads.",
                 model, weights, test.name(), test.size(), Parallel.threads()));
         return Evaluator.measure(net, test, loaded.normalize(), batch > 0 ? batch : DEFAULT_BATCH, new Rng(0), weights,
-                display, out);
+                display, out, keepPredictions);
     }
 }

@@ -13,8 +13,9 @@
  *       ({@link vista.models.app.train.TrainingObserver#inOrder} combines several);
  *       {@link vista.models.app.train.TrainingProgress}: what a run shows, on a
  *       {@link vista.models.app.train.Progress} display (a bar or periodic lines);</li>
- *   <li>{@link vista.models.app.train.Evaluation}: loss, top-1, top-5 and the
- *       {@link vista.models.app.train.ConfusionMatrix}; {@link vista.models.app.train.Evaluator}: the same for a
+ *   <li>{@link vista.models.app.train.Evaluation}: loss, top-1, top-5, the
+ *       {@link vista.models.app.train.ConfusionMatrix} and, if asked, each image's prediction
+ *       ({@link vista.models.app.train.SamplePredictions}); {@link vista.models.app.train.Evaluator}: the same for a
  *       checkpoint; {@link vista.models.app.train.WeightsEvaluator}: for released weights of a zoo model
  *       ({@code --weights});</li>
  *   <li>{@link vista.models.app.train.RunDirectory}: config.json, metrics.jsonl and checkpoint.vckp.</li>

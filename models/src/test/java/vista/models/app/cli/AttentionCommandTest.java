@@ -112,8 +112,8 @@ class AttentionCommandTest {
         }
         for (Look look : List.of(new Look(null, 0, 1), new Look("layer3.0.conv2", 15, 9),
                 new Look("layer4.0.conv2", 6, 13))) {
-            PixelAttention seen = AttentionMap.write(new AttentionMap.Request(sasa, null, 5, look.row(), look.column(),
-                    look.layer(), tmp.resolve("direct.png")), new PrintWriter(new StringWriter()));
+            PixelAttention seen = (PixelAttention) AttentionMap.write(AttentionMap.Request.checkpoint(sasa, null, 5,
+                    look.row(), look.column(), look.layer(), tmp.resolve("direct.png")), new PrintWriter(new StringWriter()));
             LocalSelfAttention2d layer = seen.layer();
             int mapSide = seen.mapHeight();
             assertEquals(look.row() * mapSide / 16, seen.cellRow());
@@ -163,8 +163,16 @@ class AttentionCommandTest {
 
         Outcome convolution = vista("attention", "--checkpoint", convolutional.toString(), "--out", png);
         assertEquals(1, convolution.status(), convolution::toString);
-        assertEquals("vista attention: this checkpoint's model, resnet26-mini, has no attention layers; train a sasa-* "
-                + "model\n", convolution.err());
+        assertEquals("vista attention: this checkpoint's model, resnet26-mini, has no attention layers; look at a"
+                + " sasa-* or san* model\n", convolution.err());
+
+        Outcome channel = vista("attention", "--checkpoint", sasa.toString(), "--channel", "1", "--out", png);
+        assertEquals(1, channel.status(), channel::toString);
+        assertEquals("vista attention: --channel chooses a weight channel of a SAN block; sasa-resnet26-mini is a SASA"
+                + " model, whose picture has a panel per head\n", channel.err());
+
+        Outcome both = vista("attention", "--checkpoint", sasa.toString(), "--weights", sasa.toString(), "--out", png);
+        assertEquals(2, both.status(), both::toString);
 
         Path none = tmp.resolve("none.vckp");
         Outcome missing = vista("attention", "--checkpoint", none.toString(), "--out", png);
@@ -178,17 +186,6 @@ class AttentionCommandTest {
                 + "(for example 14,9), got '3;4'."), malformed::toString);
 
         assertTrue(Files.notExists(Path.of(png)), "nothing written on an error");
-    }
-
-    @Test
-    void saysThatSanAttentionMapsAreNotDrawnYet() throws IOException {
-        Path san = Checkpoints.write(tmp.resolve("san.vckp"), "san10-pairwise-mini", data, 16, state -> state);
-        Path png = tmp.resolve("san.png");
-        Outcome notDrawnYet = vista("attention", "--checkpoint", san.toString(), "--out", png.toString());
-        assertEquals(1, notDrawnYet.status(), notDrawnYet::toString);
-        assertEquals("vista attention: this checkpoint's model, san10-pairwise-mini, is a SAN, and SAN's attention maps"
-                + " are not drawn yet: vista attention draws the SASA layers of sasa-* models\n", notDrawnYet.err());
-        assertTrue(Files.notExists(png));
     }
 
     private static double[] toDoubles(float[] values) {

@@ -28,12 +28,16 @@ class EvaluationTest {
     }
 
     private static Evaluation evaluate(Module model) {
+        return evaluate(model, false);
+    }
+
+    private static Evaluation evaluate(Module model, boolean keepPredictions) {
         int[] labels = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1};
         Dataset images = new Dataset("twelve", 1, 2, 2, new byte[labels.length * 4], labels,
                 Collections.nCopies(CLASSES, "class"));
         try (DataLoader loader = DataLoader.builder().setDataset(images).setBatchSize(5).setSeed(0).optShuffle(false)
                 .build()) {
-            return Evaluation.run(model, loader, CLASSES, done -> { });
+            return Evaluation.run(model, loader, CLASSES, done -> { }, keepPredictions);
         }
     }
 
@@ -52,6 +56,23 @@ class EvaluationTest {
         Evaluation ties = evaluate(constantLogits(0));
         assertEquals(2 / 12.0, ties.top1(), 1e-12, "equal finite logits: class 0 wins, as argmax");
         assertEquals(7 / 12.0, ties.top5(), 1e-12, "classes 0 to 4 make the top five");
+    }
+
+    @Test
+    void keepsEachImagesPredictionAndItsSoftmaxProbabilityOnlyWhenAsked() {
+        assertNull(evaluate(constantLogits(0)).predictions(), "the training loop's test pass keeps none");
+        Evaluation ties = evaluate(constantLogits(0), true);
+        SamplePredictions kept = ties.predictions();
+        assertEquals(12, kept.size(), "one per image, across the batches of 5");
+        for (int i = 0; i < 12; i++) {
+            assertEquals(i % 10, kept.labels()[i]);
+            assertEquals(0, kept.predicted()[i], "equal logits: class 0, as argmax");
+            assertEquals(0.1, kept.probability()[i], 1e-15, "softmax of ten equal logits");
+        }
+        assertEquals(2, ties.top1Correct());
+        SamplePredictions nan = evaluate(constantLogits(Double.NaN), true).predictions();
+        assertEquals(-1, nan.predicted()[3], "NaN logits predict no class");
+        assertTrue(Double.isNaN(nan.probability()[3]));
     }
 
     @Test

@@ -1,0 +1,84 @@
+package vista.models.app.plot;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import vista.models.app.train.RunDirectory;
+
+/**
+ * What one run folder's {@value RunDirectory#METRICS} says, epoch by epoch (the keys of
+ * {@code TrainingObserver.Epoch#metrics()}). The file holds one line per finished epoch and nothing per
+ * step, so the curves have one point per epoch.
+ *
+ * @param name   the run's name in a legend: its folder's name
+ * @param epochs the rows, in the file's order
+ */
+public record RunMetrics(String name, List<Epoch> epochs) {
+    /**
+     * One epoch's line.
+     *
+     * @param epoch    the epoch, from 1
+     * @param trainLoss the training loss (mean over the epoch's steps, with the run's label smoothing)
+     * @param trainAccuracy the training top-1 accuracy, in [0, 1]
+     * @param testLoss the test cross-entropy after the epoch
+     * @param testAccuracy the test top-1 accuracy after the epoch, in [0, 1]
+     */
+    public record Epoch(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy) {
+    }
+
+    /**
+     * Reads {@code folder}'s metrics.
+     *
+     * @throws IOException naming the folder or the line if the folder is not a run folder with at least one
+     *     finished epoch, or a line lacks a key
+     */
+    public static RunMetrics read(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            throw new IOException(folder + " is not a folder; vista plot takes run folders of vista train (the --out"
+                    + " of a run), which hold " + RunDirectory.METRICS);
+        }
+        Path file = new RunDirectory(folder).metrics();
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(folder + " holds no " + RunDirectory.METRICS + ", so it is not the folder of a vista"
+                    + " train run, or its first epoch has not finished; give the --out folder of a run");
+        }
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<Epoch> epochs = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            String where = file + ", line " + (i + 1);
+            try {
+                JsonObject json = JsonParser.parseString(lines.get(i)).getAsJsonObject();
+                epochs.add(new Epoch(number(json, "epoch", where).intValue(), number(json, "train_loss", where),
+                        number(json, "train_acc", where), number(json, "test_loss", where),
+                        number(json, "test_acc", where)));
+            } catch (JsonParseException | IllegalStateException e) {
+                throw new IOException(where + " is not a JSON object (" + e.getMessage() + "); repair or delete the"
+                        + " line", e);
+            }
+        }
+        if (epochs.isEmpty()) {
+            throw new IOException(file + " is empty: the run has no finished epoch to draw");
+        }
+        String name = folder.toAbsolutePath().normalize().getFileName() == null ? folder.toString()
+                : folder.toAbsolutePath().normalize().getFileName().toString();
+        return new RunMetrics(name, List.copyOf(epochs));
+    }
+
+    private static Double number(JsonObject json, String key, String where) throws IOException {
+        JsonElement value = json.get(key);
+        if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
+            throw new IOException(where + " has no number for " + key + "; it is not a line vista train wrote");
+        }
+        return value.getAsDouble();
+    }
+}

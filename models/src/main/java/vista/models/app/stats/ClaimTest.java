@@ -1,0 +1,19 @@
+package vista.models.app.stats;
+
+/**
+ * A published accuracy set against one run: is the claimed rate inside the run's exact 95% interval, and
+ * how likely is a count as far from the claim as the run's if the claim were the true rate
+ * ({@link ExactBinomial#twoSidedP}). The two answers agree: the claim is inside exactly when
+ * {@code pValue >= 0.05}.
+ *
+ * @param claimed  the claimed rate, as a fraction
+ * @param observed the run's count
+ * @param interval the run's exact 95% interval ({@link Proportion#interval()})
+ * @param pValue   the exact two-sided p-value of the run's count under the claim
+ */
+public record ClaimTest(double claimed, Proportion observed, Interval interval, double pValue) {
+    /** Whether the claimed rate lies inside the run's 95% interval. */
+    public boolean inside() {
+        return interval.contains(claimed);
+    }
+}
