@@ -45,8 +45,7 @@ public final class AttentionSharpness {
         boolean initial = args.length > 2 && args[2].equals("init");
         TrainConfig config = TrainConfig.fromMap(saved.config());
         DataFacts facts = DataFacts.fromMap(saved.config());
-        Module model = ModelZoo.create(config.model(),
-                new ModelZoo.Request(facts.channels(), facts.numClasses(), new Rng(config.seed()).split("init")));
+        Module model = config.createModel(facts);
         if (!initial) {
             model.loadStateDict(saved.model());
         }

@@ -71,12 +71,16 @@ public final class ModelZoo {
      */
     public static final String CLASSIFIER = "fc";
 
-    /** What a model needs besides its name: the input channels, the number of classes and the RNG. */
-    public record Request(int inChannels, int numClasses, Rng rng) {
+    /**
+     * What a model needs besides its name: the input channels, the number of classes, the RNG, and for SASA
+     * networks the {@link AttentionRecipe} (the other networks ignore it).
+     */
+    public record Request(int inChannels, int numClasses, Rng rng, AttentionRecipe recipe) {
+        /** A request with the default recipe, {@link AttentionRecipe#LINEAGE}. */
+        public Request(int inChannels, int numClasses, Rng rng) {
+            this(inChannels, numClasses, rng, AttentionRecipe.LINEAGE);
+        }
     }
-
-    /** The attention of SASA's ResNets: a 7x7 window, 8 heads, masked border. */
-    private static final Spatial SASA = Spatial.selfAttention(7, 8, Border.MASK);
 
     private static final Shape IMAGENET = Shape.of(3, 224, 224);
     private static final Shape FASHION_MNIST = Shape.of(1, 28, 28);
@@ -105,8 +109,7 @@ public final class ModelZoo {
         sasaResnet("sasa-resnet26", new int[] {1, 2, 4, 1});
         sasaResnet("sasa-resnet38", new int[] {2, 3, 5, 2});
         sasaResnet("sasa-resnet50", new int[] {3, 4, 6, 3});
-        resnetEntry("sasa-resnet26-mini", FASHION_MNIST,
-                r -> mini(r).withSpatial(Spatial.selfAttention(7, 4, Border.MASK)));
+        resnetEntry("sasa-resnet26-mini", FASHION_MNIST, r -> sasa(mini(r), 4, r.recipe()));
         san("san10", new int[] {2, 1, 2, 4, 1});
         san("san15", new int[] {3, 2, 3, 5, 2});
         san("san19", new int[] {3, 3, 4, 6, 3});
@@ -123,12 +126,22 @@ public final class ModelZoo {
     }
 
     private static void sasaResnet(String name, int[] blocks) {
-        resnetEntry(name, IMAGENET, r -> ResNetSpec.standard(blocks, ResNetSpec.Stem.imagenet(), r.inChannels(),
-                r.numClasses()).withSpatial(SASA));
-        resnetEntry(name + "-small", CIFAR, r -> ResNetSpec.standard(blocks, ResNetSpec.Stem.small(),
-                r.inChannels(), r.numClasses()).withSpatial(SASA));
-        resnetEntry(name + "-full", IMAGENET, r -> ResNetSpec.standard(blocks, ResNetSpec.SelfAttentionStem.imagenet(),
-                r.inChannels(), r.numClasses()).withSpatial(SASA));
+        resnetEntry(name, IMAGENET, r -> sasa(ResNetSpec.standard(blocks, ResNetSpec.Stem.imagenet(), r.inChannels(),
+                r.numClasses()), 8, r.recipe()));
+        resnetEntry(name + "-small", CIFAR, r -> sasa(ResNetSpec.standard(blocks, ResNetSpec.Stem.small(),
+                r.inChannels(), r.numClasses()), 8, r.recipe()));
+        resnetEntry(name + "-full", IMAGENET, r -> sasa(ResNetSpec.standard(blocks,
+                ResNetSpec.SelfAttentionStem.imagenet().withScaledLogits(r.recipe().scaledLogits()), r.inChannels(),
+                r.numClasses()), 8, r.recipe()));
+    }
+
+    /**
+     * {@code resnet} with SASA's attention (a 7x7 window, masked border, {@code heads} heads) in place of its
+     * 3x3 convolutions, scaled and initialised as {@code recipe} says.
+     */
+    private static ResNetSpec sasa(ResNetSpec resnet, int heads, AttentionRecipe recipe) {
+        return resnet.withSpatial(new Spatial.SelfAttention(7, heads, Border.MASK, recipe.scaledLogits()))
+                .withZeroInitLastNorm(recipe.zeroInitResidual());
     }
 
     private static void san(String name, int[] blocks) {

@@ -33,7 +33,8 @@ import vista.tensor.Tensor;
  * {@link LocalSelfAttention2d}; {@code q^row} and {@code q^column} are the first and second half of a
  * head's query, {@code r_row}, {@code r_col} {@code (2s - 1, dh / 2)} the relative embeddings of the row
  * and column offsets, shared by the heads, and the mixture weights p are shared by the heads too. There
- * is no {@code 1/sqrt(dh)} factor, as in the SASA layer.
+ * is no {@code 1/sqrt(dh)} factor in the paper; {@link Builder#optScaledLogits} adds it, as the SASA
+ * layer's option does.
  *
  * <p><b>What the paper says, and what this class decides where it stops.</b> The paper's statements are
  * paraphrased here, not quoted; check the wording in arXiv 1906.05909 before citing it.
@@ -108,6 +109,7 @@ public final class AttentionStem extends Module implements Complexity {
     private final int heads;
     private final int mixtures;
     private final boolean relativeLogits;
+    private final boolean scaledLogits;
     private final Variable relRow;
     private final Variable relColumn;
     private final Variable embRow;
@@ -124,6 +126,7 @@ public final class AttentionStem extends Module implements Complexity {
         heads = b.heads;
         mixtures = b.mixtures;
         relativeLogits = b.relativeLogits;
+        scaledLogits = b.scaledLogits;
         int dh = outChannels / heads;
         double std = 1 / Math.sqrt(dh);
         if (relativeLogits) {
@@ -162,6 +165,7 @@ public final class AttentionStem extends Module implements Complexity {
         private int heads = 4;
         private int mixtures = 4;
         private boolean relativeLogits = true;
+        private boolean scaledLogits;
 
         private Builder() {
         }
@@ -195,6 +199,15 @@ public final class AttentionStem extends Module implements Complexity {
         /** Whether the logits have the relative term {@code q·r} of the SASA layer (default true). */
         public Builder optRelativeLogits(boolean relative) {
             this.relativeLogits = relative;
+            return this;
+        }
+
+        /**
+         * Whether the logits are multiplied by {@code 1/sqrt(dh)}, as the SASA layer's can be (default false,
+         * as the paper; see {@link LocalSelfAttention2d.Builder#optScaledLogits}).
+         */
+        public Builder optScaledLogits(boolean scaled) {
+            this.scaledLogits = scaled;
             return this;
         }
 
@@ -248,7 +261,8 @@ public final class AttentionStem extends Module implements Complexity {
                     + " a height and width that are positive multiples of " + block + ", got " + input.shape());
         }
         Variable y = attention(input, queryProjection.weight(), keyProjection.weight(), valueProjection.weight(),
-                embRow, embColumn, embMix, relRow, relColumn, block, heads);
+                embRow, embColumn, embMix, relRow, relColumn, block, heads,
+                scaledLogits ? 1 / Math.sqrt(outChannels / heads) : 1);
         return Ledger.record(this, input, y);
     }
 
@@ -257,8 +271,9 @@ public final class AttentionStem extends Module implements Complexity {
      * e.g. float64 copies in a gradient check), on x {@code (N, C_in, H, W)} with H and W multiples of
      * {@code block}: weights {@code (C_out, C_in, 1, 1)} for queries and keys and {@code (M C_out, C_in, 1,
      * 1)} for the values, mixture embeddings {@code (block, e)}, {@code (block, e)}, {@code (M, e)} for any
-     * e, and relative embeddings {@code (2 block - 1, dh / 2)}, or both null for no relative logits.
-     * Returns {@code (N, C_out, H, W)}.
+     * e, and relative embeddings {@code (2 block - 1, dh / 2)}, or both null for no relative logits; every
+     * logit is multiplied by {@code logitScale} (1, or {@code 1/sqrt(dh)} for scaled logits) before the
+     * softmax. Returns {@code (N, C_out, H, W)}.
      *
      * <p>The steps, with {@code P = block²} positions and {@code B = N (H / block) (W / block)} blocks: x
      * is rearranged to {@code (P, B, C_in)} (position inside the block first), so that each projection
@@ -268,7 +283,7 @@ public final class AttentionStem extends Module implements Complexity {
      */
     public static Variable attention(Variable x, Variable queryWeight, Variable keyWeight, Variable valueWeight,
             Variable embRow, Variable embColumn, Variable embMix, Variable relRow, Variable relColumn, int block,
-            int heads) {
+            int heads, double logitScale) {
         int n = x.dims()[0];
         int in = x.dims()[1];
         int height = x.dims()[2];
@@ -302,6 +317,9 @@ public final class AttentionStem extends Module implements Complexity {
                     .matmul(relativeEmbeddings(relRow, relColumn, block))           // (P, B heads, P)
                     .reshape(positions, blocks, heads, positions).permute(1, 2, 0, 3);
             logits = logits.add(positional);
+        }
+        if (logitScale != 1) {
+            logits = logits.mul(logitScale);
         }
         Variable y = logits.softmax(3).matmul(byHead(v, positions, blocks, heads, dh));   // (B, heads, P, dh)
         return y.reshape(n, rows, columns, heads, block, block, dh).permute(0, 3, 6, 1, 4, 2, 5)
@@ -395,6 +413,11 @@ public final class AttentionStem extends Module implements Complexity {
     /** The number M of value matrices. */
     public int mixtures() {
         return mixtures;
+    }
+
+    /** Whether the logits are multiplied by {@code 1/sqrt(dh)}. */
+    public boolean scaledLogits() {
+        return scaledLogits;
     }
 
     /** Whether the logits have the relative term {@code q·r}. */

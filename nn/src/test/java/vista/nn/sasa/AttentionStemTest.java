@@ -82,7 +82,7 @@ class AttentionStemTest {
         Variable y = AttentionStem.attention(doubles(new double[] {1, 2, 3, 4}, 1, 1, 2, 2),
                 doubles(new double[] {1}, 1, 1, 1, 1), doubles(new double[] {Math.log(2)}, 1, 1, 1, 1),
                 doubles(new double[] {1, 3}, 2, 1, 1, 1), doubles(new double[] {0, Math.log(3)}, 2, 1),
-                doubles(new double[] {0, 0}, 2, 1), doubles(new double[] {0, 1}, 2, 1), null, null, 2, 1);
+                doubles(new double[] {0, 0}, 2, 1), doubles(new double[] {0, 1}, 2, 1), null, null, 2, 1, 1);
         assertArrayEquals(new double[] {8, 778.0 / 85, 626.0 / 65, 42946.0 / 4369}, y.data().toDoubleArray(), 1e-12);
     }
 
@@ -99,7 +99,7 @@ class AttentionStemTest {
                 doubles(new double[] {1, 0}, 2, 1, 1, 1), doubles(new double[] {0, 0}, 2, 1, 1, 1),
                 doubles(new double[] {1, 1}, 2, 1, 1, 1), doubles(new double[] {0.3, -0.2}, 2, 1),
                 doubles(new double[] {0.1, 0.4}, 2, 1), doubles(new double[] {0.7}, 1, 1),
-                doubles(new double[] {0, 0, Math.log(2)}, 3, 1), doubles(new double[] {0, 0, 0}, 3, 1), 2, 1);
+                doubles(new double[] {0, 0, Math.log(2)}, 3, 1), doubles(new double[] {0, 0, 0}, 3, 1), 2, 1, 1);
         double[] channel = {17.0 / 6, 31.0 / 10, 5.0 / 2, 5.0 / 2};
         assertArrayEquals(concat(channel, channel), y.data().toDoubleArray(), 1e-12);
     }
@@ -129,7 +129,7 @@ class AttentionStemTest {
         for (Setting s : SETTINGS) {
             Variable[] o = s.operands(rng);
             Variable y = AttentionStem.attention(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], s.block(),
-                    s.heads());
+                    s.heads(), 1);
             assertArrayEquals(new int[] {s.batch(), s.out(), s.height(), s.width()}, y.dims(), s.toString());
             assertArrayEquals(loop(s, o), y.data().toDoubleArray(), 1e-12, s.toString());
         }
@@ -145,7 +145,7 @@ class AttentionStemTest {
                 inputs[i] = o[i].data();
             }
             GradCheck.of(v -> AttentionStem.attention(v[0], v[1], v[2], v[3], v[4], v[5], v[6],
-                    s.relative() ? v[7] : null, s.relative() ? v[8] : null, s.block(), s.heads()), inputs)
+                    s.relative() ? v[7] : null, s.relative() ? v[8] : null, s.block(), s.heads(), 0.7), inputs)
                     .assertPasses();
         }
         AttentionStem module = stem(3, 4).optHeads(2).optBlock(2).optMixtures(3).build(new Rng(6));
@@ -166,7 +166,7 @@ class AttentionStemTest {
         AttentionStem s = stem(2, 8).optHeads(2).optBlock(2).build(new Rng(9));
         Variable x = new Variable(Tensor.randn(new Rng(10), 2, 2, 4, 6));
         Variable expected = AttentionStem.attention(x, s.queryProjection().weight(), s.keyProjection().weight(),
-                s.valueProjection().weight(), s.embRow(), s.embColumn(), s.embMix(), s.relRow(), s.relColumn(), 2, 2);
+                s.valueProjection().weight(), s.embRow(), s.embColumn(), s.embMix(), s.relRow(), s.relColumn(), 2, 2, 1);
         assertArrayEquals(expected.data().toFloatArray(), s.forward(x).data().toFloatArray());
     }
 

@@ -3,6 +3,7 @@ package vista.models.app.attention;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import vista.models.zoo.AttentionRecipe;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,12 +44,13 @@ public final class AttentionMap {
      * @param channel    SAN only: the weight channel to draw, or null (see {@link SanPixelWeights})
      * @param out        the PNG file to write
      */
-    public record Request(Path checkpoint, Path weights, String model, String data, int image, Integer row,
+    public record Request(Path checkpoint, Path weights, String model, AttentionRecipe recipe, String data, int image,
+                          Integer row,
                           Integer column, String layer, Integer channel, Path out) {
         /** A request for a checkpoint's model. */
         public static Request checkpoint(Path checkpoint, String data, int image, Integer row, Integer column,
                 String layer, Path out) {
-            return new Request(checkpoint, null, null, data, image, row, column, layer, null, out);
+            return new Request(checkpoint, null, null, null, data, image, row, column, layer, null, out);
         }
     }
 
@@ -64,7 +66,8 @@ public final class AttentionMap {
     public static WindowWeights write(Request request, PrintWriter out) throws IOException {
         AttentionModel loaded = request.weights() == null
                 ? AttentionModel.fromCheckpoint(request.checkpoint(), request.data())
-                : AttentionModel.fromWeights(request.weights(), request.model(), request.data());
+                : AttentionModel.fromWeights(request.weights(), request.model(), request.recipe(),
+                        request.data());
         Map<String, LocalSelfAttention2d> sasa = PixelAttention.attentionLayers(loaded.model());
         Map<String, SanSelfAttention2d> san = SanPixelWeights.blocks(loaded.model());
         Map<String, ?> layers = sasa.isEmpty() ? san : sasa;

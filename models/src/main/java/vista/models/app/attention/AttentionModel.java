@@ -7,6 +7,7 @@ import vista.data.Normalize;
 import vista.models.app.train.DataFacts;
 import vista.models.app.train.TrainConfig;
 import vista.models.app.train.TrainingData;
+import vista.models.zoo.AttentionRecipe;
 import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
 import vista.nn.checkpoint.Checkpoint;
@@ -43,8 +44,7 @@ public record AttentionModel(Module model, String name, Dataset test, Normalize 
         } catch (IllegalArgumentException e) {
             throw new IOException(checkpoint + " is not a checkpoint of vista train: " + e.getMessage(), e);
         }
-        Module model = ModelZoo.create(config.model(),
-                new ModelZoo.Request(facts.channels(), facts.numClasses(), new Rng(config.seed()).split("init")));
+        Module model = config.createModel(facts);
         model.loadStateDict(saved.model());
         Dataset test = TrainingData.loadTest(data == null ? config.data() : data, 0);
         String mismatch = facts.mismatch(test);
@@ -61,7 +61,8 @@ public record AttentionModel(Module model, String name, Dataset test, Normalize 
      * @throws IOException if the weights or the data cannot be read, or the weights do not fit the model
      * @throws IllegalArgumentException if the model is unknown or cannot take the data's images
      */
-    public static AttentionModel fromWeights(Path weights, String name, String data) throws IOException {
+    public static AttentionModel fromWeights(Path weights, String name, AttentionRecipe recipe, String data)
+            throws IOException {
         if (!ModelZoo.names().contains(name)) {
             throw new IllegalArgumentException("unknown model " + name + "; the models are " + ModelZoo.names());
         }
@@ -72,7 +73,7 @@ public record AttentionModel(Module model, String name, Dataset test, Normalize 
             throw new IllegalArgumentException(test.name() + " has images of " + test.height() + " x " + test.width()
                     + " pixels, but " + size);
         }
-        Module model = ModelZoo.create(name, new ModelZoo.Request(test.channels(), test.numClasses(), new Rng(0)));
+        Module model = ModelZoo.create(name, new ModelZoo.Request(test.channels(), test.numClasses(), new Rng(0), recipe));
         WeightFiles.load(model, weights);
         return new AttentionModel(model, name, test, loaded.normalize());
     }

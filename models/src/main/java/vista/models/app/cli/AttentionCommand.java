@@ -77,6 +77,9 @@ final class AttentionCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Mixin
+    AttentionRecipeOption recipe = new AttentionRecipeOption();
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -87,7 +90,7 @@ final class AttentionCommand implements Callable<Integer> {
                         ? "--pixel takes ROW,COL, two whole numbers from 0 (for example 14,9), got '" + pixel + "'."
                         : null,
                 sourceProblem(), channel != null && channel < 0 ? "--channel must be at least 0, got " + channel + "."
-                        : null, outProblem(), threads.problem(), data.problem());
+                        : null, outProblem(), threads.problem(), data.problem(), recipe.problem());
         if (problem != null) {
             return UsageError.report(spec, List.of(problem));
         }
@@ -96,7 +99,8 @@ final class AttentionCommand implements Callable<Integer> {
         Integer row = rowColumn == null ? null : Integer.valueOf(rowColumn.group(1));
         Integer column = rowColumn == null ? null : Integer.valueOf(rowColumn.group(2));
         try {
-            AttentionMap.write(new AttentionMap.Request(checkpoint, weights, model, data.spec(), image, row, column,
+            AttentionMap.write(new AttentionMap.Request(checkpoint, weights, model, recipe.recipe(), data.spec(), image,
+                    row, column,
                     layer, channel, out), stdout);
             return 0;
         } catch (IOException | IllegalArgumentException e) {

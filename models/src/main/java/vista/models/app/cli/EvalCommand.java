@@ -138,13 +138,16 @@ final class EvalCommand implements Callable<Integer> {
         return List.of(interval.lower(), interval.upper());
     }
 
+    @Mixin
+    AttentionRecipeOption recipe = new AttentionRecipeOption();
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String problem = UsageError.first(
                 batch < 0 || limitTest < 0 ? "--batch and --limit-test must be at least 0 (0: the default)." : null,
-                sourceProblem(), threads.problem(), progress.problem(), data.problem());
+                sourceProblem(), threads.problem(), progress.problem(), data.problem(), recipe.problem());
         if (problem != null) {
             return UsageError.report(spec, List.of(problem));
         }
@@ -154,7 +157,7 @@ final class EvalCommand implements Callable<Integer> {
             boolean keep = predictions != null;
             Evaluation result = weights == null
                     ? Evaluator.evaluate(checkpoint, data.spec(), batch, limitTest, progress.mode(), text, keep)
-                    : WeightsEvaluator.evaluate(weights, model, classes, data.spec(), batch, limitTest,
+                    : WeightsEvaluator.evaluate(weights, model, recipe.recipe(), classes, data.spec(), batch, limitTest,
                             Progress.Mode.LINES, text, keep);
             if (keep) {
                 PredictionFile.write(predictions, result.predictions());

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import vista.models.app.provenance.WeightImport;
@@ -37,18 +38,22 @@ final class ImportCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Mixin
+    AttentionRecipeOption recipe = new AttentionRecipeOption();
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String problem = UsageError.first(!ModelZoo.names().contains(model) ? "Unknown model " + model + "; the models"
                 + " are " + ModelZoo.names() + "." : null,
-                classes != null && classes < 1 ? "--classes must be at least 1, got " + classes + "." : null);
+                classes != null && classes < 1 ? "--classes must be at least 1, got " + classes + "." : null,
+                recipe.problem());
         if (problem != null) {
             return UsageError.report(spec, List.of(problem));
         }
         try {
-            Checkpoint written = WeightImport.write(source, model, classes, out);
+            Checkpoint written = WeightImport.write(source, model, recipe.recipe(), classes, out);
             stdout.println("wrote " + written.model().size() + " tensors of " + model + " from "
                     + written.config().get("imported_format") + " (SHA-256 " + written.config().get("imported_sha256")
                     + ") to " + out.toAbsolutePath());

@@ -82,18 +82,21 @@ final class PredictCommand implements Callable<Integer> {
         return top < 1 ? "--top must be at least 1, got " + top + "." : null;
     }
 
+    @Mixin
+    AttentionRecipeOption recipe = new AttentionRecipeOption();
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String problem = UsageError.first(problem(), threads.problem());
+        String problem = UsageError.first(problem(), threads.problem(), recipe.problem());
         if (problem != null) {
             return UsageError.report(spec, List.of(problem));
         }
         threads.apply();
         try {
             Predictor predictor = checkpoint != null ? Predictor.fromCheckpoint(checkpoint)
-                    : Predictor.fromWeights(model, weights, classes);
+                    : Predictor.fromWeights(model, recipe.recipe(), weights, classes);
             if (labels != null) {
                 predictor = predictor.withLabels(labels);
             }

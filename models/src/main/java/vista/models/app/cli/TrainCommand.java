@@ -133,6 +133,11 @@ final class TrainCommand implements Callable<Integer> {
                     + " the weights'.")
     boolean reinitHead;
 
+    @Option(names = "--attention-recipe", defaultValue = "lineage", paramLabel = "lineage|paper",
+            description = "SASA networks only: lineage (default) scales the attention logits by 1/sqrt(dh) and starts"
+                    + " every block's last BatchNorm at 0; paper is the formula as printed (see README, SASA).")
+    String attentionRecipe;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The run folder (created if needed).")
     Path out;
 
@@ -179,7 +184,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig requested = new TrainConfig(model, data.spec(), epochs, batch, lr, momentum, nesterov, weightDecay,
                 noDecayBnBias, labelSmoothing, smoothingStyle, schedule, warmupEpochs, lrStepEpochs, lrGamma, augment,
                 cropPadding, seed.value, limitTrain, limitTest,
-                weights == null ? "" : weights.toAbsolutePath().normalize().toString(), reinitHead);
+                weights == null ? "" : weights.toAbsolutePath().normalize().toString(), reinitHead, attentionRecipe);
         Trainer.Settings settings = new Trainer.Settings(this.out, stopAfterEpoch);
         List<String> problems = new ArrayList<>(settings.problems());
         problems.addAll(UsageError.all(RunDirectory.folderProblem(this.out), data.problem(),

@@ -14,6 +14,7 @@ import vista.autograd.Autograd;
 import vista.autograd.Variable;
 import vista.models.app.parity.ParityCase.Role;
 import vista.models.app.parity.ParityCase.TensorEntry;
+import vista.models.zoo.AttentionRecipe;
 import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
 import vista.nn.weights.safetensors.Safetensors;
@@ -81,7 +82,9 @@ final class CheckpointCase {
                     + " and 'eval_output' (role \"output\", mode \"eval\")");
         }
         Tensor input = c.floats(inputEntry);
-        Module model = ModelZoo.create(modelName, new ModelZoo.Request(input.shape().dim(1), a.integer("classes"), new Rng(0)));
+        // The peer's networks are the papers' formulas: SASA without a logit scale.
+        Module model = ModelZoo.create(modelName, new ModelZoo.Request(input.shape().dim(1), a.integer("classes"),
+                new Rng(0), AttentionRecipe.PAPER));
         Map<String, Tensor> state = new LinkedHashMap<>();
         try {
             read(file, format).forEach((name, t) -> {

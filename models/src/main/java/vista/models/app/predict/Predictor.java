@@ -14,6 +14,7 @@ import vista.data.Preprocess;
 import vista.models.app.train.DataFacts;
 import vista.models.app.train.FolderData;
 import vista.models.app.train.TrainConfig;
+import vista.models.zoo.AttentionRecipe;
 import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
 import vista.nn.checkpoint.Checkpoint;
@@ -63,8 +64,7 @@ public record Predictor(Module model, ImageInput input, List<String> classNames,
         } catch (IllegalArgumentException e) {
             throw new IOException(checkpoint + " is not a checkpoint of vista train: " + e.getMessage(), e);
         }
-        Module model = ModelZoo.create(config.model(),
-                new ModelZoo.Request(facts.channels(), facts.numClasses(), new Rng(0)));
+        Module model = config.createModel(facts);
         model.loadStateDict(saved.model());
         boolean imagenet = FolderData.isFolderSpec(config.data())
                 && FolderData.parse(config.data()).preprocess() == Preprocess.IMAGENET;
@@ -81,7 +81,8 @@ public record Predictor(Module model, ImageInput input, List<String> classNames,
      * @throws IOException naming the file if the weights cannot be read or do not fit the model
      * @throws IllegalArgumentException if the model is unknown or its images' normalisation is not known
      */
-    public static Predictor fromWeights(String name, Path weights, Integer classes) throws IOException {
+    public static Predictor fromWeights(String name, AttentionRecipe recipe, Path weights, Integer classes)
+            throws IOException {
         if (!ModelZoo.names().contains(name)) {
             throw new IllegalArgumentException("unknown model " + name + "; the models are " + ModelZoo.names());
         }
@@ -97,7 +98,7 @@ public record Predictor(Module model, ImageInput input, List<String> classNames,
                     + " --checkpoint RUN/checkpoint.vckp of a vista train run instead");
         }
         int numClasses = classes == null ? ModelZoo.defaultClasses(name) : classes;
-        Module model = ModelZoo.create(name, new ModelZoo.Request(image.dim(0), numClasses, new Rng(0)));
+        Module model = ModelZoo.create(name, new ModelZoo.Request(image.dim(0), numClasses, new Rng(0), recipe));
         WeightFiles.load(model, weights);
         return new Predictor(model, input, List.of(), numClasses);
     }

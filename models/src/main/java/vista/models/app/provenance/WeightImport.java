@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import vista.models.zoo.AttentionRecipe;
 import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
 import vista.nn.checkpoint.Checkpoint;
@@ -32,19 +33,21 @@ public final class WeightImport {
      *     {@code out} if it cannot be written (then it is unchanged)
      * @throws IllegalArgumentException if the model is unknown
      */
-    public static Checkpoint write(Path source, String model, Integer classes, Path out) throws IOException {
+    public static Checkpoint write(Path source, String model, AttentionRecipe recipe, Integer classes, Path out)
+            throws IOException {
         if (!ModelZoo.names().contains(model)) {
             throw new IllegalArgumentException("unknown model " + model + "; the models are " + ModelZoo.names());
         }
         WeightFormat format = WeightFormat.of(source);
         int channels = ModelZoo.defaultImage(model).dim(0);
         int numClasses = classes == null ? ModelZoo.defaultClasses(model) : classes;
-        Module net = ModelZoo.create(model, new ModelZoo.Request(channels, numClasses, new Rng(0)));
+        Module net = ModelZoo.create(model, new ModelZoo.Request(channels, numClasses, new Rng(0), recipe));
         WeightFiles.load(net, source);
         Map<String, String> config = new LinkedHashMap<>();
         config.put("model", model);
         config.put("in_channels", Integer.toString(channels));
         config.put("classes", Integer.toString(numClasses));
+        config.put("attention_recipe", recipe.label());
         config.put("imported_from", source.toAbsolutePath().normalize().toString());
         config.put("imported_format", format.description());
         config.put("imported_sha256", Digests.file(source));

@@ -65,8 +65,7 @@ public final class Evaluator {
         if (mismatch != null) {
             throw new IllegalArgumentException(mismatch + "; evaluate it on data of the same kind (--data)");
         }
-        Module model = ModelZoo.create(config.model(),
-                new ModelZoo.Request(facts.channels(), facts.numClasses(), new Rng(config.seed()).split("init")));
+        Module model = config.createModel(facts);
         model.loadStateDict(saved.model());
         display.line(String.format(Locale.ROOT,
                 "Evaluating %s (after epoch %d of %d, step %d) from %s on %s: %d images, %d threads.", config.model(),

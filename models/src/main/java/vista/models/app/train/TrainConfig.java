@@ -8,11 +8,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import vista.data.Dataset;
+import vista.models.zoo.AttentionRecipe;
 import vista.models.zoo.ModelZoo;
+import vista.nn.Module;
 import vista.nn.loss.CrossEntropyLoss;
 import vista.nn.optim.CosineSchedule;
 import vista.nn.optim.LearningRateSchedule;
 import vista.nn.optim.StepSchedule;
+import vista.tensor.Rng;
 
 /**
  * Everything that decides what a training run computes: the options of {@code vista train} that shape
@@ -48,14 +51,20 @@ import vista.nn.optim.StepSchedule;
  *                       any format {@link vista.nn.weights.WeightFiles} reads), or "" for none
  * @param reinitHead     with initWeights: keep the classifier's own random initialisation instead of the file's
  *                       (for data with other classes than the weights were trained on)
+ * @param attentionRecipe a SASA network's {@link AttentionRecipe}, by label: {@code lineage} (scaled logits,
+ *                       zero-initialised residual branches) or {@code paper}; other networks ignore it
  */
 public record TrainConfig(String model, String data, int epochs, int batch, double lr, double momentum,
                           boolean nesterov, double weightDecay, boolean noDecayBnBias, double labelSmoothing,
                           String smoothingStyle, String schedule, int warmupEpochs, int lrStepEpochs,
                           double lrGamma, boolean augment, int cropPadding, long seed, int limitTrain,
-                          int limitTest, String initWeights, boolean reinitHead) {
-    /** Keys that configs written before they existed lack, with the value that means "not used". */
-    private static final Map<String, String> ADDED_LATER = Map.of("init_weights", "", "reinit_head", "false");
+                          int limitTest, String initWeights, boolean reinitHead, String attentionRecipe) {
+    /**
+     * Keys that configs written before they existed lack, with the value that reproduces what those runs
+     * computed.
+     */
+    private static final Map<String, String> ADDED_LATER = Map.of("init_weights", "", "reinit_head", "false",
+            "attention_recipe", AttentionRecipe.PAPER.label());
 
     /**
      * The problems with this config, each a sentence naming the option and what it accepts; empty if
@@ -116,6 +125,9 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
             problems.add("--limit-train and --limit-test must be at least 0 (0: use every image), got "
                     + limitTrain + " and " + limitTest + ".");
         }
+        if (!List.of(AttentionRecipe.LINEAGE.label(), AttentionRecipe.PAPER.label()).contains(attentionRecipe)) {
+            problems.add("--attention-recipe must be lineage or paper, got " + attentionRecipe + ".");
+        }
         if (reinitHead && initWeights.isEmpty()) {
             problems.add("--reinit-head goes with --weights FILE: without starting weights every layer is"
                     + " initialised afresh already.");
@@ -148,6 +160,15 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
             problems.add("--model " + size + " Choose another --model for the images of " + data.spec() + ".");
         }
         return problems;
+    }
+
+    /**
+     * A new model of this config for data with {@code facts}: the zoo's {@code model}, initialised from
+     * {@code seed.split("init")} with this config's attention recipe.
+     */
+    public Module createModel(DataFacts facts) {
+        return ModelZoo.create(model, new ModelZoo.Request(facts.channels(), facts.numClasses(),
+                new Rng(seed).split("init"), AttentionRecipe.named(attentionRecipe)));
     }
 
     /** The loss being minimised: cross-entropy with this config's label smoothing. */
@@ -205,6 +226,7 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
         m.put("limit_test", limitTest);
         m.put("init_weights", initWeights);
         m.put("reinit_head", reinitHead);
+        m.put("attention_recipe", attentionRecipe);
         return m;
     }
 
@@ -234,7 +256,7 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
                 r.get("augment", Reader::bool), r.get("crop_padding", Integer::parseInt),
                 r.get("seed", Long::parseLong), r.get("limit_train", Integer::parseInt),
                 r.get("limit_test", Integer::parseInt), r.get("init_weights", s -> s),
-                r.get("reinit_head", Reader::bool));
+                r.get("reinit_head", Reader::bool), r.get("attention_recipe", s -> s));
     }
 
     /**

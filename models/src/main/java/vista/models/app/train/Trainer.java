@@ -136,8 +136,7 @@ public final class Trainer {
             throw new IllegalArgumentException(String.join(" ", problems));
         }
         Rng rng = new Rng(config.seed());
-        Module model = ModelZoo.create(config.model(),
-                new ModelZoo.Request(facts.channels(), facts.numClasses(), rng.split("init")));
+        Module model = config.createModel(facts);
         Sgd sgd = optimizer(model);
         int firstEpoch = resumeFrom == null ? 0 : Math.toIntExact(resumeFrom.epoch());
         if (resumeFrom == null) {

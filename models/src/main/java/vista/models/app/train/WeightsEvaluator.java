@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import vista.data.Dataset;
+import vista.models.zoo.AttentionRecipe;
 import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
 import vista.nn.weights.WeightFiles;
@@ -39,7 +40,7 @@ public final class WeightsEvaluator {
      * @throws IllegalArgumentException if the model is unknown, cannot take the data's images, or
      *     {@code classes} is not the data's
      */
-    public static Evaluation evaluate(Path weights, String model, Integer classes, String data, int batch, int limit,
+    public static Evaluation evaluate(Path weights, String model, AttentionRecipe recipe, Integer classes, String data, int batch, int limit,
             Progress.Mode progress, PrintWriter out, boolean keepPredictions) throws IOException {
         Progress display = new Progress(out, progress);
         if (!ModelZoo.names().contains(model)) {
@@ -56,7 +57,7 @@ public final class WeightsEvaluator {
             throw new IllegalArgumentException(test.name() + " has images of " + test.height() + " x " + test.width()
                     + " pixels, but " + size);
         }
-        Module net = ModelZoo.create(model, new ModelZoo.Request(test.channels(), test.numClasses(), new Rng(0)));
+        Module net = ModelZoo.create(model, new ModelZoo.Request(test.channels(), test.numClasses(), new Rng(0), recipe));
         WeightFiles.load(net, weights);
         String nonFinite = Evaluation.nonFiniteValue(net.stateDict());
         if (nonFinite != null) {

@@ -47,7 +47,8 @@ public final class ResNet extends Module {
             case ResNetSpec.SelfAttentionStem attention -> {
                 stem = registerModule("stem", AttentionStem.builder().setChannels(spec.inChannels(),
                         attention.outChannels()).optBlock(attention.block()).optHeads(attention.heads())
-                        .optMixtures(attention.mixtures()).optRelativeLogits(attention.relativeLogits()).build(rng));
+                        .optMixtures(attention.mixtures()).optRelativeLogits(attention.relativeLogits())
+                        .optScaledLogits(attention.scaledLogits()).build(rng));
                 maxpool = new MaxPool2d(attention.block());
             }
         }

@@ -93,16 +93,22 @@ public record ResNetSpec(int inChannels, int numClasses, StemChoice stem, int[] 
      * @param heads          attention heads
      * @param mixtures       value matrices mixed by the position inside the block
      * @param relativeLogits whether the logits have the SASA layer's relative term q·r
+     * @param scaledLogits   whether the logits are multiplied by {@code 1/sqrt(dh)} (not in the paper)
      */
-    public record SelfAttentionStem(int outChannels, int block, int heads, int mixtures, boolean relativeLogits)
-            implements StemChoice {
+    public record SelfAttentionStem(int outChannels, int block, int heads, int mixtures, boolean relativeLogits,
+                                    boolean scaledLogits) implements StemChoice {
         /**
          * The paper's stem for 224 x 224 images: 64 channels, 4x4 blocks and max pool (224 -> 56, as the
          * convolution stem), 4 heads, 4 mixtures, relative logits (see {@link vista.nn.sasa.AttentionStem} for
          * where each choice comes from).
          */
         public static SelfAttentionStem imagenet() {
-            return new SelfAttentionStem(64, 4, 4, 4, true);
+            return new SelfAttentionStem(64, 4, 4, 4, true, false);
+        }
+
+        /** This stem with its logits multiplied by {@code 1/sqrt(dh)} or not. */
+        public SelfAttentionStem withScaledLogits(boolean scaled) {
+            return new SelfAttentionStem(outChannels, block, heads, mixtures, relativeLogits, scaled);
         }
     }
 
@@ -177,6 +183,12 @@ public record ResNetSpec(int inChannels, int numClasses, StemChoice stem, int[] 
     public ResNetSpec withSpatial(Spatial spatial) {
         return new ResNetSpec(inChannels, numClasses, stem, blocksPerStage, midWidths, strides, expansion,
                 zeroInitLastNorm, spatial);
+    }
+
+    /** This specification with each block's last BatchNorm starting at γ = 0 or not. */
+    public ResNetSpec withZeroInitLastNorm(boolean zero) {
+        return new ResNetSpec(inChannels, numClasses, stem, blocksPerStage, midWidths, strides, expansion, zero,
+                spatial);
     }
 
     /**

@@ -69,7 +69,7 @@ class AttentionCommandTest {
         assertEquals(0, outcome.status(), outcome::toString);
         String out = outcome.out();
         assertTrue(out.startsWith("Wrote " + png + ": the 4 heads of layer3.0.conv2, LocalSelfAttention2d(64->64, "
-                + "heads=4, k=7, stride=2)."), out);
+                + "heads=4, k=7, scaled logits, stride=2)."), out);
         assertTrue(out.contains("Image 3 of Fashion-MNIST test (Dress; the model predicts "), out);
         assertTrue(out.contains("Pixel (5, 11) of the 16 x 16 image lies in cell (2, 5) of the layer's 8 x 8 map, "
                 + "which covers image rows 4 to 5 and columns 10 to 11."), "a stride-2 stage sees 8x8 cells of 2x2: " + out);

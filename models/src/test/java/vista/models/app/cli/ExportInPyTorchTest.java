@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vista.autograd.Autograd;
 import vista.autograd.Variable;
+import vista.models.zoo.AttentionRecipe;
 import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
 import vista.nn.checkpoint.Checkpoint;
@@ -75,7 +76,8 @@ class ExportInPyTorchTest {
                                 + EXPECTED + " (see the class comment)");
             }
             Path checkpoint = tmp.resolve(model + ".vckp");
-            Module net = ModelZoo.create(model, new ModelZoo.Request(1, 10, new Rng(0)));
+            // The peer's SASA layer has no logit scale by default: the paper's formula.
+            Module net = ModelZoo.create(model, new ModelZoo.Request(1, 10, new Rng(0), AttentionRecipe.PAPER));
             net.loadStateDict(Checkpoint.read(checkpoint).model());
             net.eval();
             float[] ours;

@@ -65,7 +65,7 @@ class SanAttentionCommandTest {
         assertEquals(4 * side + 3 * 12, picture.getWidth(), "a panel per group");
         assertEquals(22 + side + 26, picture.getHeight());
 
-        SanPixelWeights seen = (SanPixelWeights) AttentionMap.write(new AttentionMap.Request(pairwise, null, null, null,
+        SanPixelWeights seen = (SanPixelWeights) AttentionMap.write(new AttentionMap.Request(pairwise, null, null, null, null,
                 2, 7, 4, "layer2.0.sam", null, tmp.resolve("direct.png")), new PrintWriter(new StringWriter()));
         assertEquals(4, seen.mapHeight(), "stage 2 of the mini SAN runs on a quarter of the side");
         assertEquals(7 * 4 / 16, seen.cellRow());
@@ -94,14 +94,14 @@ class SanAttentionCommandTest {
         assertEquals(22 + side + 26 + 18, picture.getHeight(), "a narrow picture has the outlines' legend on a line"
                 + " of its own");
 
-        SanPixelWeights seen = (SanPixelWeights) AttentionMap.write(new AttentionMap.Request(patchwise, null, null,
+        SanPixelWeights seen = (SanPixelWeights) AttentionMap.write(new AttentionMap.Request(patchwise, null, null, null,
                 null, 0, 8, 8, "layer1.0.sam", null, png), new PrintWriter(new StringWriter()));
         float[] norms = seen.panel(0);
         for (int n = 0; n < norms.length; n++) {
             double expected = Math.hypot(seen.alpha()[0][n], seen.alpha()[1][n]);
             assertEquals(expected, norms[n], 1e-6, "neighbour " + n);
         }
-        SanPixelWeights one = (SanPixelWeights) AttentionMap.write(new AttentionMap.Request(patchwise, null, null,
+        SanPixelWeights one = (SanPixelWeights) AttentionMap.write(new AttentionMap.Request(patchwise, null, null, null,
                 null, 0, 8, 8, "layer1.0.sam", 1, png), new PrintWriter(new StringWriter()));
         assertArrayEquals(seen.alpha()[1], one.panel(0));
 

@@ -75,7 +75,7 @@ class ResNetTest {
 
     @Test
     void attentionStemReplacesTheConvolutionAndPoolsByItsBlock() {
-        ResNetSpec spec = new ResNetSpec(3, 10, new ResNetSpec.SelfAttentionStem(8, 4, 2, 2, true), new int[] {1, 1},
+        ResNetSpec spec = new ResNetSpec(3, 10, new ResNetSpec.SelfAttentionStem(8, 4, 2, 2, true, false), new int[] {1, 1},
                 new int[] {4, 8}, new int[] {1, 2}, 4, false).withSpatial(Spatial.selfAttention(3, 2, Border.MASK));
         ResNet net = new ResNet(spec, new Rng(3));
         List<String> names = List.copyOf(net.stateDict().keySet());
