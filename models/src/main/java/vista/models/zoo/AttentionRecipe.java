@@ -11,18 +11,18 @@ import java.util.Locale;
  *       is multiplied by {@code 1/sqrt(dh)}, as in the code the paper's attention descends from
  *       (tensor2tensor's {@code multihead_attention_2d} scales the query by {@code dh^-1/2} before the
  *       content and the relative logits), and the last BatchNorm of every bottleneck starts with scale
- *       γ = 0, so that each residual branch starts as the identity's neighbour (the TPU ResNet code the
- *       paper's experiments build on initialises that BatchNorm to zero; Goyal et al. 2017, torchvision's
- *       {@code zero_init_residual}).</li>
+ *       γ = 0, so that each residual branch starts silent and the block as the identity (the Cloud TPU
+ *       ResNet code and tensor2tensor's copy of it start that BatchNorm at zero with {@code init_zero};
+ *       Goyal et al. 2017; torchvision's {@code zero_init_residual}).</li>
  *   <li>{@link #PAPER}: the paper's formula as printed, with no scale, and every BatchNorm starting at
  *       γ = 1; what Vista's SASA networks were before (runs recorded without this choice are PAPER).</li>
  * </ul>
- * Why it matters, measured (bench/RESULTS.md): at initialisation a PAPER {@code sasa-resnet26-mini}
- * passes the loss's gradient back to its input about 400 times larger than {@code resnet26-mini} does (an
- * attention that averages its window almost uniformly, then a BatchNorm that rescales the average, in
- * every block); the first SGD steps blow the first stages' weights up a hundredfold and their softmax
- * saturates to one neighbour. Zero-initialised residual branches remove the amplification; the scale
- * keeps the logits of later layers from saturating.
+ * Why it matters, measured (README, SASA; {@code AttentionRecipeTest}): at initialisation a PAPER
+ * {@code sasa-resnet26-mini} passes the loss's gradient back to its input about 160 times larger than
+ * {@code resnet26-mini} does, the first SGD steps blow the first stage's weights up a hundredfold and its
+ * softmax saturates to one neighbour for good. Zero-initialised residual branches remove the
+ * amplification (LINEAGE's input gradient is a tenth of the ResNet's); the scale keeps the logits of the
+ * deeper layers from saturating.
  */
 public enum AttentionRecipe {
     LINEAGE,
