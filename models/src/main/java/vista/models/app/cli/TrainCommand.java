@@ -123,6 +123,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Use only the first N test images (default: all).")
     int limitTest;
 
+    @Option(names = "--shards", defaultValue = "1", paramLabel = "S",
+            description = "Split each batch into S shards of equal size, each normalised with its own BatchNorm"
+                    + " statistics, their gradients averaged in a fixed order, as data-parallel training on S replicas"
+                    + " (default: ${DEFAULT-VALUE}: no split).")
+    int shards;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The run folder (created if needed).")
     Path out;
 
@@ -168,7 +174,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         TrainConfig requested = new TrainConfig(model, data.spec(), epochs, batch, lr, momentum, nesterov, weightDecay,
                 noDecayBnBias, labelSmoothing, smoothingStyle, schedule, warmupEpochs, lrStepEpochs, lrGamma, augment,
-                cropPadding, seed.value, limitTrain, limitTest);
+                cropPadding, seed.value, limitTrain, limitTest, shards);
         Trainer.Settings settings = new Trainer.Settings(this.out, stopAfterEpoch);
         List<String> problems = new ArrayList<>(settings.problems());
         problems.addAll(UsageError.all(RunDirectory.folderProblem(this.out), data.problem(),

@@ -44,12 +44,36 @@ import vista.nn.optim.StepSchedule;
  * @param seed           the seed of every random choice (initialisation, shuffling, augmentation)
  * @param limitTrain     use only the first N training images (0: all)
  * @param limitTest      use only the first N test images (0: all)
+ * @param shards         the shards S each batch is split into, each with its own BatchNorm statistics and
+ *                       gradient, combined in a fixed tree ({@link ShardedStep}); 1 is plain training, and
+ *                       the value stored configs without the key mean
  */
 public record TrainConfig(String model, String data, int epochs, int batch, double lr, double momentum,
                           boolean nesterov, double weightDecay, boolean noDecayBnBias, double labelSmoothing,
                           String smoothingStyle, String schedule, int warmupEpochs, int lrStepEpochs,
                           double lrGamma, boolean augment, int cropPadding, long seed, int limitTrain,
-                          int limitTest) {
+                          int limitTest, int shards) {
+
+    /** A config of one shard (plain training): every component but {@code shards}, which is 1. */
+    public TrainConfig(String model, String data, int epochs, int batch, double lr, double momentum,
+                       boolean nesterov, double weightDecay, boolean noDecayBnBias, double labelSmoothing,
+                       String smoothingStyle, String schedule, int warmupEpochs, int lrStepEpochs,
+                       double lrGamma, boolean augment, int cropPadding, long seed, int limitTrain,
+                       int limitTest) {
+        this(model, data, epochs, batch, lr, momentum, nesterov, weightDecay, noDecayBnBias, labelSmoothing,
+                smoothingStyle, schedule, warmupEpochs, lrStepEpochs, lrGamma, augment, cropPadding, seed,
+                limitTrain, limitTest, 1);
+    }
+
+    /** The key of {@link #shards()}; a stored config without it was written before shards existed. */
+    static final String SHARDS = "shards";
+
+    /** A copy of this config with {@code shards} shards. */
+    public TrainConfig withShards(int shards) {
+        return new TrainConfig(model, data, epochs, batch, lr, momentum, nesterov, weightDecay, noDecayBnBias,
+                labelSmoothing, smoothingStyle, schedule, warmupEpochs, lrStepEpochs, lrGamma, augment, cropPadding,
+                seed, limitTrain, limitTest, shards);
+    }
 
     /**
      * The problems with this config, each a sentence naming the option and what it accepts; empty if
@@ -109,6 +133,16 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
         if (limitTrain < 0 || limitTest < 0) {
             problems.add("--limit-train and --limit-test must be at least 0 (0: use every image), got "
                     + limitTrain + " and " + limitTest + ".");
+        }
+        if (shards < 1) {
+            problems.add("--shards must be at least 1, got " + shards + ".");
+        } else if (batch % shards != 0) {
+            problems.add("--batch " + batch + " cannot be split into " + shards + " shards of equal size; choose a"
+                    + " --shards that divides --batch (e.g. " + largestPowerOfTwoDividing(batch, shards) + ").");
+        } else if (batch / shards < 2) {
+            problems.add("--shards " + shards + " leaves " + batch / shards + " image per shard of --batch " + batch
+                    + ", but each shard's BatchNorm needs two images to estimate a variance; use at most --shards "
+                    + batch / 2 + ".");
         }
         return problems;
     }
@@ -193,6 +227,7 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
         m.put("seed", seed);
         m.put("limit_train", limitTrain);
         m.put("limit_test", limitTest);
+        m.put(SHARDS, shards);
         return m;
     }
 
@@ -219,7 +254,16 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
                 r.get("lr_step_epochs", Integer::parseInt), r.get("lr_gamma", Double::parseDouble),
                 r.get("augment", Reader::bool), r.get("crop_padding", Integer::parseInt),
                 r.get("seed", Long::parseLong), r.get("limit_train", Integer::parseInt),
-                r.get("limit_test", Integer::parseInt));
+                r.get("limit_test", Integer::parseInt), m.containsKey(SHARDS) ? r.get(SHARDS, Integer::parseInt) : 1);
+    }
+
+    /** The largest power of two that divides {@code batch} and is at most {@code shards}, for a suggestion. */
+    private static int largestPowerOfTwoDividing(int batch, int shards) {
+        int p = 1;
+        while (p * 2 <= shards && batch % (p * 2) == 0) {
+            p *= 2;
+        }
+        return p;
     }
 
     /**

@@ -11,6 +11,8 @@ import vista.data.Normalize;
 import vista.data.RandomCrop;
 import vista.data.RandomHorizontalFlip;
 import vista.data.Transform;
+import vista.models.app.cluster.Collective;
+import vista.models.app.cluster.LocalCollective;
 import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
 import vista.nn.checkpoint.Checkpoint;
@@ -96,12 +98,14 @@ public final class Trainer {
     private final Settings settings;
     private final RunDirectory run;
     private final TrainingObserver observer;
+    private final Collective world;
 
-    private Trainer(TrainConfig config, Settings settings, TrainingObserver observer) {
+    private Trainer(TrainConfig config, Settings settings, TrainingObserver observer, Collective world) {
         this.config = config;
         this.settings = settings;
         this.run = new RunDirectory(settings.out());
         this.observer = observer;
+        this.world = world;
     }
 
     /**
@@ -112,7 +116,16 @@ public final class Trainer {
      * @throws IOException if the data or the run folder cannot be read or written
      */
     public static Result start(TrainConfig config, Settings settings, TrainingObserver observer) throws IOException {
-        return new Trainer(config, settings, observer).run(null);
+        return start(config, settings, observer, new LocalCollective());
+    }
+
+    /**
+     * Starts a new run as one worker of {@code world}: rank 0 writes the run
+     * folder, the other ranks write nothing.
+     */
+    public static Result start(TrainConfig config, Settings settings, TrainingObserver observer, Collective world)
+            throws IOException {
+        return new Trainer(config, settings, observer, world).run(null);
     }
 
     /**
@@ -121,7 +134,13 @@ public final class Trainer {
      */
     public static Result resume(Checkpoint checkpoint, Settings settings, TrainingObserver observer)
             throws IOException {
-        return new Trainer(TrainConfig.fromMap(checkpoint.config()), settings, observer).run(checkpoint);
+        return resume(checkpoint, settings, observer, new LocalCollective());
+    }
+
+    /** Continues a run as one worker of {@code world}, from the checkpoint rank 0 read and sent. */
+    public static Result resume(Checkpoint checkpoint, Settings settings, TrainingObserver observer, Collective world)
+            throws IOException {
+        return new Trainer(TrainConfig.fromMap(checkpoint.config()), settings, observer, world).run(checkpoint);
     }
 
     private Result run(Checkpoint resumeFrom) throws IOException {
@@ -140,12 +159,17 @@ public final class Trainer {
         Sgd sgd = optimizer(model);
         int firstEpoch = resumeFrom == null ? 0 : Math.toIntExact(resumeFrom.epoch());
         if (resumeFrom == null) {
-            run.createForNewRun();
+            if (writesFiles()) {
+                run.createForNewRun();
+            }
         } else {
             restore(resumeFrom, facts, model, sgd);
         }
-        run.removeStaleTemporaries();
-        run.writeConfig(config, facts, settings.stopAfterEpoch());
+        ClusterTraining.requireSameStart(world, data, model);
+        if (writesFiles()) {
+            run.removeStaleTemporaries();
+            run.writeConfig(config, facts, settings.stopAfterEpoch());
+        }
         Normalize normalize = data.normalize();
         try (DataLoader train = DataLoader.builder().setDataset(config.augment() ? data.train() : data.train().plain())
                 .setBatchSize(config.batch())
@@ -181,8 +205,10 @@ public final class Trainer {
             tested = test(model, test, session.facts(), epoch, t);
             TrainingObserver.Epoch finished = new TrainingObserver.Epoch(epoch, t, sums, tested, model, sgd);
             observer.epochFinished(finished);
-            run.writeCheckpoint(config, session.facts(), epoch, t, model, sgd);
-            run.appendMetrics(finished.metrics());
+            if (writesFiles()) {
+                run.writeCheckpoint(config, session.facts(), epoch, t, model, sgd);
+                run.appendMetrics(finished.metrics());
+            }
             goOn = observer.epochSaved(finished);
         }
         Ending ending = epoch >= config.epochs() ? Ending.FINISHED
@@ -196,9 +222,24 @@ public final class Trainer {
         CrossEntropyLoss criterion = config.criterion();
         model.train(true);
         EpochStats sums = new EpochStats();
+        ShardedStep sharded = config.shards() > 1 || world.worldSize() > 1
+                ? new ShardedStep(model, criterion, config.shards(), world) : null;
         for (Batch batch : train.epoch(epoch)) {
             double rate = schedule.learningRate(t);
             sgd.setLearningRate(rate);
+            if (sharded != null) {
+                ShardedStep.Outcome outcome = sharded.run(batch);
+                if (!Double.isFinite(outcome.loss())) {
+                    throw diverged(epoch + 1, t + 1, "the training loss is " + outcome.loss() + " at step "
+                            + (sums.steps() + 1) + " of " + train.batchesPerEpoch() + " of the epoch (learning rate "
+                            + rate + ")");
+                }
+                sgd.step();
+                t++;
+                sums.add(batch, outcome.logits(), outcome.loss(), rate);
+                observer.stepFinished(new TrainingObserver.Step(epoch + 1, t, outcome.loss(), sums, model));
+                continue;
+            }
             sgd.zeroGrad();
             Variable logits = model.forward(new Variable(batch.images()));
             Variable objective = criterion.forward(logits, batch.labels());
@@ -248,7 +289,14 @@ public final class Trainer {
                     + "); resume with the same data, or start a new run with another --out");
         }
         checkpoint.restore(model, sgd);
-        run.keepMetricsUpTo(checkpoint.epoch());
+        if (writesFiles()) {
+            run.keepMetricsUpTo(checkpoint.epoch());
+        }
+    }
+
+    /** Only rank 0 of a cluster writes the run folder (a single process is rank 0). */
+    private boolean writesFiles() {
+        return world.rank() == 0;
     }
 
     /**
