@@ -12,6 +12,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import vista.models.app.cluster.ClusterFailure;
 import vista.models.app.provenance.RunRecording;
 import vista.models.app.train.RunDirectory;
 import vista.models.app.train.TrainConfig;
@@ -129,6 +130,9 @@ final class TrainCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}: no split).")
     int shards;
 
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The run folder (created if needed).")
     Path out;
 
@@ -182,7 +186,7 @@ final class TrainCommand implements Callable<Integer> {
                         + " manifest)." : null,
                 progress.problem(),
                 digestEvery < 1 ? "--digest-every must be at least 1, got " + digestEvery + "." : null,
-                threads.problem()));
+                threads.problem(), cluster.problem()));
         if (!resume) {
             problems.addAll(requested.problems());
         }
@@ -193,6 +197,10 @@ final class TrainCommand implements Callable<Integer> {
         TrainingObserver observers = TrainingObserver.inOrder(RunRecording.observer(digestEvery, newManifest),
                 new TrainingProgress(out, progress.mode()));
         try {
+            if (cluster.isSet()) {
+                return ClusterRun.train(cluster, requested, resume, settings, this::changedOptions,
+                        world -> world.rank() == 0 ? observers : new TrainingProgress(out, progress.mode()), out, err);
+            }
             if (resume) {
                 Checkpoint checkpoint = new RunDirectory(this.out).readCheckpoint();
                 List<String> changed = changedOptions(requested, TrainConfig.fromMap(checkpoint.config()));
@@ -204,7 +212,8 @@ final class TrainCommand implements Callable<Integer> {
                 Trainer.start(requested, settings, observers);
             }
             return 0;
-        } catch (TrainingDivergedException | IOException | IllegalArgumentException | IllegalStateException e) {
+        } catch (TrainingDivergedException | IOException | IllegalArgumentException | IllegalStateException
+                 | ClusterFailure e) {
             out.flush();
             err.println("vista train: " + e.getMessage());
             err.flush();

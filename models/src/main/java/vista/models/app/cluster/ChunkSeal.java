@@ -13,16 +13,13 @@ import javax.crypto.spec.SecretKeySpec;
  * the cluster's name, the operation's number, the phase, the chunk's index and count, the sender, the
  * receiver and the payload, so a chunk cannot be replayed into another operation or to another worker.
  *
- * <p>With {@code --cluster-key-file} the key is the file's bytes (at least 16); without it (allowed only
+ * <p>With {@code --cluster-key-file} the key is the file's bytes (at least {@link HazelcastCollective#MIN_KEY_BYTES}); without it (allowed only
  * when every member is on loopback) the key is derived from the cluster's name, which detects corruption
  * but authenticates nothing.
  *
  * <p>Not thread-safe: one worker's operations run on its training thread.
  */
 final class ChunkSeal {
-    /** The smallest key file accepted, in bytes. */
-    static final int MIN_KEY_BYTES = 16;
-
     private final String clusterName;
     private final Mac mac;
 

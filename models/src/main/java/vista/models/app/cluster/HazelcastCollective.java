@@ -58,6 +58,8 @@ import java.util.logging.Logger;
 public final class HazelcastCollective implements Collective {
     /** The largest payload of one chunk: 4 MB, below Hazelcast's advice of at most 5 to 10 MB per value. */
     public static final int CHUNK_BYTES = 4 << 20;
+    /** The fewest bytes of a key accepted. */
+    public static final int MIN_KEY_BYTES = 16;
     /** Seconds without a heartbeat after which Hazelcast removes a member. */
     static final int NO_HEARTBEAT_SECONDS = 15;
     private static final String RANK_ATTRIBUTE = "vista.rank";
@@ -104,6 +106,10 @@ public final class HazelcastCollective implements Collective {
         }
         if (key == null && !addresses.stream().allMatch(MemberAddress::isLoopback)) {
             throw new IllegalArgumentException("--cluster-key-file is required when a member is not on loopback");
+        }
+        if (key != null && key.length < MIN_KEY_BYTES) {
+            throw new IllegalArgumentException("the cluster key has " + key.length + " bytes, fewer than "
+                    + MIN_KEY_BYTES);
         }
         HAZELCAST_LOG.setLevel(Level.SEVERE);
         String clusterName = clusterName(addresses);

@@ -209,6 +209,7 @@ public final class Trainer {
                 run.writeCheckpoint(config, session.facts(), epoch, t, model, sgd);
                 run.appendMetrics(finished.metrics());
             }
+            world.barrier();
             goOn = observer.epochSaved(finished);
         }
         Ending ending = epoch >= config.epochs() ? Ending.FINISHED
