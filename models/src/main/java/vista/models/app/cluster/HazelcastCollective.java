@@ -151,6 +151,7 @@ public final class HazelcastCollective implements Collective {
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(NO_HEARTBEAT_SECONDS));
         config.setProperty("hazelcast.wait.seconds.before.join", "1");
+        config.setProperty("hazelcast.max.wait.seconds.before.join", "2");
         config.setProperty("hazelcast.socket.bind.any", "false");
         config.getMetricsConfig().setEnabled(false);
         config.getExecutorConfig(EXECUTOR).setPoolSize(4);
@@ -163,7 +164,7 @@ public final class HazelcastCollective implements Collective {
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).setMembers(addresses.stream().map(a -> a.ip() + ":" + a.port())
+        join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1).setMembers(addresses.stream().map(a -> a.ip() + ":" + a.port())
                 .toList());
         return config;
     }
