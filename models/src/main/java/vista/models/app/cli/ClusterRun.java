@@ -8,11 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import vista.models.app.cluster.ClusterFailure;
 import vista.models.app.cluster.Collective;
 import vista.models.app.cluster.HazelcastCollective;
 import vista.models.app.cluster.SessionStart;
+import vista.models.app.provenance.RunManifest;
+import vista.models.app.provenance.RunRecording;
 import vista.models.app.train.RunDirectory;
 import vista.models.app.train.TrainConfig;
 import vista.models.app.train.Trainer;
@@ -42,11 +43,13 @@ final class ClusterRun {
      *
      * @param changedOptions the options given on the command line that differ from a stored config, as
      *                       sentences
-     * @param observers      the observers of this worker's session, for its collective
+     * @param observers      the observers of this worker's session, for its collective and the workers
+     *                       (addresses and software, gathered from all)
      */
     static int train(ClusterOptions cluster, TrainConfig requested, boolean resume, Trainer.Settings settings,
                      BiFunction<TrainConfig, TrainConfig, List<String>> changedOptions,
-                     Function<Collective, TrainingObserver> observers, PrintWriter out, PrintWriter err)
+                     BiFunction<Collective, RunManifest.Cluster, TrainingObserver> observers, PrintWriter out,
+                     PrintWriter err)
             throws IOException {
         RunDirectory run = new RunDirectory(settings.out());
         try (HazelcastCollective world = cluster.join()) {
@@ -76,7 +79,12 @@ final class ClusterRun {
                 err.flush();
                 return 1;
             }
-            TrainingObserver observer = observers.apply(world);
+            List<String> software = new ArrayList<>();
+            world.allGather(RunRecording.thisProcess().getBytes(StandardCharsets.UTF_8))
+                    .forEach(b -> software.add(new String(b, StandardCharsets.UTF_8)));
+            RunManifest.Cluster workers = new RunManifest.Cluster(world.worldSize(),
+                    world.addresses().stream().map(Object::toString).toList(), software);
+            TrainingObserver observer = observers.apply(world, workers);
             if (start.checkpoint() != null) {
                 Trainer.resume(start.checkpoint(), settings, observer, world);
             } else {

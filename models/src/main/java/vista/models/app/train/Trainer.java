@@ -225,6 +225,7 @@ public final class Trainer {
         EpochStats sums = new EpochStats();
         ShardedStep sharded = config.shards() > 1 || world.worldSize() > 1
                 ? new ShardedStep(model, criterion, config.shards(), world) : null;
+        long communicationBefore = world.communicationNanos();
         for (Batch batch : train.epoch(epoch)) {
             double rate = schedule.learningRate(t);
             sgd.setLearningRate(rate);
@@ -254,6 +255,9 @@ public final class Trainer {
             t++;
             sums.add(batch, logits.data(), loss, rate);
             observer.stepFinished(new TrainingObserver.Step(epoch + 1, t, loss, sums, model));
+        }
+        if (world.worldSize() > 1) {
+            sums.setCommunicationNanos(world.communicationNanos() - communicationBefore);
         }
         return sums;
     }

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +94,18 @@ class ClusterTrainCommandTest {
             assertEquals(0, o.status(), o.toString());
         }
         assertEquals(expected, weights(four), "epoch 1 on W = 4 (2 threads), resumed on W = 2 (1 thread)");
-        assertEquals(2, Files.readAllLines(four.resolve(RunDirectory.METRICS)).size());
+        List<String> metrics = Files.readAllLines(four.resolve(RunDirectory.METRICS));
+        assertEquals(2, metrics.size());
+        assertTrue(metrics.get(1).contains("\"communication_share\":"), metrics.get(1));
+        JsonObject manifest = JsonParser.parseString(Files.readString(four.resolve(RunDirectory.MANIFEST)))
+                .getAsJsonObject();
+        JsonArray sessions = manifest.getAsJsonArray("sessions");
+        assertEquals(4, sessions.get(0).getAsJsonObject().getAsJsonObject("cluster").get("world_size").getAsInt());
+        JsonObject resumedOn = sessions.get(1).getAsJsonObject().getAsJsonObject("cluster");
+        assertEquals(2, resumedOn.getAsJsonArray("workers").size(), "every worker's software");
+        assertEquals(4, manifest.getAsJsonObject("config").get("shards").getAsInt());
+        assertTrue(second.get(1).out().contains("Worker 1 of 2"), second.get(1).toString());
+        assertTrue(second.get(0).out().contains("img/s for the cluster"), second.get(0).toString());
     }
 
     @Test
