@@ -10,6 +10,8 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
+import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.spi.exception.TargetNotMemberException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -51,8 +53,9 @@ import java.util.logging.Logger;
  * size), whatever W.
  *
  * <p><b>Failures.</b> Heartbeats every second; a member silent for {@value #NO_HEARTBEAT_SECONDS} s is
- * removed. When a member leaves or is removed, every worker's next or current wait throws
- * {@link ClusterFailure} naming it. A worker that is a member but sends nothing for the patience given
+ * removed. When a member leaves or is removed, every wait for one of its chunks throws
+ * {@link ClusterFailure} naming it (every operation but a broadcast waits for a chunk of every worker,
+ * so each worker stops at its next operation). A worker that is a member but sends nothing for the patience given
  * (minutes: a step's compute time) is declared stuck. A chunk whose seal does not verify stops the run.
  */
 public final class HazelcastCollective implements Collective {
@@ -185,8 +188,10 @@ public final class HazelcastCollective implements Collective {
             @Override
             public void memberRemoved(MembershipEvent event) {
                 int lost = rankOf(event.getMember(), w);
-                mailbox.fail("worker " + lost + " (" + (lost >= 0 ? addresses.get(lost) : event.getMember().getAddress())
-                        + ") left the cluster or stopped answering");
+                if (lost >= 0) {
+                    mailbox.lose(lost, "worker " + lost + " (" + addresses.get(lost) + ") left the cluster or stopped"
+                            + " answering");
+                }
             }
         });
         long deadline = System.nanoTime() + patience.toNanos();
@@ -339,8 +344,9 @@ public final class HazelcastCollective implements Collective {
 
     /**
      * Each worker sends an empty chunk to every other and waits for theirs, and for its own to be
-     * delivered: when it returns, no chunk of this worker is still on its way, so a worker may leave right
-     * after the last barrier of a run without the others taking it for lost.
+     * delivered (or its receiver to be gone: a receiver leaves only once it has every chunk of the
+     * barrier, or when it fails, which its next operation reports): when it returns, no chunk of this
+     * worker is still on its way, so a worker may leave right after the last barrier of a run.
      */
     @Override
     public void barrier() {
@@ -362,11 +368,16 @@ public final class HazelcastCollective implements Collective {
                 receive(op, 0, 0, r);
             }
         }
-        for (Future<Boolean> f : delivered) {
+        for (int i = 0; i < delivered.size(); i++) {
+            int to = i < rank ? i : i + 1;
             try {
-                f.get(patienceNanos, TimeUnit.NANOSECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                throw sendFailed(-1, e);
+                delivered.get(i).get(patienceNanos, TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                if (!receiverLeft(e) && mailbox.failure(to) == null) {
+                    throw sendFailed(to, e);
+                }
+            } catch (TimeoutException e) {
+                throw sendFailed(to, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ClusterFailure("interrupted while waiting at a barrier", e);
@@ -375,10 +386,20 @@ public final class HazelcastCollective implements Collective {
         communicationNanos += System.nanoTime() - start;
     }
 
+    /** True if {@code e} says that the receiver of a chunk left the cluster. */
+    private static boolean receiverLeft(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MemberLeftException || t instanceof TargetNotMemberException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private ClusterFailure sendFailed(int to, Exception e) {
-        String failure = mailbox.failure();
-        return new ClusterFailure(failure != null ? failure : "worker " + rank + " could not deliver a chunk"
-                + (to >= 0 ? " to worker " + to + " (" + addresses.get(to) + ")" : "") + ": " + e.getMessage(), e);
+        String failure = mailbox.failure(to);
+        return new ClusterFailure(failure != null ? failure : "worker " + rank + " could not deliver a chunk to worker "
+                + to + " (" + addresses.get(to) + "): " + e.getMessage(), e);
     }
 
     @Override

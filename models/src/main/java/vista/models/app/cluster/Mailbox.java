@@ -4,14 +4,20 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The chunks that arrived at one worker and are not taken yet, by {@link Chunk.Key}; and the first
- * failure of the cluster (a lost member), which wakes every waiting worker so that it stops.
+ * The chunks that arrived at one worker and are not taken yet, by {@link Chunk.Key}; the workers lost so
+ * far; and the first failure that concerns every worker (a chunk that fails authentication, a stranger
+ * in the cluster). A wait for a chunk from a lost worker, or any wait after such a failure, throws.
+ *
+ * <p>Waits for a chunk of a worker that is still there go on: a worker that leaves after the last
+ * barrier of its run (it has everything it needs) does not stop the others, which need nothing more
+ * from it either.
  */
 final class Mailbox {
     /** The key of the member's mailbox in its Hazelcast user context. */
     static final String USER_CONTEXT_KEY = "vista.mailbox";
 
     private final Map<Chunk.Key, Chunk> arrived = new HashMap<>();
+    private final Map<Integer, String> lost = new HashMap<>();
     private String failure;
 
     synchronized void deliver(Chunk chunk) {
@@ -19,7 +25,7 @@ final class Mailbox {
         notifyAll();
     }
 
-    /** Records the first failure, which every later or waiting {@link #take} throws. */
+    /** Records the first failure that concerns every worker; every later or waiting {@link #take} throws it. */
     synchronized void fail(String why) {
         if (failure == null) {
             failure = why;
@@ -27,14 +33,23 @@ final class Mailbox {
         notifyAll();
     }
 
-    synchronized String failure() {
-        return failure;
+    /** Records that worker {@code rank} is gone, {@code why}; waits for its chunks throw. */
+    synchronized void lose(int rank, String why) {
+        lost.putIfAbsent(rank, why);
+        notifyAll();
+    }
+
+    /** The failure that concerns every worker, or why worker {@code rank} is lost, or null. */
+    synchronized String failure(int rank) {
+        return failure != null ? failure : lost.get(rank);
     }
 
     /**
-     * The chunk of {@code key}, waiting for it at most {@code patienceNanos}.
+     * The chunk of {@code key}, waiting for it at most {@code patienceNanos}; a chunk that arrived is
+     * returned even if its sender is lost since.
      *
-     * @throws ClusterFailure if the cluster failed, or naming the sender if nothing came in time
+     * @throws ClusterFailure if the sender is lost or the cluster failed, or naming the sender if nothing
+     *     came in time
      */
     synchronized Chunk take(Chunk.Key key, long patienceNanos) {
         long deadline = System.nanoTime() + patienceNanos;
@@ -43,8 +58,9 @@ final class Mailbox {
             if (chunk != null) {
                 return chunk;
             }
-            if (failure != null) {
-                throw new ClusterFailure(failure);
+            String why = failure(key.from());
+            if (why != null) {
+                throw new ClusterFailure(why);
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {

@@ -3,8 +3,9 @@ package vista.models.app.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,10 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import vista.models.app.cluster.HazelcastCollective;
 import vista.models.app.cluster.LoopbackCluster;
 import vista.models.app.cluster.MemberAddress;
-import vista.models.app.cluster.SessionStart;
 import vista.models.app.train.RunDirectory;
 import vista.models.app.train.SmallDataSets;
 import vista.models.app.train.TrainConfig;
@@ -55,7 +54,7 @@ class ClusterFaultTest {
         try {
             Future<Cli.Outcome> survivor = threads.submit(() -> Cli.vista(concat(common, "--out", run.toString(),
                     "--cluster", list, "--rank", "0")));
-            Future<Long> lost = threads.submit(() -> loseWorkerOneInEpochTwo(addresses, tmp.resolve("w1")));
+            Future<Long> lost = threads.submit(() -> loseWorkerOneInEpochTwo(list, tmp.resolve("w1")));
             long lostAt = lost.get(120, TimeUnit.SECONDS);
             Cli.Outcome stopped = survivor.get(120, TimeUnit.SECONDS);
             long seconds = (System.nanoTime() - lostAt) / 1_000_000_000L;
@@ -73,27 +72,33 @@ class ClusterFaultTest {
                 StateDigest.sha256(new RunDirectory(run).readCheckpoint().model()));
     }
 
-    /** Worker 1, as {@link ClusterRun} runs it, until the first step of epoch 2, where it leaves; returns when. */
-    private static long loseWorkerOneInEpochTwo(List<MemberAddress> addresses, Path out) throws Exception {
+    /**
+     * Worker 1, run by {@link ClusterRun} with the options of the run in "alone", until the first step of epoch
+     * 2, where it leaves; returns when.
+     */
+    private long loseWorkerOneInEpochTwo(String list, Path out) throws Exception {
         long[] lostAt = new long[1];
-        try (HazelcastCollective world = HazelcastCollective.join(addresses, 1, null, Duration.ofSeconds(60),
-                Duration.ofSeconds(60))) {
-            SessionStart start = SessionStart.decode(world.broadcast(new byte[0]));
-            world.allGather(new byte[0]);
-            Trainer.start(TrainConfig.fromMap(start.config()), new Trainer.Settings(out, 0), new TrainingObserver() {
-                @Override
-                public void stepFinished(Step step) {
-                    if (step.epoch() == 2) {
-                        world.close();
-                        lostAt[0] = System.nanoTime();
-                        throw new Lost();
-                    }
-                }
-            }, world);
+        ClusterOptions options = new ClusterOptions();
+        options.cluster = list;
+        options.rank = 1;
+        TrainConfig same = TrainConfig.fromMap(new RunDirectory(tmp.resolve("alone")).readCheckpoint().config());
+        StringWriter printed = new StringWriter();
+        try {
+            ClusterRun.train(options, same, false, new Trainer.Settings(out, 0), (wanted, stored) -> List.of(),
+                    (world, workers) -> new TrainingObserver() {
+                        @Override
+                        public void stepFinished(Step step) {
+                            if (step.epoch() == 2) {
+                                world.close();
+                                lostAt[0] = System.nanoTime();
+                                throw new Lost();
+                            }
+                        }
+                    }, new PrintWriter(printed), new PrintWriter(printed));
         } catch (Lost expected) {
             return lostAt[0];
         }
-        throw new AssertionError("worker 1 was never lost");
+        throw new AssertionError("worker 1 was never lost: " + printed);
     }
 
     private static String[] concat(List<String> first, String... more) {
