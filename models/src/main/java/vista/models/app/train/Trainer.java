@@ -20,6 +20,7 @@ import vista.nn.loss.CrossEntropyLoss;
 import vista.nn.optim.LearningRateSchedule;
 import vista.nn.optim.Sgd;
 import vista.tensor.Rng;
+import vista.tensor.Tensor;
 
 /**
  * The training loop of {@code vista train}: SGD on mini-batches, a test evaluation and a checkpoint after
@@ -30,6 +31,10 @@ import vista.tensor.Rng;
  *   η = schedule(t);  zero the gradients;  logits = model(images);  L = criterion(logits, labels)
  *   stop if L is NaN or infinite;  backward;  SGD update with η;  t = t + 1
  * </pre>
+ * With {@code shards} S > 1, or as a worker of a cluster, the forward and backward passes run per shard
+ * and the shards' gradients and BatchNorm statistics are averaged in a fixed tree ({@link ShardedStep})
+ * before the same SGD update; L is then the mean of the shard losses. Only rank 0 of a cluster writes
+ * the run folder; every worker runs every step's update and the test evaluation itself.
  * Training images are shuffled each epoch and, with {@code augment}, randomly cropped from a zero-padded
  * copy and flipped left-right, then normalised; the last partial batch of an epoch is dropped (BatchNorm
  * statistics of a handful of images are noise), so an epoch has floor(N / batch) steps. After the epoch
@@ -229,37 +234,42 @@ public final class Trainer {
         for (Batch batch : train.epoch(epoch)) {
             double rate = schedule.learningRate(t);
             sgd.setLearningRate(rate);
-            if (sharded != null) {
+            double loss;
+            Tensor logits;
+            if (sharded == null) {
+                sgd.zeroGrad();
+                Variable output = model.forward(new Variable(batch.images()));
+                Variable objective = criterion.forward(output, batch.labels());
+                loss = objective.item();
+                requireFinite(loss, epoch, t, sums.steps(), train.batchesPerEpoch(), rate);
+                objective.backward();
+                logits = output.data();
+            } else {
                 ShardedStep.Outcome outcome = sharded.run(batch);
-                if (!Double.isFinite(outcome.loss())) {
-                    throw diverged(epoch + 1, t + 1, "the training loss is " + outcome.loss() + " at step "
-                            + (sums.steps() + 1) + " of " + train.batchesPerEpoch() + " of the epoch (learning rate "
-                            + rate + ")");
-                }
-                sgd.step();
-                t++;
-                sums.add(batch, outcome.logits(), outcome.loss(), rate);
-                observer.stepFinished(new TrainingObserver.Step(epoch + 1, t, outcome.loss(), sums, model));
-                continue;
+                loss = outcome.loss();
+                requireFinite(loss, epoch, t, sums.steps(), train.batchesPerEpoch(), rate);
+                logits = outcome.logits();
             }
-            sgd.zeroGrad();
-            Variable logits = model.forward(new Variable(batch.images()));
-            Variable objective = criterion.forward(logits, batch.labels());
-            double loss = objective.item();
-            if (!Double.isFinite(loss)) {
-                throw diverged(epoch + 1, t + 1, "the training loss is " + loss + " at step " + (sums.steps() + 1)
-                        + " of " + train.batchesPerEpoch() + " of the epoch (learning rate " + rate + ")");
-            }
-            objective.backward();
             sgd.step();
             t++;
-            sums.add(batch, logits.data(), loss, rate);
+            sums.add(batch, logits, loss, rate);
             observer.stepFinished(new TrainingObserver.Step(epoch + 1, t, loss, sums, model));
         }
         if (world.worldSize() > 1) {
             sums.setCommunicationNanos(world.communicationNanos() - communicationBefore);
         }
         return sums;
+    }
+
+    /**
+     * Stops the run if the training loss of step {@code t + 1} (step {@code stepsDone + 1} of epoch
+     * {@code epoch + 1}) is NaN or infinite.
+     */
+    private void requireFinite(double loss, int epoch, long t, int stepsDone, int stepsPerEpoch, double rate) {
+        if (!Double.isFinite(loss)) {
+            throw diverged(epoch + 1, t + 1, "the training loss is " + loss + " at step " + (stepsDone + 1) + " of "
+                    + stepsPerEpoch + " of the epoch (learning rate " + rate + ")");
+        }
     }
 
     /** SGD on the model's parameters as the config asks (momentum, Nesterov, weight decay and its exclusions). */
