@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,42 @@ class ShardedTrainingTest {
             assertArrayEquals(expected.get(i).grad().toFloatArray(), got.get(i).grad().toFloatArray());
         }
         assertEquals(StateDigest.sha256(plain), StateDigest.sha256(sharded), "the same BatchNorm running statistics");
+    }
+
+    @Test
+    void twoShardsAverageTheGradientsAndRunningStatisticsOfEachShardAlone() {
+        Batch batch = batch();
+        CrossEntropyLoss criterion = new CrossEntropyLoss(0, CrossEntropyLoss.Smoothing.TORCH);
+        List<Module> alone = List.of(model(), model());
+        for (int s = 0; s < 2; s++) {
+            Module m = alone.get(s).train(true);
+            Tensor images = batch.images().slice(0, 4 * s, 4 * s + 4).copy();
+            int[] labels = Arrays.copyOfRange(batch.labels(), 4 * s, 4 * s + 4);
+            criterion.forward(m.forward(new Variable(images)), labels).backward();
+        }
+        Module sharded = model().train(true);
+        new ShardedStep(sharded, criterion, 2, new LocalCollective()).run(batch);
+        List<Variable> first = List.copyOf(alone.get(0).namedParameters().values());
+        List<Variable> second = List.copyOf(alone.get(1).namedParameters().values());
+        List<Variable> got = List.copyOf(sharded.namedParameters().values());
+        for (int i = 0; i < got.size(); i++) {
+            assertArrayEquals(mean(first.get(i).grad(), second.get(i).grad()), got.get(i).grad().toFloatArray());
+        }
+        Map<String, Tensor> buffersFirst = alone.get(0).namedBuffers();
+        Map<String, Tensor> buffersSecond = alone.get(1).namedBuffers();
+        sharded.namedBuffers().forEach((name, buffer) -> assertArrayEquals(
+                mean(buffersFirst.get(name), buffersSecond.get(name)), buffer.toFloatArray(), name));
+    }
+
+    /** (a + b) / 2 in float32, element by element: the tree over two shards, divided by S = 2. */
+    private static float[] mean(Tensor a, Tensor b) {
+        float[] x = a.toFloatArray();
+        float[] y = b.toFloatArray();
+        float[] m = new float[x.length];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = (x[i] + y[i]) / 2;
+        }
+        return m;
     }
 
     @Test
