@@ -14,10 +14,13 @@ import vista.models.app.cluster.HazelcastCollective;
 import vista.models.app.cluster.SessionStart;
 import vista.models.app.provenance.RunManifest;
 import vista.models.app.provenance.RunRecording;
+import vista.models.app.train.ClusterProgress;
+import vista.models.app.train.Progress;
 import vista.models.app.train.RunDirectory;
 import vista.models.app.train.TrainConfig;
 import vista.models.app.train.Trainer;
 import vista.models.app.train.TrainingObserver;
+import vista.models.app.train.TrainingProgress;
 import vista.nn.checkpoint.Checkpoint;
 
 /**
@@ -39,18 +42,32 @@ final class ClusterRun {
     }
 
     /**
+     * What a worker records and shows: worker 0 keeps the manifest ({@code --digest-every},
+     * {@code --new-manifest}); every worker shows its progress in {@code mode} on {@code out}.
+     */
+    record Display(int digestEvery, boolean newManifest, Progress.Mode mode, PrintWriter out) {
+        /** The observers of worker {@code world.rank()}, with the {@code workers} gathered from all. */
+        TrainingObserver observers(Collective world, RunManifest.Cluster workers) {
+            TrainingObserver progress = TrainingObserver.inOrder(new TrainingProgress(out, mode),
+                    new ClusterProgress(out, mode, world, workers.members()));
+            return world.rank() == 0
+                    ? TrainingObserver.inOrder(RunRecording.observer(digestEvery, newManifest, workers), progress)
+                    : progress;
+        }
+    }
+
+    /**
      * Runs this worker's session; returns the exit status.
      *
      * @param changedOptions the options given on the command line that differ from a stored config, as
      *                       sentences
      * @param observers      the observers of this worker's session, for its collective and the workers
-     *                       (addresses and software, gathered from all)
+     *                       (addresses and software, gathered from all); {@link Display#observers}
      */
     static int train(ClusterOptions cluster, TrainConfig requested, boolean resume, Trainer.Settings settings,
                      BiFunction<TrainConfig, TrainConfig, List<String>> changedOptions,
                      BiFunction<Collective, RunManifest.Cluster, TrainingObserver> observers, PrintWriter out,
-                     PrintWriter err)
-            throws IOException {
+                     PrintWriter err) throws IOException {
         RunDirectory run = new RunDirectory(settings.out());
         try (HazelcastCollective world = cluster.join()) {
             int rank = world.rank();

@@ -14,7 +14,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import vista.models.app.cluster.ClusterFailure;
 import vista.models.app.provenance.RunRecording;
-import vista.models.app.train.ClusterProgress;
 import vista.models.app.train.RunDirectory;
 import vista.models.app.train.TrainConfig;
 import vista.models.app.train.Trainer;
@@ -199,11 +198,9 @@ final class TrainCommand implements Callable<Integer> {
                 new TrainingProgress(out, progress.mode()));
         try {
             if (cluster.isSet()) {
-                return ClusterRun.train(cluster, requested, resume, settings, this::changedOptions,
-                        (world, workers) -> TrainingObserver.inOrder(world.rank() == 0
-                                        ? RunRecording.observer(digestEvery, newManifest, workers) : new TrainingObserver() {
-                                        }, new TrainingProgress(out, progress.mode()),
-                                new ClusterProgress(out, progress.mode(), world, workers.members())), out, err);
+                ClusterRun.Display display = new ClusterRun.Display(digestEvery, newManifest, progress.mode(), out);
+                return ClusterRun.train(cluster, requested, resume, settings, this::changedOptions, display::observers,
+                        out, err);
             }
             if (resume) {
                 Checkpoint checkpoint = new RunDirectory(this.out).readCheckpoint();

@@ -124,10 +124,7 @@ public final class Trainer {
         return start(config, settings, observer, new LocalCollective());
     }
 
-    /**
-     * Starts a new run as one worker of {@code world}: rank 0 writes the run
-     * folder, the other ranks write nothing.
-     */
+    /** Starts a new run as one worker of {@code world}: rank 0 writes the run folder, the others nothing. */
     public static Result start(TrainConfig config, Settings settings, TrainingObserver observer, Collective world)
             throws IOException {
         return new Trainer(config, settings, observer, world).run(null);
