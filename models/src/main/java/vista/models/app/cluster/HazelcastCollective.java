@@ -38,7 +38,7 @@ import java.util.logging.Logger;
  * <p><b>Forming the cluster.</b> Worker r binds the r-th address of the member list (port auto-increment
  * off), joins by TCP/IP with the explicit list (multicast and auto-detection off) under a cluster name
  * derived from the list, and marks itself with its rank; it waits until all W members are there, each
- * rank once. A member that is not one of the listed ranks stops the run.
+ * rank once (members that started at the same moment and formed separate clusters merge within seconds). A member that is not one of the listed ranks stops the run.
  *
  * <p><b>Messages.</b> A worker sends a {@link Chunk} (at most {@value #CHUNK_BYTES} bytes of payload,
  * sealed with HMAC-SHA256 by {@link ChunkSeal}) by running a tiny task on the receiving member with
@@ -155,6 +155,8 @@ public final class HazelcastCollective implements Collective {
         config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(NO_HEARTBEAT_SECONDS));
         config.setProperty("hazelcast.wait.seconds.before.join", "1");
         config.setProperty("hazelcast.max.wait.seconds.before.join", "2");
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
         config.setProperty("hazelcast.socket.bind.any", "false");
         config.getMetricsConfig().setEnabled(false);
         config.getExecutorConfig(EXECUTOR).setPoolSize(4);
