@@ -12,6 +12,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import vista.models.app.cluster.ClusterFailure;
 import vista.models.app.provenance.RunRecording;
 import vista.models.app.train.RunDirectory;
 import vista.models.app.train.TrainConfig;
@@ -138,6 +139,15 @@ final class TrainCommand implements Callable<Integer> {
                     + " every block's last BatchNorm at 0; paper is the formula as printed (see README, SASA).")
     String attentionRecipe;
 
+    @Option(names = "--shards", defaultValue = "1", paramLabel = "S",
+            description = "Split each batch into S shards of equal size, each normalised with its own BatchNorm"
+                    + " statistics, their gradients averaged in a fixed order, as data-parallel training on S replicas"
+                    + " (default: ${DEFAULT-VALUE}: no split).")
+    int shards;
+
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The run folder (created if needed).")
     Path out;
 
@@ -184,7 +194,8 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig requested = new TrainConfig(model, data.spec(), epochs, batch, lr, momentum, nesterov, weightDecay,
                 noDecayBnBias, labelSmoothing, smoothingStyle, schedule, warmupEpochs, lrStepEpochs, lrGamma, augment,
                 cropPadding, seed.value, limitTrain, limitTest,
-                weights == null ? "" : weights.toAbsolutePath().normalize().toString(), reinitHead, attentionRecipe);
+                weights == null ? "" : weights.toAbsolutePath().normalize().toString(), reinitHead, attentionRecipe,
+                shards);
         Trainer.Settings settings = new Trainer.Settings(this.out, stopAfterEpoch);
         List<String> problems = new ArrayList<>(settings.problems());
         problems.addAll(UsageError.all(RunDirectory.folderProblem(this.out), data.problem(),
@@ -192,7 +203,7 @@ final class TrainCommand implements Callable<Integer> {
                         + " manifest)." : null,
                 progress.problem(),
                 digestEvery < 1 ? "--digest-every must be at least 1, got " + digestEvery + "." : null,
-                threads.problem()));
+                threads.problem(), cluster.problem()));
         if (!resume) {
             problems.addAll(requested.problems());
         }
@@ -203,6 +214,11 @@ final class TrainCommand implements Callable<Integer> {
         TrainingObserver observers = TrainingObserver.inOrder(RunRecording.observer(digestEvery, newManifest),
                 new TrainingProgress(out, progress.mode()));
         try {
+            if (cluster.isSet()) {
+                ClusterRun.Display display = new ClusterRun.Display(digestEvery, newManifest, progress.mode(), out);
+                return ClusterRun.train(cluster, requested, resume, settings, this::changedOptions, display::observers,
+                        out, err);
+            }
             if (resume) {
                 Checkpoint checkpoint = new RunDirectory(this.out).readCheckpoint();
                 List<String> changed = changedOptions(requested, TrainConfig.fromMap(checkpoint.config()));
@@ -214,7 +230,8 @@ final class TrainCommand implements Callable<Integer> {
                 Trainer.start(requested, settings, observers);
             }
             return 0;
-        } catch (TrainingDivergedException | IOException | IllegalArgumentException | IllegalStateException e) {
+        } catch (TrainingDivergedException | IOException | IllegalArgumentException | IllegalStateException
+                 | ClusterFailure e) {
             out.flush();
             err.println("vista train: " + e.getMessage());
             err.flush();

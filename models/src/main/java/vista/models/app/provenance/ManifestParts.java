@@ -46,6 +46,11 @@ final class ManifestParts {
 
     /** The software and machine of this process, training from epoch {@code firstEpoch} on. */
     static Session thisSession(int firstEpoch) {
+        return thisSession(firstEpoch, null);
+    }
+
+    /** The same, as worker 0 of {@code cluster} (null for one process). */
+    static Session thisSession(int firstEpoch, RunManifest.Cluster cluster) {
         String version = ManifestParts.class.getPackage().getImplementationVersion();
         String commit = System.getProperty("vista.git.commit");
         String dirty = System.getProperty("vista.git.dirty");
@@ -54,7 +59,7 @@ final class ManifestParts {
                 dirty == null || dirty.isBlank() ? null : Boolean.valueOf(dirty), System.getProperty("java.vm.vendor"),
                 Runtime.version().toString(), System.getProperty("os.name") + " " + System.getProperty("os.version"),
                 System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), Vectors.FLOAT.toString(),
-                Vectors.FLOAT.vectorBitSize(), Kernels.FAST ? "fast" : "reference", Parallel.threads());
+                Vectors.FLOAT.vectorBitSize(), Kernels.FAST ? "fast" : "reference", Parallel.threads(), cluster);
     }
 
     /**

@@ -27,6 +27,7 @@ final class ManifestRecorder implements TrainingObserver {
 
     private final int requestedDigestEvery;
     private final boolean newManifestOnResume;
+    private final RunManifest.Cluster cluster;
     private final List<Double> losses = new ArrayList<>();
     private final List<StepDigest> digests = new ArrayList<>();
     private Session session;
@@ -50,8 +51,17 @@ final class ManifestRecorder implements TrainingObserver {
      *                            its manifest is then refused, since nothing would be new
      */
     ManifestRecorder(int digestEvery, boolean newManifestOnResume) {
+        this(digestEvery, newManifestOnResume, null);
+    }
+
+    /**
+     * @param cluster the workers, when recording worker 0 of a {@code --cluster} session (null for one
+     *                process)
+     */
+    ManifestRecorder(int digestEvery, boolean newManifestOnResume, RunManifest.Cluster cluster) {
         this.requestedDigestEvery = digestEvery;
         this.newManifestOnResume = newManifestOnResume;
+        this.cluster = cluster;
     }
 
     /**
@@ -92,7 +102,7 @@ final class ManifestRecorder implements TrainingObserver {
      */
     private RunManifest fresh(TrainConfig config, DataRecord data, int firstEpoch, String initialWeights,
                               String currentWeights) {
-        return new RunManifest(RunManifest.FORMAT, List.of(ManifestParts.thisSession(firstEpoch)),
+        return new RunManifest(RunManifest.FORMAT, List.of(ManifestParts.thisSession(firstEpoch, cluster)),
                 GSON.toJsonTree(config.toJson()).getAsJsonObject(), ManifestParts.seeds(config), data,
                 requestedDigestEvery, initialWeights, List.of(), currentWeights, false);
     }
@@ -112,7 +122,7 @@ final class ManifestRecorder implements TrainingObserver {
             throw new IllegalStateException("the data differs from what " + file + " records (" + String.join("; ",
                     changed) + "); resume with the same data, or start a new run with another --out");
         }
-        return old.resumedAfter(epoch, ManifestParts.thisSession(epoch));
+        return old.resumedAfter(epoch, ManifestParts.thisSession(epoch, cluster));
     }
 
     @Override

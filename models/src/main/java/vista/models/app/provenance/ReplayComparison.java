@@ -36,7 +36,7 @@ import vista.models.app.train.TrainingObserver;
  */
 final class ReplayComparison implements TrainingObserver {
     /** Metrics that measure time, so differ from run to run by nature; not compared. */
-    private static final List<String> TIMING = List.of("seconds", "images_per_second");
+    private static final List<String> TIMING = List.of("seconds", "images_per_second", "communication_share");
 
     private final RunManifest recorded;
     private final int epochs;

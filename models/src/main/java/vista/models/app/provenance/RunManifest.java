@@ -18,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import vista.models.app.train.DataFacts;
@@ -96,16 +97,41 @@ public record RunManifest(String format, List<Session> sessions, JsonObject conf
      * @param vectorBits    its width in bits
      * @param kernels       {@code fast} or {@code reference} ({@link vista.tensor.runtime.Kernels})
      * @param threads       the kernels' thread count
+     * @param cluster       the workers of a {@code --cluster} session, or null for one process
      */
     public record Session(int firstEpoch, String startedAt, String vistaVersion, String gitCommit, Boolean gitDirty,
                           String jdkVendor, String jdkVersion, String os, String arch, int processors,
-                          String vectorSpecies, int vectorBits, String kernels, int threads) {
+                          String vectorSpecies, int vectorBits, String kernels, int threads, Cluster cluster) {
+
+        /** The session of one process (no cluster). */
+        public Session(int firstEpoch, String startedAt, String vistaVersion, String gitCommit, Boolean gitDirty,
+                       String jdkVendor, String jdkVersion, String os, String arch, int processors,
+                       String vectorSpecies, int vectorBits, String kernels, int threads) {
+            this(firstEpoch, startedAt, vistaVersion, gitCommit, gitDirty, jdkVendor, jdkVersion, os, arch, processors,
+                    vectorSpecies, vectorBits, kernels, threads, null);
+        }
         /** One line for people: software, machine, vectors, kernels and threads. */
         public String summary() {
-            return "Vista " + vistaVersion + (gitCommit == null ? "" : " at " + gitCommit
+            return (cluster == null ? "" : "worker 0 of " + cluster.worldSize() + ": ") + "Vista " + vistaVersion
+                    + (gitCommit == null ? "" : " at " + gitCommit
                     + (Boolean.TRUE.equals(gitDirty) ? " (with uncommitted changes)" : "")) + ", " + jdkVendor + " "
                     + jdkVersion + ", " + os + " " + arch + ", " + vectorBits + "-bit vectors, " + kernels
                     + " kernels, " + threads + (threads == 1 ? " thread" : " threads");
+        }
+    }
+
+    /**
+     * The workers of a session of {@code vista train --cluster}; the fields above describe worker 0, which
+     * wrote the manifest. The config's {@code shards} are spread over the workers, S / W each.
+     *
+     * @param worldSize the number of workers W
+     * @param members   each worker's address, by rank
+     * @param workers   each worker's software and machine ({@link Session#summary()}), by rank
+     */
+    public record Cluster(int worldSize, List<String> members, List<String> workers) {
+        public Cluster {
+            members = members == null ? null : Collections.unmodifiableList(new ArrayList<>(members));
+            workers = workers == null ? null : Collections.unmodifiableList(new ArrayList<>(workers));
         }
     }
 

@@ -17,7 +17,20 @@ public final class RunRecording {
      * {@code newManifestOnResume} ({@code --new-manifest}) asks for a new, partial manifest.
      */
     public static TrainingObserver observer(int digestEvery, boolean newManifestOnResume) {
-        ManifestRecorder recorder = new ManifestRecorder(digestEvery, newManifestOnResume);
+        return observer(digestEvery, newManifestOnResume, null);
+    }
+
+    /**
+     * The same, for worker 0 of a {@code --cluster} session: each session in the manifest also records the
+     * workers ({@code cluster}; null for one process).
+     */
+    public static TrainingObserver observer(int digestEvery, boolean newManifestOnResume, RunManifest.Cluster cluster) {
+        ManifestRecorder recorder = new ManifestRecorder(digestEvery, newManifestOnResume, cluster);
         return TrainingObserver.inOrder(recorder, new WeightDigests(recorder));
+    }
+
+    /** This process's software and machine, as one line ({@link RunManifest.Session#summary()}). */
+    public static String thisProcess() {
+        return ManifestParts.thisSession(0).summary();
     }
 }

@@ -6,7 +6,7 @@ import vista.tensor.Tensor;
 /**
  * Sums over one epoch's training steps, so far: the images seen, the training loss and top-1 accuracy
  * averaged over them (in training mode, on augmented images, while the weights changed), the learning
- * rate of the last step and the time since the epoch started.
+ * rate of the last step, the time since the epoch started and, on a cluster, the time spent communicating.
  */
 public final class EpochStats {
     private final long start = System.nanoTime();
@@ -16,6 +16,7 @@ public final class EpochStats {
     private double lossSum;
     private double learningRate;
     private long nanos;
+    private long communicationNanos = -1;
 
     /** Adds a step on {@code batch} at learning rate {@code rate}, whose logits and mean loss were these. */
     void add(Batch batch, Tensor logits, double loss, double rate) {
@@ -74,7 +75,23 @@ public final class EpochStats {
         return nanos / 1e9;
     }
 
-    /** Images per second of training. */
+    /**
+     * Records that {@code nanos} of the epoch's training time went to exchanging gradients and statistics
+     * with other workers (a {@code --cluster} run).
+     */
+    void setCommunicationNanos(long nanos) {
+        communicationNanos = nanos;
+    }
+
+    /**
+     * The share of the training time spent communicating with other workers, in [0, 1]; NaN for a run on
+     * one process, which does not communicate.
+     */
+    public double communicationShare() {
+        return communicationNanos < 0 ? Double.NaN : Math.min(1, (double) communicationNanos / nanos);
+    }
+
+    /** Images per second of training (for a cluster, of all workers together: the batch is global). */
     public double imagesPerSecond() {
         return images / seconds();
     }

@@ -53,18 +53,46 @@ import vista.tensor.Rng;
  *                       (for data with other classes than the weights were trained on)
  * @param attentionRecipe a SASA network's {@link AttentionRecipe}, by label: {@code lineage} (scaled logits,
  *                       zero-initialised residual branches) or {@code paper}; other networks ignore it
+ * @param shards         the shards S each batch is split into, each with its own BatchNorm statistics and
+ *                       gradient, combined in a fixed tree ({@link ShardedStep}); 1 is plain training, and
+ *                       the value stored configs without the key mean
  */
 public record TrainConfig(String model, String data, int epochs, int batch, double lr, double momentum,
                           boolean nesterov, double weightDecay, boolean noDecayBnBias, double labelSmoothing,
                           String smoothingStyle, String schedule, int warmupEpochs, int lrStepEpochs,
                           double lrGamma, boolean augment, int cropPadding, long seed, int limitTrain,
-                          int limitTest, String initWeights, boolean reinitHead, String attentionRecipe) {
+                          int limitTest, String initWeights, boolean reinitHead, String attentionRecipe,
+                          int shards) {
     /**
      * Keys that configs written before they existed lack, with the value that reproduces what those runs
      * computed.
      */
     private static final Map<String, String> ADDED_LATER = Map.of("init_weights", "", "reinit_head", "false",
-            "attention_recipe", AttentionRecipe.PAPER.label());
+            "attention_recipe", AttentionRecipe.PAPER.label(), "shards", "1");
+
+    /**
+     * A config that starts from a random initialisation, with the default attention recipe, in one shard:
+     * every component but those four.
+     */
+    public TrainConfig(String model, String data, int epochs, int batch, double lr, double momentum,
+                       boolean nesterov, double weightDecay, boolean noDecayBnBias, double labelSmoothing,
+                       String smoothingStyle, String schedule, int warmupEpochs, int lrStepEpochs,
+                       double lrGamma, boolean augment, int cropPadding, long seed, int limitTrain,
+                       int limitTest) {
+        this(model, data, epochs, batch, lr, momentum, nesterov, weightDecay, noDecayBnBias, labelSmoothing,
+                smoothingStyle, schedule, warmupEpochs, lrStepEpochs, lrGamma, augment, cropPadding, seed,
+                limitTrain, limitTest, "", false, AttentionRecipe.LINEAGE.label(), 1);
+    }
+
+    /** The key of {@link #shards()}; a stored config without it was written before shards existed. */
+    static final String SHARDS = "shards";
+
+    /** A copy of this config with {@code shards} shards. */
+    public TrainConfig withShards(int shards) {
+        return new TrainConfig(model, data, epochs, batch, lr, momentum, nesterov, weightDecay, noDecayBnBias,
+                labelSmoothing, smoothingStyle, schedule, warmupEpochs, lrStepEpochs, lrGamma, augment, cropPadding,
+                seed, limitTrain, limitTest, initWeights, reinitHead, attentionRecipe, shards);
+    }
 
     /**
      * The problems with this config, each a sentence naming the option and what it accepts; empty if
@@ -131,6 +159,16 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
         if (reinitHead && initWeights.isEmpty()) {
             problems.add("--reinit-head goes with --weights FILE: without starting weights every layer is"
                     + " initialised afresh already.");
+        }
+        if (shards < 1) {
+            problems.add("--shards must be at least 1, got " + shards + ".");
+        } else if (batch % shards != 0) {
+            problems.add("--batch " + batch + " cannot be split into " + shards + " shards of equal size; choose a"
+                    + " --shards that divides --batch (e.g. " + largestPowerOfTwoDividing(batch, shards) + ").");
+        } else if (batch / shards < 2) {
+            problems.add("--shards " + shards + " leaves " + batch / shards + " image per shard of --batch " + batch
+                    + ", but each shard's BatchNorm needs two images to estimate a variance; use at most --shards "
+                    + batch / 2 + ".");
         }
         return problems;
     }
@@ -227,6 +265,7 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
         m.put("init_weights", initWeights);
         m.put("reinit_head", reinitHead);
         m.put("attention_recipe", attentionRecipe);
+        m.put(SHARDS, shards);
         return m;
     }
 
@@ -256,7 +295,17 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
                 r.get("augment", Reader::bool), r.get("crop_padding", Integer::parseInt),
                 r.get("seed", Long::parseLong), r.get("limit_train", Integer::parseInt),
                 r.get("limit_test", Integer::parseInt), r.get("init_weights", s -> s),
-                r.get("reinit_head", Reader::bool), r.get("attention_recipe", s -> s));
+                r.get("reinit_head", Reader::bool), r.get("attention_recipe", s -> s),
+                r.get(SHARDS, Integer::parseInt));
+    }
+
+    /** The largest power of two that divides {@code batch} and is at most {@code shards}, for a suggestion. */
+    private static int largestPowerOfTwoDividing(int batch, int shards) {
+        int p = 1;
+        while (p * 2 <= shards && batch % (p * 2) == 0) {
+            p *= 2;
+        }
+        return p;
     }
 
     /**

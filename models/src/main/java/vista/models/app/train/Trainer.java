@@ -11,6 +11,8 @@ import vista.data.Normalize;
 import vista.data.RandomCrop;
 import vista.data.RandomHorizontalFlip;
 import vista.data.Transform;
+import vista.models.app.cluster.Collective;
+import vista.models.app.cluster.LocalCollective;
 import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
 import vista.nn.checkpoint.Checkpoint;
@@ -18,6 +20,7 @@ import vista.nn.loss.CrossEntropyLoss;
 import vista.nn.optim.LearningRateSchedule;
 import vista.nn.optim.Sgd;
 import vista.tensor.Rng;
+import vista.tensor.Tensor;
 
 /**
  * The training loop of {@code vista train}: SGD on mini-batches, a test evaluation and a checkpoint after
@@ -28,6 +31,10 @@ import vista.tensor.Rng;
  *   η = schedule(t);  zero the gradients;  logits = model(images);  L = criterion(logits, labels)
  *   stop if L is NaN or infinite;  backward;  SGD update with η;  t = t + 1
  * </pre>
+ * With {@code shards} S > 1, or as a worker of a cluster, the forward and backward passes run per shard
+ * and the shards' gradients and BatchNorm statistics are averaged in a fixed tree ({@link ShardedStep})
+ * before the same SGD update; L is then the mean of the shard losses. Only rank 0 of a cluster writes
+ * the run folder; every worker runs every step's update and the test evaluation itself.
  * Training images are shuffled each epoch and, with {@code augment}, randomly cropped from a zero-padded
  * copy and flipped left-right, then normalised; the last partial batch of an epoch is dropped (BatchNorm
  * statistics of a handful of images are noise), so an epoch has floor(N / batch) steps. After the epoch
@@ -97,12 +104,14 @@ public final class Trainer {
     private final Settings settings;
     private final RunDirectory run;
     private final TrainingObserver observer;
+    private final Collective world;
 
-    private Trainer(TrainConfig config, Settings settings, TrainingObserver observer) {
+    private Trainer(TrainConfig config, Settings settings, TrainingObserver observer, Collective world) {
         this.config = config;
         this.settings = settings;
         this.run = new RunDirectory(settings.out());
         this.observer = observer;
+        this.world = world;
     }
 
     /**
@@ -113,7 +122,13 @@ public final class Trainer {
      * @throws IOException if the data or the run folder cannot be read or written
      */
     public static Result start(TrainConfig config, Settings settings, TrainingObserver observer) throws IOException {
-        return new Trainer(config, settings, observer).run(null);
+        return start(config, settings, observer, new LocalCollective());
+    }
+
+    /** Starts a new run as one worker of {@code world}: rank 0 writes the run folder, the others nothing. */
+    public static Result start(TrainConfig config, Settings settings, TrainingObserver observer, Collective world)
+            throws IOException {
+        return new Trainer(config, settings, observer, world).run(null);
     }
 
     /**
@@ -122,7 +137,13 @@ public final class Trainer {
      */
     public static Result resume(Checkpoint checkpoint, Settings settings, TrainingObserver observer)
             throws IOException {
-        return new Trainer(TrainConfig.fromMap(checkpoint.config()), settings, observer).run(checkpoint);
+        return resume(checkpoint, settings, observer, new LocalCollective());
+    }
+
+    /** Continues a run as one worker of {@code world}, from the checkpoint rank 0 read and sent. */
+    public static Result resume(Checkpoint checkpoint, Settings settings, TrainingObserver observer, Collective world)
+            throws IOException {
+        return new Trainer(TrainConfig.fromMap(checkpoint.config()), settings, observer, world).run(checkpoint);
     }
 
     private Result run(Checkpoint resumeFrom) throws IOException {
@@ -143,12 +164,17 @@ public final class Trainer {
             if (!config.initWeights().isEmpty()) {
                 StartingWeights.load(model, Path.of(config.initWeights()), config.reinitHead());
             }
-            run.createForNewRun();
+            if (writesFiles()) {
+                run.createForNewRun();
+            }
         } else {
             restore(resumeFrom, facts, model, sgd);
         }
-        run.removeStaleTemporaries();
-        run.writeConfig(config, facts, settings.stopAfterEpoch());
+        ClusterTraining.requireSameStart(world, data, model);
+        if (writesFiles()) {
+            run.removeStaleTemporaries();
+            run.writeConfig(config, facts, settings.stopAfterEpoch());
+        }
         Normalize normalize = data.normalize();
         try (DataLoader train = DataLoader.builder().setDataset(config.augment() ? data.train() : data.train().plain())
                 .setBatchSize(config.batch())
@@ -184,8 +210,11 @@ public final class Trainer {
             tested = test(model, test, session.facts(), epoch, t);
             TrainingObserver.Epoch finished = new TrainingObserver.Epoch(epoch, t, sums, tested, model, sgd);
             observer.epochFinished(finished);
-            run.writeCheckpoint(config, session.facts(), epoch, t, model, sgd);
-            run.appendMetrics(finished.metrics());
+            if (writesFiles()) {
+                run.writeCheckpoint(config, session.facts(), epoch, t, model, sgd);
+                run.appendMetrics(finished.metrics());
+            }
+            world.barrier();
             goOn = observer.epochSaved(finished);
         }
         Ending ending = epoch >= config.epochs() ? Ending.FINISHED
@@ -199,24 +228,48 @@ public final class Trainer {
         CrossEntropyLoss criterion = config.criterion();
         model.train(true);
         EpochStats sums = new EpochStats();
+        ShardedStep sharded = config.shards() > 1 || world.worldSize() > 1
+                ? new ShardedStep(model, criterion, config.shards(), world) : null;
+        long communicationBefore = world.communicationNanos();
         for (Batch batch : train.epoch(epoch)) {
             double rate = schedule.learningRate(t);
             sgd.setLearningRate(rate);
-            sgd.zeroGrad();
-            Variable logits = model.forward(new Variable(batch.images()));
-            Variable objective = criterion.forward(logits, batch.labels());
-            double loss = objective.item();
-            if (!Double.isFinite(loss)) {
-                throw diverged(epoch + 1, t + 1, "the training loss is " + loss + " at step " + (sums.steps() + 1)
-                        + " of " + train.batchesPerEpoch() + " of the epoch (learning rate " + rate + ")");
+            double loss;
+            Tensor logits;
+            if (sharded == null) {
+                sgd.zeroGrad();
+                Variable output = model.forward(new Variable(batch.images()));
+                Variable objective = criterion.forward(output, batch.labels());
+                loss = objective.item();
+                requireFinite(loss, epoch, t, sums.steps(), train.batchesPerEpoch(), rate);
+                objective.backward();
+                logits = output.data();
+            } else {
+                ShardedStep.Outcome outcome = sharded.run(batch);
+                loss = outcome.loss();
+                requireFinite(loss, epoch, t, sums.steps(), train.batchesPerEpoch(), rate);
+                logits = outcome.logits();
             }
-            objective.backward();
             sgd.step();
             t++;
-            sums.add(batch, logits.data(), loss, rate);
+            sums.add(batch, logits, loss, rate);
             observer.stepFinished(new TrainingObserver.Step(epoch + 1, t, loss, sums, model));
         }
+        if (world.worldSize() > 1) {
+            sums.setCommunicationNanos(world.communicationNanos() - communicationBefore);
+        }
         return sums;
+    }
+
+    /**
+     * Stops the run if the training loss of step {@code t + 1} (step {@code stepsDone + 1} of epoch
+     * {@code epoch + 1}) is NaN or infinite.
+     */
+    private void requireFinite(double loss, int epoch, long t, int stepsDone, int stepsPerEpoch, double rate) {
+        if (!Double.isFinite(loss)) {
+            throw diverged(epoch + 1, t + 1, "the training loss is " + loss + " at step " + (stepsDone + 1) + " of "
+                    + stepsPerEpoch + " of the epoch (learning rate " + rate + ")");
+        }
     }
 
     /** SGD on the model's parameters as the config asks (momentum, Nesterov, weight decay and its exclusions). */
@@ -251,7 +304,14 @@ public final class Trainer {
                     + "); resume with the same data, or start a new run with another --out");
         }
         checkpoint.restore(model, sgd);
-        run.keepMetricsUpTo(checkpoint.epoch());
+        if (writesFiles()) {
+            run.keepMetricsUpTo(checkpoint.epoch());
+        }
+    }
+
+    /** Only rank 0 of a cluster writes the run folder (a single process is rank 0). */
+    private boolean writesFiles() {
+        return world.rank() == 0;
     }
 
     /**

@@ -119,7 +119,9 @@ public interface TrainingObserver {
         /**
          * Its line of {@code metrics.jsonl}: {@code epoch}, {@code step}, {@code train_loss},
          * {@code train_acc}, {@code test_loss}, {@code test_acc}, {@code test_top5}, {@code lr} (η of the
-         * last step), {@code seconds} (training only) and {@code images_per_second}.
+         * last step), {@code seconds} (training only) and {@code images_per_second} (of all workers
+         * together); on a cluster also {@code communication_share}, the share of the training time spent
+         * communicating.
          */
         public Map<String, Object> metrics() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -133,6 +135,9 @@ public interface TrainingObserver {
             m.put("lr", train.learningRate());
             m.put("seconds", train.seconds());
             m.put("images_per_second", train.imagesPerSecond());
+            if (!Double.isNaN(train.communicationShare())) {
+                m.put("communication_share", train.communicationShare());
+            }
             return m;
         }
     }

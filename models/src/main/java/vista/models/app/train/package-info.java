@@ -8,7 +8,11 @@
  *       of IDX files), the limits and the normalisation; {@link vista.models.app.train.DataFacts}: what a
  *       checkpoint records about them;</li>
  *   <li>{@link vista.models.app.train.Trainer}: the loop, the NaN guard and bit-exact resuming;
- *       {@link vista.models.app.train.EpochStats}: an epoch's running sums;</li>
+ *       {@link vista.models.app.train.EpochStats}: an epoch's running sums;
+ *       {@link vista.models.app.train.ShardedStep}: a step with the batch in shards ({@code --shards}), over
+ *       the workers of a cluster ({@code --cluster}, with {@code vista.models.app.cluster});
+ *       {@link vista.models.app.train.ClusterTraining}: the workers' check that they start alike;
+ *       {@link vista.models.app.train.ClusterProgress}: what each worker shows;</li>
  *   <li>{@link vista.models.app.train.TrainingObserver}: the events of a run, for everything beside the loop
  *       ({@link vista.models.app.train.TrainingObserver#inOrder} combines several);
  *       {@link vista.models.app.train.TrainingProgress}: what a run shows, on a

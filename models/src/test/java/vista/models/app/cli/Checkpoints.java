@@ -27,7 +27,7 @@ final class Checkpoints {
     static Path write(Path file, String model, Path data, int side, UnaryOperator<Map<String, Tensor>> change)
             throws IOException {
         TrainConfig config = new TrainConfig(model, data.toString(), 1, 16, 0.1, 0.9, false, 5e-4, false, 0, "torch",
-                "cosine", 0, 30, 0.1, true, 4, 0, 0, 0, "", false, "paper");
+                "cosine", 0, 30, 0.1, true, 4, 0, 0, 0, "", false, "paper", 1);
         DataFacts facts = new DataFacts(1, side, side, 10, 64, 32, new float[] {0.5f}, new float[] {0.25f});
         Map<String, String> stored = new LinkedHashMap<>(config.toMap());
         stored.putAll(facts.toMap());

@@ -45,7 +45,7 @@ class RunManifestFuzzTest {
 
     private static RunManifest manifest() {
         TrainConfig config = new TrainConfig("resnet26-mini", "/data/stripes", 2, 16, 0.1, 0.9, false, 1e-4, true, 0.1,
-                "torch", "cosine", 0, 30, 0.1, true, 4, 9, 0, 0, "", false, "lineage");
+                "torch", "cosine", 0, 30, 0.1, true, 4, 9, 0, 0, "", false, "lineage", 1);
         JsonObject configJson = JsonParser.parseString(RunManifest.json(config.toJson())).getAsJsonObject();
         JsonObject facts = new JsonObject();
         facts.addProperty("train_samples", 64);

@@ -14,7 +14,7 @@ import vista.nn.optim.LearningRateSchedule;
 class TrainConfigTest {
     private static TrainConfig config(String schedule, int warmupEpochs) {
         return new TrainConfig("san10-pairwise-mini", "fashion-mnist", 4, 64, 0.1, 0.9, false, 1e-4, false, 0.1, "san",
-                schedule, warmupEpochs, 30, 0.1, true, 2, 1, 0, 0, "", false, "lineage");
+                schedule, warmupEpochs, 30, 0.1, true, 2, 1, 0, 0, "", false, "lineage", 1);
     }
 
     @Test
@@ -39,7 +39,7 @@ class TrainConfigTest {
     @Test
     void jsonRoundTripGivesTheSameConfigExactly() {
         TrainConfig config = new TrainConfig("resnet26-mini", "/data/x", 7, 48, 0.1 + 0.2, 0.875, true, 3.3e-5, true,
-                1.0 / 3, "torch", "step", 2, 5, 0.37, false, 3, -1234567890123L, 1000, 500, "", false, "lineage");
+                1.0 / 3, "torch", "step", 2, 5, 0.37, false, 3, -1234567890123L, 1000, 500, "", false, "lineage", 1);
         JsonObject written = JsonParser.parseString(new Gson().toJson(config.toJson())).getAsJsonObject();
         assertEquals(config, TrainConfig.fromJson(written), "doubles, longs and booleans come back bit for bit");
         written.remove("lr_gamma");

@@ -23,7 +23,7 @@ class TrainerObserverTest {
     private TrainConfig config(int epochs) throws IOException {
         Path data = SmallDataSets.stripes(tmp.resolve("data"), 32, 8, 16);
         return new TrainConfig("resnet26-mini", data.toString(), epochs, 16, 0.1, 0.9, false, 5e-4, false, 0, "torch",
-                "cosine", 0, 30, 0.1, true, 4, 1, 0, 0, "", false, "lineage");
+                "cosine", 0, 30, 0.1, true, 4, 1, 0, 0, "", false, "lineage", 1);
     }
 
     /** Writes each event it hears, with its position in the run, into {@code heard}. */
