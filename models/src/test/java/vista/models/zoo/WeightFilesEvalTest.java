@@ -49,7 +49,7 @@ class WeightFilesEvalTest {
             String modelName, double atol) throws IOException {
         Path folder = CHECKPOINTS.resolve(name);
         Path renamed = Files.copy(folder.resolve(file), dir.resolve("weights"));
-        Module model = ModelZoo.create(modelName, new ModelZoo.Request(1, 10, new Rng(1)));
+        Module model = ModelZoo.create(modelName, new ModelZoo.Request(1, 10, new Rng(1), AttentionRecipe.PAPER));
         WeightFiles.load(model, renamed);
         model.eval();
         float[] input = new float[INPUT.numel()];
