@@ -1,6 +1,7 @@
 package vista.autograd;
 
 import java.util.List;
+import vista.tensor.BufferPool;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
 
@@ -83,6 +84,22 @@ public abstract class Function {
     /** The tensor saved at {@code index} by {@link #save}. */
     protected final Tensor saved(int index) {
         return saved[index];
+    }
+
+    /** The tensors saved by {@link #save} (none once released), for the backward pass's bookkeeping. */
+    final Tensor[] savedTensors() {
+        return saved == null ? NOTHING_SAVED : saved;
+    }
+
+    /**
+     * Gives {@code scratch}, a tensor this node's {@link #backward} made for itself and let no one else
+     * see (a mask, a partial product), back to the thread's {@link BufferPool}, if one is in use.
+     */
+    protected static void discard(Tensor scratch) {
+        BufferPool pool = BufferPool.current();
+        if (pool != null) {
+            pool.giveBack(scratch.storage());
+        }
     }
 
     /** Whether input {@code index} needs a gradient; backward may skip the work when it does not. */

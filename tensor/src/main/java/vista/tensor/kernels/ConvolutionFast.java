@@ -9,6 +9,7 @@ import vista.tensor.Shape;
 import vista.tensor.Tensor;
 import vista.tensor.geometry.ConvGeometry;
 import vista.tensor.runtime.Tiles;
+import vista.tensor.runtime.Workspaces;
 import vista.tensor.runtime.Vectors;
 
 /**
@@ -135,6 +136,7 @@ final class ConvolutionFast {
                 columns.give(cols);
             }
         });
+        columns.release();
         return out;
     }
 
@@ -180,6 +182,7 @@ final class ConvolutionFast {
             col2im(dcols, channels, p, dxa, (n * p.inChannels + group * p.inPerGroup + c0) * p.inPlane());
             gradColumns.give(dcols);
         });
+        gradColumns.release();
         return dx;
     }
 
@@ -216,7 +219,7 @@ final class ConvolutionFast {
         Tiles.forEach(tiles, t -> {
             int from = (int) ((long) units * t / tiles);
             int to = (int) ((long) units * (t + 1) / tiles);
-            float[] partial = t == 0 && !channelsLast ? dw.floats() : new float[weightSize];
+            float[] partial = t == 0 && !channelsLast ? dw.floats() : Workspaces.take(weightSize);
             partials[t] = partial;
             float[] cols = direct ? null : columns.take();
             for (int unit = from; unit < to; unit++) {
@@ -258,9 +261,14 @@ final class ConvolutionFast {
                 columns.give(cols);
             }
         });
+        columns.release();
         addPartials(partials, weightSize);
         if (channelsLast) {
             fromTapMajor(partials[0], p, dw.floats());
+            Workspaces.giveBack(xa);
+        }
+        for (int t = channelsLast ? 0 : 1; t < tiles; t++) {
+            Workspaces.giveBack(partials[t]);
         }
         return dw;
     }
@@ -273,7 +281,7 @@ final class ConvolutionFast {
         float[] source = x.floats();
         int channels = p.inChannels;
         int plane = p.inPlane();
-        float[] out = new float[p.batch * plane * channels];
+        float[] out = Workspaces.take(p.batch * plane * channels);
         Tiles.forEach(p.batch, n -> {
             for (int s0 = 0; s0 < plane; s0 += 16) {
                 int s1 = Math.min(plane, s0 + 16);
@@ -689,7 +697,10 @@ final class ConvolutionFast {
         }
     }
 
-    /** The free list of one call's equally sized work buffers (see the class comment). */
+    /**
+     * The free list of one call's equally sized work buffers (see the class comment), drawn from
+     * {@link Workspaces}; {@link #release} hands them all back there when the call is done with them.
+     */
     private static final class Buffers {
         private final int size;
         private final ConcurrentLinkedDeque<float[]> free = new ConcurrentLinkedDeque<>();
@@ -700,11 +711,18 @@ final class ConvolutionFast {
 
         float[] take() {
             float[] buffer = free.poll();
-            return buffer != null ? buffer : new float[size];
+            return buffer != null ? buffer : Workspaces.take(size);
         }
 
         void give(float[] buffer) {
             free.push(buffer);
+        }
+
+        /** Returns every buffer to {@link Workspaces}; call once no tile uses one any more. */
+        void release() {
+            for (float[] buffer = free.poll(); buffer != null; buffer = free.poll()) {
+                Workspaces.giveBack(buffer);
+            }
         }
     }
 }
