@@ -1,5 +1,6 @@
 package vista.autograd;
 
+import java.util.Arrays;
 import java.util.List;
 import vista.tensor.BufferPool;
 import vista.tensor.Shape;
@@ -33,6 +34,7 @@ public abstract class Function {
     private List<Variable> inputs = List.of();
     private boolean[] needsInputGrad;
     private Tensor[] saved = NOTHING_SAVED;
+    private int ownedFrom;
     private boolean released;
 
     /**
@@ -79,6 +81,20 @@ public abstract class Function {
     /** Keeps {@code tensors} for {@link #backward}, where {@link #saved} returns them by position. */
     protected final void save(Tensor... tensors) {
         saved = tensors.clone();
+        ownedFrom = saved.length;
+    }
+
+    /**
+     * Saves {@code tensors} after those of {@link #save} (their positions continue from there), as this
+     * node's own: tensors its forward made for its backward alone and handed to no one else (SASA's
+     * attention weights). A backward pass inside a {@link BufferPool} gives their arrays back with the
+     * graph's intermediate results.
+     */
+    protected final void saveOwned(Tensor... tensors) {
+        Tensor[] all = Arrays.copyOf(saved, saved.length + tensors.length);
+        System.arraycopy(tensors, 0, all, saved.length, tensors.length);
+        ownedFrom = saved.length;
+        saved = all;
     }
 
     /** The tensor saved at {@code index} by {@link #save}. */
@@ -86,9 +102,14 @@ public abstract class Function {
         return saved[index];
     }
 
-    /** The tensors saved by {@link #save} (none once released), for the backward pass's bookkeeping. */
+    /** The tensors saved by {@link #save} and {@link #saveOwned} (none once released). */
     final Tensor[] savedTensors() {
         return saved == null ? NOTHING_SAVED : saved;
+    }
+
+    /** Whether saved tensor {@code index} came from {@link #saveOwned}. */
+    final boolean isOwned(int index) {
+        return index >= ownedFrom;
     }
 
     /**
@@ -96,10 +117,7 @@ public abstract class Function {
      * see (a mask, a partial product), back to the thread's {@link BufferPool}, if one is in use.
      */
     protected static void discard(Tensor scratch) {
-        BufferPool pool = BufferPool.current();
-        if (pool != null) {
-            pool.giveBack(scratch.storage());
-        }
+        BufferPool.discard(scratch);
     }
 
     /** Whether input {@code index} needs a gradient; backward may skip the work when it does not. */

@@ -10,20 +10,21 @@ import vista.tensor.Storage;
 import vista.tensor.Tensor;
 
 /**
- * The bookkeeping by which a backward pass run inside {@link BufferPool#use()} gives the arrays of the
- * graph's intermediate results and of the gradients it passes between nodes back to the pool, each as
- * soon as nothing in the graph can read it again.
+ * The bookkeeping by which a backward pass run inside {@link BufferPool#use()} gives arrays back to the
+ * pool: those of the graph's intermediate results, of the tensors its nodes saved as their own, and of
+ * the gradients it passes between nodes, each as soon as nothing in the graph can read it again.
  *
  * <p>Every float array the pass knows of has a count of its holders: a variable of the graph not yet
  * processed (its data), a creator not yet released (each tensor it saved), and a gradient waiting in the
  * pass for its variable. Processing a variable (its creator's backward done) drops the variable and its
  * creator's saved tensors; consuming a gradient drops it. An array is given back when its count reaches
- * zero, if it is a <em>candidate</em> (the data of an intermediate result, or a gradient made during the
- * pass) and not <em>kept</em>: the root's data, the upstream gradient and the data of every leaf the
- * graph reads (parameters, inputs, constants, detached values) are never given back, so views sharing
- * their arrays are safe. Saved tensors only keep arrays alive; they never make one a candidate, since a
- * creator may also hand them out (BatchNorm's batch statistics). {@link BufferPool#giveBack} itself
- * refuses arrays the pool did not lend.
+ * zero, if it is a <em>candidate</em> (the data of an intermediate result, a tensor a node saved as its
+ * own with {@code Function.saveOwned}, or a gradient made during the pass) and not <em>kept</em>: the
+ * root's data, the upstream gradient and the data of every leaf the graph reads (parameters, inputs,
+ * constants, detached values) are never given back, so views sharing their arrays are safe. Other saved
+ * tensors only keep arrays alive; they never make one a candidate, since a creator may also hand them
+ * out (BatchNorm's batch statistics). {@link BufferPool#giveBack} itself refuses arrays the pool did not
+ * lend.
  */
 final class GraphRecycling {
     private final BufferPool pool;
@@ -46,8 +47,12 @@ final class GraphRecycling {
             if (v != root) {
                 candidate(v.data());
             }
-            for (Tensor saved : creator.savedTensors()) {
-                hold(saved);
+            Tensor[] saved = creator.savedTensors();
+            for (int i = 0; i < saved.length; i++) {
+                hold(saved[i]);
+                if (creator.isOwned(i)) {
+                    candidate(saved[i]);
+                }
             }
             for (Variable input : creator.inputs()) {
                 if (input.isLeaf()) {

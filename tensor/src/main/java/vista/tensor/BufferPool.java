@@ -86,6 +86,28 @@ public final class BufferPool {
         return true;
     }
 
+    /**
+     * Gives {@code scratch} back to the thread's pool, if one is in use: for a tensor its caller made for
+     * itself and let no one else see (a kernel's copy of an operand, a backward pass's mask), once it is
+     * done with it.
+     */
+    public static void discard(Tensor scratch) {
+        BufferPool pool = ACTIVE.get();
+        if (pool != null) {
+            pool.giveBack(scratch.storage());
+        }
+    }
+
+    /**
+     * {@link #discard}s {@code copy} if it has storage of its own, that is if it is a copy of
+     * {@code source} rather than {@code source} or a view of it ({@code x.contiguous()} is either).
+     */
+    public static void discardCopy(Tensor copy, Tensor source) {
+        if (copy.storage() != source.storage()) {
+            discard(copy);
+        }
+    }
+
     /** Whether this pool lent the array behind {@code storage} and has not had it back. */
     public synchronized boolean isLent(Storage storage) {
         return storage instanceof Storage.Floats floats && lent.contains(floats.array());
