@@ -93,7 +93,6 @@ public abstract class Function {
     protected final void saveOwned(Tensor... tensors) {
         Tensor[] all = Arrays.copyOf(saved, saved.length + tensors.length);
         System.arraycopy(tensors, 0, all, saved.length, tensors.length);
-        ownedFrom = saved.length;
         saved = all;
     }
 

@@ -104,4 +104,50 @@ class GraphRecyclingTest {
         x.zeroGrad();
         assertTrue(pool.isLent(grad.storage()));
     }
+
+    /** {@code y = 2 x}, saving one tensor it shares ({@link #save}) and one of its own ({@link #saveOwned}). */
+    private static final class TwiceWithSavedTensors extends Function {
+        private final Tensor shared = Tensor.zeros(5);
+        private Tensor own;
+
+        @Override
+        protected Tensor forward(Tensor... inputs) {
+            own = Tensor.zeros(7);
+            save(shared);
+            saveOwned(own);
+            return inputs[0].mul(Tensor.scalar(2));
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            return new Tensor[] {g.mul(Tensor.scalar(2))};
+        }
+    }
+
+    @Test
+    void ownSavedTensorsGoBackOtherSavedTensorsStay() {
+        BufferPool pool = new BufferPool();
+        try (BufferPool.Scope scope = pool.use()) {
+            TwiceWithSavedTensors twice = new TwiceWithSavedTensors();
+            Variable y = twice.apply(new Variable(Tensor.ones(3), true));
+            Variable loss = y.sum();
+            assertTrue(pool.isLent(twice.own.storage()));
+            loss.backward();
+            assertFalse(pool.isLent(twice.own.storage()));
+            assertTrue(pool.isLent(twice.shared.storage()));
+        }
+    }
+
+    @Test
+    void aDetachedLeafKeepsTheArrayItShares() {
+        BufferPool pool = new BufferPool();
+        try (BufferPool.Scope scope = pool.use()) {
+            Variable x = new Variable(Tensor.ones(4), true);
+            Variable hidden = x.exp();
+            Variable constant = hidden.detach();
+            hidden.mul(constant).sum().backward();
+            assertTrue(pool.isLent(hidden.data().storage()));
+            assertArrayEquals(x.data().exp().toFloatArray(), constant.data().toFloatArray());
+        }
+    }
 }

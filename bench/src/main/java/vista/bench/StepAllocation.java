@@ -19,10 +19,13 @@ import vista.tensor.runtime.Parallel;
  * {@link StepProfile} does (zero the gradients, forward, cross-entropy, backward, update), warms up for
  * as many steps as it then measures, and prints the mean of
  * {@code com.sun.management.ThreadMXBean.getTotalThreadAllocatedBytes()} over the measured steps. Bytes
- * allocated do not depend on the machine's load, so the figure is stable where a time would not be. The
- * arguments are the model, the batch, the threads and the steps:
+ * allocated do not depend on the machine's load, so the figure is stable where a time would not be.
+ * Each step runs inside one {@link BufferPool} (as a trainer would), whose totals are printed too; a
+ * fifth argument {@code fresh} runs without it, every tensor a new array. The arguments are the model,
+ * the batch, the threads, the steps and optionally {@code fresh}:
  * <pre>
  *   ./vista bench-main vista.bench.StepAllocation resnet26-mini 64 1 10
+ *   ./vista bench-main vista.bench.StepAllocation resnet26-mini 64 1 5 fresh
  * </pre>
  */
 public final class StepAllocation {

@@ -62,9 +62,11 @@ import vista.tensor.runtime.Vectors;
  * <p><b>Threads and memory.</b> The tiles run in parallel; inside a tile, GEMM is called on blocks that
  * it runs on the tile's own thread unless they are very large (see {@link #gemmInTile}). Buffers (cols,
  * dcols) come from a free list owned by one call: a tile takes one, returns it when done, and a later
- * tile reuses it; so a call allocates about one buffer per thread, never one per tile. A buffer kept per
+ * tile reuses it; so a call needs about one buffer per thread, never one per tile. A buffer kept per
  * thread would not be safe, because a thread that waits inside GEMM for its sub-tasks may run another of
- * this call's tiles meanwhile.
+ * this call's tiles meanwhile. The call draws its buffers, the weight gradient's per-tile partial sums
+ * and its channels-last copy of the input from {@link Workspaces} and returns them before it ends, so a
+ * training step reuses the previous step's arrays.
  */
 final class ConvolutionFast {
     private static final VectorSpecies<Float> FLOAT = Vectors.FLOAT;
