@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import vista.tensor.BufferPool;
 import vista.tensor.Tensor;
 
 /**
@@ -28,6 +29,10 @@ import vista.tensor.Tensor;
  * {@code retainGraph} is set, every creator on the way releases its saved tensors and input edges
  * right after its backward. A graph that reaches a released creator is refused before any gradient is
  * touched.
+ *
+ * <p>Inside {@link BufferPool#use()}, a pass without {@code retainGraph} also gives the arrays of the
+ * intermediate results and of the gradients between nodes back to the pool as soon as no node needs
+ * them ({@link GraphRecycling}).
  */
 final class Backward {
     private Backward() {
@@ -44,8 +49,13 @@ final class Backward {
                         + "backward(grad, true)), or rebuild the graph by running the forward pass again");
             }
         }
+        BufferPool pool = retainGraph ? null : BufferPool.current();
+        GraphRecycling recycling = pool == null ? null : new GraphRecycling(pool, root, rootGrad, order);
         Map<Variable, Tensor> received = new IdentityHashMap<>();
         received.put(root, rootGrad);
+        if (recycling != null) {
+            recycling.gradientPending(rootGrad);
+        }
         for (int n = order.size() - 1; n >= 0; n--) {
             Variable v = order.get(n);
             Tensor grad = received.remove(v);
@@ -58,12 +68,34 @@ final class Backward {
                 List<Variable> inputs = creator.inputs();
                 for (int i = 0; i < inputs.size(); i++) {
                     if (creator.needsInputGrad(i)) {
-                        received.merge(inputs.get(i), inputGrads[i], Tensor::add);
+                        receive(received, inputs.get(i), inputGrads[i], recycling);
                     }
+                }
+                if (recycling != null) {
+                    recycling.processed(v);
                 }
                 if (!retainGraph) {
                     creator.release();
                 }
+            }
+            if (recycling != null) {
+                recycling.gradientConsumed(grad);
+            }
+        }
+    }
+
+    /** Adds {@code gradient} to what {@code input} has received so far ({@code previous + gradient}). */
+    private static void receive(Map<Variable, Tensor> received, Variable input, Tensor gradient,
+            GraphRecycling recycling) {
+        Tensor previous = received.get(input);
+        Tensor sum = previous == null ? gradient : previous.add(gradient);
+        received.put(input, sum);
+        if (recycling != null) {
+            recycling.gradientPending(gradient);
+            if (previous != null) {
+                recycling.gradientPending(sum);
+                recycling.gradientConsumed(previous);
+                recycling.gradientConsumed(gradient);
             }
         }
     }

@@ -1,6 +1,8 @@
 package vista.autograd;
 
+import java.util.Arrays;
 import java.util.List;
+import vista.tensor.BufferPool;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
 
@@ -32,6 +34,7 @@ public abstract class Function {
     private List<Variable> inputs = List.of();
     private boolean[] needsInputGrad;
     private Tensor[] saved = NOTHING_SAVED;
+    private int ownedFrom;
     private boolean released;
 
     /**
@@ -78,11 +81,42 @@ public abstract class Function {
     /** Keeps {@code tensors} for {@link #backward}, where {@link #saved} returns them by position. */
     protected final void save(Tensor... tensors) {
         saved = tensors.clone();
+        ownedFrom = saved.length;
+    }
+
+    /**
+     * Saves {@code tensors} after those of {@link #save} (their positions continue from there), as this
+     * node's own: tensors its forward made for its backward alone and handed to no one else (SASA's
+     * attention weights). A backward pass inside a {@link BufferPool} gives their arrays back with the
+     * graph's intermediate results.
+     */
+    protected final void saveOwned(Tensor... tensors) {
+        Tensor[] all = Arrays.copyOf(saved, saved.length + tensors.length);
+        System.arraycopy(tensors, 0, all, saved.length, tensors.length);
+        saved = all;
     }
 
     /** The tensor saved at {@code index} by {@link #save}. */
     protected final Tensor saved(int index) {
         return saved[index];
+    }
+
+    /** The tensors saved by {@link #save} and {@link #saveOwned} (none once released). */
+    final Tensor[] savedTensors() {
+        return saved == null ? NOTHING_SAVED : saved;
+    }
+
+    /** Whether saved tensor {@code index} came from {@link #saveOwned}. */
+    final boolean isOwned(int index) {
+        return index >= ownedFrom;
+    }
+
+    /**
+     * Gives {@code scratch}, a tensor this node's {@link #backward} made for itself and let no one else
+     * see (a mask, a partial product), back to the thread's {@link BufferPool}, if one is in use.
+     */
+    protected static void discard(Tensor scratch) {
+        BufferPool.discard(scratch);
     }
 
     /** Whether input {@code index} needs a gradient; backward may skip the work when it does not. */

@@ -33,6 +33,7 @@ import vista.autograd.functions.Tanh;
 import vista.autograd.functions.Unsqueeze;
 import vista.autograd.functions.Variance;
 import vista.autograd.functions.Where;
+import vista.tensor.BufferPool;
 import vista.tensor.DType;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
@@ -51,6 +52,12 @@ import vista.tensor.Tensor;
  * leads to this variable, adding to what is there (call {@link #zeroGrad()} between steps). Results
  * (non-leaves) do not keep their gradient, to save memory, unless {@link #retainGrad()} was called on
  * them. A leaf's {@code grad} is its own contiguous tensor, safe to modify in place.
+ *
+ * <p><b>Buffer reuse.</b> Inside {@link BufferPool#use()}, {@link #backward()} gives the arrays of the
+ * graph's intermediate results and of its internal gradients back to the pool once no node needs them,
+ * and {@link #zeroGrad()} gives back the gradient's array; the next step's tensors reuse them. There,
+ * keep no intermediate result (its variable or its tensor) past the backward pass: copy what is needed
+ * first. The variable backpropagated from, the leaves and the leaves' gradients are never given back.
  *
  * <p>Do not modify {@code data} in place while a graph that uses it still needs a backward pass: the
  * saved tensors would no longer match the forward pass.
@@ -121,8 +128,15 @@ public final class Variable {
         return new Variable(data);
     }
 
-    /** Forgets the gradient (sets it to null). */
+    /**
+     * Forgets the gradient (sets it to null). Inside {@link BufferPool#use()} its array goes back to the
+     * pool, for the next backward pass to fill: do not keep a leaf's gradient tensor past this call there.
+     */
     public void zeroGrad() {
+        BufferPool pool = BufferPool.current();
+        if (pool != null && grad != null) {
+            pool.giveBack(grad.storage());
+        }
         grad = null;
     }
 

@@ -8,7 +8,9 @@
  *       {@code backward} mapping dL/dy to dL/dx_i; the operations themselves live in
  *       {@code vista.autograd.functions}, one small class each, with their formulas in the javadoc.</li>
  *   <li>{@code Backward}: the reverse pass (iterative topological order, gradients summed once per
- *       node in a fixed order, saved tensors released afterwards).</li>
+ *       node in a fixed order, saved tensors released afterwards); inside a
+ *       {@link vista.tensor.BufferPool}, {@code GraphRecycling} gives the arrays no node needs any more
+ *       back to the pool during the pass.</li>
  *   <li>{@link vista.autograd.Autograd#noGrad()}: a scope without recording.</li>
  *   <li>{@link vista.autograd.GradCheck}: analytic gradients against float64 finite differences.</li>
  *   <li>{@link vista.autograd.Ledger}: the one recording of costs and times, layer calls and operations,

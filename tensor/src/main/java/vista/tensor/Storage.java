@@ -17,8 +17,11 @@ public sealed interface Storage permits Storage.Floats, Storage.Doubles {
     /** Stores {@code value}, rounded to the nearest float for float32 storage. */
     void set(int index, double value);
 
+    /**
+     * New zero-filled storage; float32 arrays come from the thread's {@link BufferPool} when one is in use.
+     */
     static Storage allocate(DType dtype, int length) {
-        return dtype == DType.FLOAT32 ? new Floats(new float[length]) : new Doubles(new double[length]);
+        return dtype == DType.FLOAT32 ? new Floats(BufferPool.newFloats(length)) : new Doubles(new double[length]);
     }
 
     /** float32 storage. */

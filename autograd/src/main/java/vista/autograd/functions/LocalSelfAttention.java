@@ -60,7 +60,8 @@ public final class LocalSelfAttention extends Function {
                     + inputs.length + " inputs");
         }
         OutputAndWeights result = outputAndWeights(inputs[0], inputs[1], inputs[2], inputs[3], inputs[4], window);
-        save(inputs[0], inputs[1], inputs[2], inputs[3], inputs[4], result.weights());
+        save(inputs[0], inputs[1], inputs[2], inputs[3], inputs[4]);
+        saveOwned(result.weights());
         return result.output();
     }
 

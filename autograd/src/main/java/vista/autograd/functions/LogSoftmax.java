@@ -24,6 +24,12 @@ public final class LogSoftmax extends Function {
     @Override
     protected Tensor[] backward(Tensor g) {
         Tensor softmax = saved(0).exp();
-        return new Tensor[] {g.sub(softmax.mul(g.sum(new int[] {axis}, true)))};
+        Tensor total = g.sum(new int[] {axis}, true);
+        Tensor shares = softmax.mul(total);
+        Tensor dx = g.sub(shares);
+        discard(softmax);
+        discard(total);
+        discard(shares);
+        return new Tensor[] {dx};
     }
 }

@@ -19,7 +19,10 @@ public final class Relu extends Function {
     @Override
     protected Tensor[] backward(Tensor g) {
         Tensor x = saved(0);
-        return new Tensor[] {g.mul(x.gt(Tensor.scalar(x.dtype(), 0)))};
+        Tensor positive = x.gt(Tensor.scalar(x.dtype(), 0));
+        Tensor dx = g.mul(positive);
+        discard(positive);
+        return new Tensor[] {dx};
     }
 
     /** {@code g [y > 0]}: g (contiguous, of y's shape) set to 0 in place wherever {@code y <= 0}; returns g. */

@@ -24,7 +24,13 @@ public final class Softmax extends Function {
     @Override
     protected Tensor[] backward(Tensor g) {
         Tensor y = saved(0);
-        Tensor weighted = g.mul(y).sum(new int[] {axis}, true);
-        return new Tensor[] {y.mul(g.sub(weighted))};
+        Tensor products = g.mul(y);
+        Tensor weighted = products.sum(new int[] {axis}, true);
+        Tensor centred = g.sub(weighted);
+        Tensor dx = y.mul(centred);
+        discard(products);
+        discard(weighted);
+        discard(centred);
+        return new Tensor[] {dx};
     }
 }

@@ -12,6 +12,7 @@ import vista.nn.Module;
 import vista.nn.checkpoint.StateDigest;
 import vista.nn.loss.CrossEntropyLoss;
 import vista.nn.optim.Sgd;
+import vista.tensor.BufferPool;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
 import vista.tensor.geometry.Footprint;
@@ -62,9 +63,17 @@ public final class TrainingProbe {
 
     /** "name sha-256" of each tiny model after its training, in a fixed order. */
     static List<String> digests() {
+        return digests(false);
+    }
+
+    /**
+     * {@link #digests()}, each model's steps run inside its own {@link BufferPool} when {@code pooled}
+     * (a pool's arrays are reused from the second step on).
+     */
+    static List<String> digests(boolean pooled) {
         List<String> lines = new ArrayList<>();
         for (TinyModel model : MODELS) {
-            lines.add(model.name() + " " + train(model));
+            lines.add(model.name() + " " + train(model, pooled ? new BufferPool() : null));
         }
         return lines;
     }
@@ -81,7 +90,7 @@ public final class TrainingProbe {
                 new boolean[] {false, true}, Footprint.Padding.REFLECT);
     }
 
-    private static String train(TinyModel tiny) {
+    private static String train(TinyModel tiny, BufferPool pool) {
         Rng rng = new Rng(SEED).split(tiny.name());
         Module model = tiny.build().apply(rng.split("init"));
         model.train(true);
@@ -95,9 +104,11 @@ public final class TrainingProbe {
             for (int i = 0; i < BATCH; i++) {
                 labels[i] = data.nextInt(CLASSES);
             }
-            sgd.zeroGrad();
-            criterion.forward(model.forward(new Variable(images)), labels).backward();
-            sgd.step();
+            try (BufferPool.Scope scope = pool == null ? null : pool.use()) {
+                sgd.zeroGrad();
+                criterion.forward(model.forward(new Variable(images)), labels).backward();
+                sgd.step();
+            }
         }
         return StateDigest.sha256(model) + " " + StateDigest.sha256(sgd.stateDict());
     }

@@ -85,11 +85,14 @@ public final class Sgd {
             boolean direct = data.dtype() == DType.FLOAT32 && data.isContiguous();
             float[] w = direct ? data.floats() : data.toFloatArray();
             int at = direct ? data.offset() : 0;
-            float[] grad = p.grad().toFloatArray();
+            Tensor gradient = p.grad();
+            boolean directGrad = gradient.dtype() == DType.FLOAT32 && gradient.isContiguous();
+            float[] grad = directGrad ? gradient.floats() : gradient.toFloatArray();
+            int gradAt = directGrad ? gradient.offset() : 0;
             float[] v = momentum == 0 ? null : velocity(name, p);
             boolean first = v != null && !velocities.containsKey(name);
-            for (int i = 0; i < grad.length; i++) {
-                float g = grad[i] + decay * w[at + i];
+            for (int i = 0; i < p.numel(); i++) {
+                float g = grad[gradAt + i] + decay * w[at + i];
                 float s = g;
                 if (v != null) {
                     v[i] = first ? g : mu * v[i] + g;

@@ -3,6 +3,7 @@ package vista.tensor.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
+import vista.tensor.DType;
 import vista.tensor.Shape;
 import vista.tensor.Storage;
 import vista.tensor.Tensor;
@@ -58,7 +59,8 @@ final class BatchNormFast {
         int runsPerBlock = Math.max(1, BLOCK / Math.max(1, l));
         float[] gamma = weight.toFloatArray();
         float[] beta = bias.toFloatArray();
-        float[] out = new float[x.numel()];
+        Tensor output = Tensor.zeros(DType.FLOAT32, x.shape());
+        float[] out = output.floats();
         float[] mean = new float[channels];
         float[] variance = new float[channels];
         float[] inverseStd = new float[channels];
@@ -85,7 +87,7 @@ final class BatchNormFast {
                 inverseStd[c] = r;
             }
         });
-        return new BatchNormKernels.Forward(Tensor.of(new Storage.Floats(out), x.shape()), vector(mean),
+        return new BatchNormKernels.Forward(output, vector(mean),
                 vector(variance), vector(inverseStd));
     }
 
@@ -105,7 +107,8 @@ final class BatchNormFast {
         float[] gamma = weight.toFloatArray();
         float[] mu = mean.toFloatArray();
         float[] r = inverseStd.toFloatArray();
-        float[] dx = inputGradient ? new float[x.numel()] : null;
+        Tensor inputGrad = inputGradient ? Tensor.zeros(DType.FLOAT32, x.shape()) : null;
+        float[] dx = inputGradient ? inputGrad.floats() : null;
         float[] dGamma = new float[channels];
         float[] dBeta = new float[channels];
         int channelsPerTile = Math.max(1, TILE / Math.max(1, n));
@@ -132,7 +135,7 @@ final class BatchNormFast {
                 }
             }
         });
-        return new BatchNormKernels.Gradients(dx == null ? null : Tensor.of(new Storage.Floats(dx), x.shape()),
+        return new BatchNormKernels.Gradients(inputGrad,
                 vector(dGamma), vector(dBeta));
     }
 

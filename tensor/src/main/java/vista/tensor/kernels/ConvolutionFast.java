@@ -9,6 +9,7 @@ import vista.tensor.Shape;
 import vista.tensor.Tensor;
 import vista.tensor.geometry.ConvGeometry;
 import vista.tensor.runtime.Tiles;
+import vista.tensor.runtime.Workspaces;
 import vista.tensor.runtime.Vectors;
 
 /**
@@ -61,9 +62,11 @@ import vista.tensor.runtime.Vectors;
  * <p><b>Threads and memory.</b> The tiles run in parallel; inside a tile, GEMM is called on blocks that
  * it runs on the tile's own thread unless they are very large (see {@link #gemmInTile}). Buffers (cols,
  * dcols) come from a free list owned by one call: a tile takes one, returns it when done, and a later
- * tile reuses it; so a call allocates about one buffer per thread, never one per tile. A buffer kept per
+ * tile reuses it; so a call needs about one buffer per thread, never one per tile. A buffer kept per
  * thread would not be safe, because a thread that waits inside GEMM for its sub-tasks may run another of
- * this call's tiles meanwhile.
+ * this call's tiles meanwhile. The call draws its buffers, the weight gradient's per-tile partial sums
+ * and its channels-last copy of the input from {@link Workspaces} and returns them before it ends, so a
+ * training step reuses the previous step's arrays.
  */
 final class ConvolutionFast {
     private static final VectorSpecies<Float> FLOAT = Vectors.FLOAT;
@@ -135,6 +138,7 @@ final class ConvolutionFast {
                 columns.give(cols);
             }
         });
+        columns.release();
         return out;
     }
 
@@ -180,6 +184,7 @@ final class ConvolutionFast {
             col2im(dcols, channels, p, dxa, (n * p.inChannels + group * p.inPerGroup + c0) * p.inPlane());
             gradColumns.give(dcols);
         });
+        gradColumns.release();
         return dx;
     }
 
@@ -216,7 +221,7 @@ final class ConvolutionFast {
         Tiles.forEach(tiles, t -> {
             int from = (int) ((long) units * t / tiles);
             int to = (int) ((long) units * (t + 1) / tiles);
-            float[] partial = t == 0 && !channelsLast ? dw.floats() : new float[weightSize];
+            float[] partial = t == 0 && !channelsLast ? dw.floats() : Workspaces.take(weightSize);
             partials[t] = partial;
             float[] cols = direct ? null : columns.take();
             for (int unit = from; unit < to; unit++) {
@@ -258,9 +263,14 @@ final class ConvolutionFast {
                 columns.give(cols);
             }
         });
+        columns.release();
         addPartials(partials, weightSize);
         if (channelsLast) {
             fromTapMajor(partials[0], p, dw.floats());
+            Workspaces.giveBack(xa);
+        }
+        for (int t = channelsLast ? 0 : 1; t < tiles; t++) {
+            Workspaces.giveBack(partials[t]);
         }
         return dw;
     }
@@ -273,7 +283,7 @@ final class ConvolutionFast {
         float[] source = x.floats();
         int channels = p.inChannels;
         int plane = p.inPlane();
-        float[] out = new float[p.batch * plane * channels];
+        float[] out = Workspaces.take(p.batch * plane * channels);
         Tiles.forEach(p.batch, n -> {
             for (int s0 = 0; s0 < plane; s0 += 16) {
                 int s1 = Math.min(plane, s0 + 16);
@@ -689,7 +699,10 @@ final class ConvolutionFast {
         }
     }
 
-    /** The free list of one call's equally sized work buffers (see the class comment). */
+    /**
+     * The free list of one call's equally sized work buffers (see the class comment), drawn from
+     * {@link Workspaces}; {@link #release} hands them all back there when the call is done with them.
+     */
     private static final class Buffers {
         private final int size;
         private final ConcurrentLinkedDeque<float[]> free = new ConcurrentLinkedDeque<>();
@@ -700,11 +713,18 @@ final class ConvolutionFast {
 
         float[] take() {
             float[] buffer = free.poll();
-            return buffer != null ? buffer : new float[size];
+            return buffer != null ? buffer : Workspaces.take(size);
         }
 
         void give(float[] buffer) {
             free.push(buffer);
+        }
+
+        /** Returns every buffer to {@link Workspaces}; call once no tile uses one any more. */
+        void release() {
+            for (float[] buffer = free.poll(); buffer != null; buffer = free.poll()) {
+                Workspaces.giveBack(buffer);
+            }
         }
     }
 }

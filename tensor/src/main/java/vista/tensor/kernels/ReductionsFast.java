@@ -4,6 +4,7 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
+import vista.tensor.BufferPool;
 import vista.tensor.DType;
 import vista.tensor.Shape;
 import vista.tensor.Storage;
@@ -373,7 +374,7 @@ final class ReductionsFast {
      * x as {@code [outer, reduced, inner]} floats from {@code base} in {@code data}, row-major, and the
      * output shape.
      */
-    private record Plan(float[] data, int base, int outer, int reduced, int inner, Shape outShape) {
+    private record Plan(float[] data, int base, int outer, int reduced, int inner, Shape outShape, Tensor copy) {
         static Plan of(Tensor x, int[] axes, boolean keepdim, String op) {
             boolean[] isReduced = ReductionsKernels.reducedAxes(x.shape(), axes, op);
             Shape outShape = ReductionsKernels.outputShape(x.shape(), isReduced, keepdim);
@@ -403,10 +404,10 @@ final class ReductionsFast {
                 }
             }
             if (blocks == 0 && x.isContiguous()) {
-                return new Plan(x.floats(), x.offset(), 1, 1, x.numel(), outShape);
+                return new Plan(x.floats(), x.offset(), 1, 1, x.numel(), outShape, null);
             }
             if (blocks == 1 && x.isContiguous()) {
-                return new Plan(x.floats(), x.offset(), before, reduced, after, outShape);
+                return new Plan(x.floats(), x.offset(), before, reduced, after, outShape, null);
             }
             int[] order = new int[dims.length];
             int k = 0;
@@ -421,10 +422,15 @@ final class ReductionsFast {
                 }
             }
             Tensor moved = x.permute(order).contiguous();
-            return new Plan(moved.floats(), moved.offset(), outShape.numel(), reduced, 1, outShape);
+            return new Plan(moved.floats(), moved.offset(), outShape.numel(), reduced, 1, outShape,
+                    moved.storage() == x.storage() ? null : moved);
         }
 
+        /** The result holding {@code values}; the plan's copy of x, if it made one, goes back to the pool. */
         Tensor output(float[] values) {
+            if (copy != null) {
+                BufferPool.discard(copy);
+            }
             return Tensor.of(new Storage.Floats(values), outShape);
         }
     }

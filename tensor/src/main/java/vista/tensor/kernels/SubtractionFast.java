@@ -3,6 +3,7 @@ package vista.tensor.kernels;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import vista.tensor.BufferPool;
 import vista.tensor.DType;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
@@ -104,6 +105,7 @@ public final class SubtractionFast {
             }
             p.fold(s.gather.padded, 0, dx2, t * p.inputPlane);
         });
+        BufferPool.discardCopy(g, gradOutput);
         return new SubtractionKernels.Gradients(first, second);
     }
 
