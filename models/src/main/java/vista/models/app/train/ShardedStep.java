@@ -124,7 +124,7 @@ final class ShardedStep {
             Variable output = model.forward(new Variable(images));
             Variable objective = criterion.forward(output, Arrays.copyOfRange(batch.labels(), from, from + shardSize));
             losses[local] = objective.item();
-            logits[local] = output.data();
+            logits[local] = output.data().copy(); // inside a buffer pool, backward gives the output's array back
             objective.backward();
             return shardVector(shard);
         });

@@ -19,6 +19,7 @@ import vista.nn.checkpoint.Checkpoint;
 import vista.nn.loss.CrossEntropyLoss;
 import vista.nn.optim.LearningRateSchedule;
 import vista.nn.optim.Sgd;
+import vista.tensor.BufferPool;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
 
@@ -104,6 +105,12 @@ public final class Trainer {
     private final Settings settings;
     private final RunDirectory run;
     private final TrainingObserver observer;
+    /**
+     * The arrays of a step's activations, gradients and scratch, reused from step to step
+     * ({@link BufferPool}): inside its scope nothing computed before {@code backward()} is kept past it
+     * except copies.
+     */
+    private final BufferPool buffers = new BufferPool();
     private final Collective world;
 
     private Trainer(TrainConfig config, Settings settings, TrainingObserver observer, Collective world) {
@@ -236,21 +243,23 @@ public final class Trainer {
             sgd.setLearningRate(rate);
             double loss;
             Tensor logits;
-            if (sharded == null) {
-                sgd.zeroGrad();
-                Variable output = model.forward(new Variable(batch.images()));
-                Variable objective = criterion.forward(output, batch.labels());
-                loss = objective.item();
-                requireFinite(loss, epoch, t, sums.steps(), train.batchesPerEpoch(), rate);
-                objective.backward();
-                logits = output.data();
-            } else {
-                ShardedStep.Outcome outcome = sharded.run(batch);
-                loss = outcome.loss();
-                requireFinite(loss, epoch, t, sums.steps(), train.batchesPerEpoch(), rate);
-                logits = outcome.logits();
+            try (BufferPool.Scope reuse = buffers.use()) {
+                if (sharded == null) {
+                    sgd.zeroGrad();
+                    Variable output = model.forward(new Variable(batch.images()));
+                    Variable objective = criterion.forward(output, batch.labels());
+                    loss = objective.item();
+                    requireFinite(loss, epoch, t, sums.steps(), train.batchesPerEpoch(), rate);
+                    logits = output.data().copy(); // the backward pass gives the output's array back to the pool
+                    objective.backward();
+                } else {
+                    ShardedStep.Outcome outcome = sharded.run(batch);
+                    loss = outcome.loss();
+                    requireFinite(loss, epoch, t, sums.steps(), train.batchesPerEpoch(), rate);
+                    logits = outcome.logits();
+                }
+                sgd.step();
             }
-            sgd.step();
             t++;
             sums.add(batch, logits, loss, rate);
             observer.stepFinished(new TrainingObserver.Step(epoch + 1, t, loss, sums, model));
