@@ -1,3 +1,5 @@
+import java.util.Arrays;
+import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import vista.tensor.Rng;
@@ -28,7 +30,7 @@ public class Lesson3 {
     static final VectorSpecies<Float> SPECIES = Vectors.FLOAT;
 
     public static void main(String[] args) {
-        boolean quick = java.util.Arrays.asList(args).contains("--quick");
+        boolean quick = List.of(args).contains("--quick");
         System.out.printf("this machine's vectors: %d float lanes (%d bits); fast kernels %s%n",
                 Vectors.LANES, Vectors.LANES * 32, Kernels.FAST ? "on" : "off (-Dvista.kernels=reference)");
 
@@ -40,7 +42,7 @@ public class Lesson3 {
         float[] vector = y.clone();
         axpyScalar(0.5f, x, scalar);
         int tail = axpyVector(0.5f, x, vector);
-        check(java.util.Arrays.equals(scalar, vector), "the vector axpy has the scalar axpy's bits");
+        check(Arrays.equals(scalar, vector), "the vector axpy has the scalar axpy's bits");
         System.out.printf("axpy on %d floats: %d vector steps of %d lanes + a scalar tail of %d; bits identical%n",
                 n, n / Vectors.LANES, Vectors.LANES, tail);
 

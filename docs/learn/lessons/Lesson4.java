@@ -2,11 +2,14 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import vista.autograd.Variable;
 import vista.nn.BatchNorm2d;
 import vista.nn.Conv2d;
-import vista.nn.Sequential;
 import vista.nn.ReLU;
+import vista.nn.Sequential;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
 import vista.tensor.runtime.Parallel;
@@ -26,13 +29,13 @@ import vista.tensor.runtime.Tiles;
  */
 public class Lesson4 {
     public static void main(String[] args) {
-        boolean quick = java.util.Arrays.asList(args).contains("--quick");
+        boolean quick = List.of(args).contains("--quick");
         Rng rng = new Rng(4);
         int n = quick ? 100_000 : 2_000_000;
         float[] values = Tensor.randn(rng, n).floats();
         System.out.printf("summing %,d random floats left to right, split in 2 and split in 4:%n", n);
         String[] orders = {"1 part ", "2 parts", "4 parts"};
-        java.util.Set<Integer> distinct = new java.util.TreeSet<>();
+        Set<Integer> distinct = new TreeSet<>();
         for (int split = 0; split < 3; split++) {
             float sum = splitSum(values, 1 << split);
             distinct.add(Float.floatToIntBits(sum));

@@ -33,7 +33,7 @@ import vista.tensor.kernels.ConvolutionKernels;
  *       Vista's reference convolution to rounding.</li>
  *   <li>BatchNorm in training mode: per channel, the batch's mean goes to 0 and its variance to 1.</li>
  *   <li>A bottleneck block (1x1 reduce, 3x3, 1x1 expand, plus the shortcut): its shapes and parameters.</li>
- *   <li>Training a stem + two bottlenecks on Fashion-MNIST (8,000 images, 3 epochs, about 40 s on 2 cores;
+ *   <li>Training a stem + two bottlenecks on Fashion-MNIST (24,000 images, 3 epochs, about 45 s on 2 cores;
  *       --quick: 128 images, one epoch), printing the loss curve and the accuracy on the test images.</li>
  * </ol>
  * <p>Run: {@code ./vista learn 5} (needs Fashion-MNIST in /usr/share/datasets/fashion-mnist; the launcher
@@ -41,7 +41,7 @@ import vista.tensor.kernels.ConvolutionKernels;
  */
 public class Lesson5 {
     public static void main(String[] args) throws Exception {
-        boolean quick = java.util.Arrays.asList(args).contains("--quick");
+        boolean quick = List.of(args).contains("--quick");
         Rng rng = new Rng(5);
         im2colEqualsConvolution(rng);
         batchNormStandardises(rng);
@@ -101,7 +101,7 @@ public class Lesson5 {
     static void train(Rng rng, boolean quick) throws Exception {
         Dataset all = FashionMnist.train();
         Dataset test = quick ? FashionMnist.test().subset(range(128)) : FashionMnist.test();
-        Dataset train = all.subset(range(quick ? 128 : 8000));
+        Dataset train = all.subset(range(quick ? 128 : 24000));
         int epochs = quick ? 1 : 3;
         Module model = new Sequential(
                 Conv2d.builder().setChannels(1, 16).setKernel(3).optPadding(1).optBias(false).build(rng),
@@ -111,13 +111,15 @@ public class Lesson5 {
                 new GlobalAvgPool2d(), new Flatten(), new Linear(64, 10, rng));
         Sgd sgd = Sgd.builder(model.namedParameters()).setLearningRate(0.1).optMomentum(0.9).build();
         CrossEntropyLoss lossFunction = new CrossEntropyLoss();
-        System.out.printf("training a stem + 2 bottlenecks (%,d parameters) on %,d Fashion-MNIST images, %d epoch%s%n",
-                model.parameterCount(), train.size(), epochs, epochs == 1 ? "" : "s");
+        System.out.printf("training a stem + 2 bottlenecks (%,d parameters) on %,d Fashion-MNIST images, %d epoch%s"
+                + " (learning rate 0.1%s)%n", model.parameterCount(), train.size(), epochs, epochs == 1 ? "" : "s",
+                epochs > 1 ? ", 0.01 in the last epoch" : "");
         List<Double> losses = new ArrayList<>();
         long start = System.nanoTime();
         try (DataLoader loader = DataLoader.builder().setDataset(train).setBatchSize(32).setSeed(rng.nextLong())
                 .optShuffle(true).build()) {
             for (int epoch = 0; epoch < epochs; epoch++) {
+                sgd.setLearningRate(epoch == epochs - 1 && epochs > 1 ? 0.01 : 0.1);
                 model.train(true);
                 for (Batch batch : loader.epoch(epoch)) {
                     Variable loss = lossFunction.forward(model.forward(new Variable(batch.images())), batch.labels());
@@ -134,7 +136,7 @@ public class Lesson5 {
         System.out.printf("%d steps in %.1f s; test accuracy on %,d images: %.1f%% (chance: 10%%)%n", losses.size(),
                 seconds, test.size(), 100 * accuracy);
         check(Double.isFinite(losses.getLast()), "the loss stays finite");
-        check(quick || accuracy > 0.5, "a minute of training beats chance by far");
+        check(quick || accuracy > 0.7, "under a minute of training beats chance by far");
         System.out.printf("lesson 5 ok: im2col + GEMM = convolution; trained to %.1f%% test accuracy%n", 100 * accuracy);
     }
 

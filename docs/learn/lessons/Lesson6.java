@@ -1,3 +1,4 @@
+import java.util.List;
 import vista.nn.Conv2d;
 import vista.nn.sasa.LocalSelfAttention2d;
 import vista.tensor.DType;
@@ -26,7 +27,7 @@ import vista.tensor.kernels.LocalSelfAttentionReference;
  */
 public class Lesson6 {
     public static void main(String[] args) {
-        boolean quick = java.util.Arrays.asList(args).contains("--quick");
+        boolean quick = List.of(args).contains("--quick");
         Rng rng = new Rng(6);
         LocalSelfAttention2d layer = LocalSelfAttention2d.builder().setChannels(64, 64).optHeads(8).optKernel(7)
                 .build(rng);

@@ -1,3 +1,4 @@
+import java.util.List;
 import vista.autograd.Variable;
 import vista.nn.san.Aggregation2d;
 import vista.nn.san.PairwiseSelfAttention2d;
@@ -31,7 +32,7 @@ import vista.tensor.geometry.Footprint;
  */
 public class Lesson7 {
     public static void main(String[] args) {
-        boolean quick = java.util.Arrays.asList(args).contains("--quick");
+        boolean quick = List.of(args).contains("--quick");
         reflection();
         subtractionAtTheCorner();
         double aggregationDifference = aggregationByHand(new Rng(7));

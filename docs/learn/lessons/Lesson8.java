@@ -31,7 +31,7 @@ public class Lesson8 {
     }
 
     public static void main(String[] args) {
-        boolean quick = java.util.Arrays.asList(args).contains("--quick");
+        boolean quick = List.of(args).contains("--quick");
         int steps = quick ? 15 : 150;
         streams();
 
