@@ -5,12 +5,12 @@ import java.nio.file.Path;
 import vista.data.Dataset;
 import vista.data.Normalize;
 import vista.models.app.train.DataFacts;
+import vista.models.app.train.RunCheckpoint;
 import vista.models.app.train.TrainConfig;
 import vista.models.app.train.TrainingData;
 import vista.models.zoo.AttentionRecipe;
 import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
-import vista.nn.checkpoint.Checkpoint;
 import vista.nn.weights.WeightFiles;
 import vista.tensor.Rng;
 
@@ -35,17 +35,10 @@ public record AttentionModel(Module model, String name, Dataset test, Normalize 
      * @throws IllegalArgumentException if the data does not fit the model
      */
     public static AttentionModel fromCheckpoint(Path checkpoint, String data) throws IOException {
-        Checkpoint saved = Checkpoint.read(checkpoint);
-        TrainConfig config;
-        DataFacts facts;
-        try {
-            config = TrainConfig.fromMap(saved.config());
-            facts = DataFacts.fromMap(saved.config());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(checkpoint + " is not a checkpoint of vista train: " + e.getMessage(), e);
-        }
-        Module model = config.createModel(facts);
-        model.loadStateDict(saved.model());
+        RunCheckpoint run = RunCheckpoint.read(checkpoint);
+        TrainConfig config = run.config();
+        DataFacts facts = run.facts();
+        Module model = run.model();
         Dataset test = TrainingData.loadTest(data == null ? config.data() : data, 0);
         String mismatch = facts.mismatch(test);
         if (mismatch != null) {

@@ -13,11 +13,11 @@ import vista.data.ImageFolder;
 import vista.data.Preprocess;
 import vista.models.app.train.DataFacts;
 import vista.models.app.train.FolderData;
+import vista.models.app.train.RunCheckpoint;
 import vista.models.app.train.TrainConfig;
 import vista.models.zoo.AttentionRecipe;
 import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
-import vista.nn.checkpoint.Checkpoint;
 import vista.nn.weights.WeightFiles;
 import vista.tensor.Rng;
 import vista.tensor.Shape;
@@ -55,17 +55,10 @@ public record Predictor(Module model, ImageInput input, List<String> classNames,
      * @throws IOException naming the file if it cannot be read or is not a checkpoint of vista train
      */
     public static Predictor fromCheckpoint(Path checkpoint) throws IOException {
-        Checkpoint saved = Checkpoint.read(checkpoint);
-        TrainConfig config;
-        DataFacts facts;
-        try {
-            config = TrainConfig.fromMap(saved.config());
-            facts = DataFacts.fromMap(saved.config());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(checkpoint + " is not a checkpoint of vista train: " + e.getMessage(), e);
-        }
-        Module model = config.createModel(facts);
-        model.loadStateDict(saved.model());
+        RunCheckpoint run = RunCheckpoint.read(checkpoint);
+        TrainConfig config = run.config();
+        DataFacts facts = run.facts();
+        Module model = run.model();
         boolean imagenet = FolderData.isFolderSpec(config.data())
                 && FolderData.parse(config.data()).preprocess() == Preprocess.IMAGENET;
         ImageInput input = imagenet ? ImageInput.imagenet() : new ImageInput(facts.channels() == 1

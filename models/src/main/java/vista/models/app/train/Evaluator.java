@@ -44,15 +44,10 @@ public final class Evaluator {
                                       Progress.Mode progress, PrintWriter out, boolean keepPredictions)
             throws IOException {
         Progress display = new Progress(out, progress);
-        Checkpoint saved = Checkpoint.read(checkpoint);
-        TrainConfig config;
-        DataFacts facts;
-        try {
-            config = TrainConfig.fromMap(saved.config());
-            facts = DataFacts.fromMap(saved.config());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(checkpoint + " is not a checkpoint of vista train: " + e.getMessage(), e);
-        }
+        RunCheckpoint run = RunCheckpoint.read(checkpoint);
+        Checkpoint saved = run.checkpoint();
+        TrainConfig config = run.config();
+        DataFacts facts = run.facts();
         String nonFinite = Evaluation.nonFiniteValue(saved.model());
         if (nonFinite != null) {
             throw new IOException(checkpoint + " cannot be evaluated: its model's " + nonFinite + ". vista train"
@@ -65,8 +60,7 @@ public final class Evaluator {
         if (mismatch != null) {
             throw new IllegalArgumentException(mismatch + "; evaluate it on data of the same kind (--data)");
         }
-        Module model = config.createModel(facts);
-        model.loadStateDict(saved.model());
+        Module model = run.model();
         display.line(String.format(Locale.ROOT,
                 "Evaluating %s (after epoch %d of %d, step %d) from %s on %s: %d images, %d threads.", config.model(),
                 saved.epoch(), config.epochs(), saved.step(), checkpoint, test.name(), test.size(),
