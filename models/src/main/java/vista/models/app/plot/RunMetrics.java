@@ -13,14 +13,20 @@ import java.util.List;
 import vista.models.app.train.RunDirectory;
 
 /**
- * What one run folder's {@value RunDirectory#METRICS} says, epoch by epoch (the keys of
- * {@code TrainingObserver.Epoch#metrics()}). The file holds one line per finished epoch and nothing per
- * step, so the curves have one point per epoch.
+ * What one run folder says about its learning: {@value RunDirectory#METRICS}, one line per finished epoch
+ * (the keys of {@code TrainingObserver.Epoch#metrics()}), and, from {@value RunDirectory#MANIFEST} when the
+ * run has one, the training loss of every step, which the manifest records for replay.
  *
  * @param name   the run's name in a legend: its folder's name
  * @param epochs the rows, in the file's order
+ * @param steps  every recorded step's training loss, in order, at its position in epochs (step i of the
+ *               n steps of epoch e at {@code e - 1 + (i + 1) / n}); empty without a manifest
  */
-public record RunMetrics(String name, List<Epoch> epochs) {
+public record RunMetrics(String name, List<Epoch> epochs, List<Step> steps) {
+    /** One step's training loss at {@code epochs}, its position in epochs from the start. */
+    public record Step(double epochs, double loss) {
+    }
+
     /**
      * One epoch's line.
      *
@@ -71,7 +77,32 @@ public record RunMetrics(String name, List<Epoch> epochs) {
         }
         String name = folder.toAbsolutePath().normalize().getFileName() == null ? folder.toString()
                 : folder.toAbsolutePath().normalize().getFileName().toString();
-        return new RunMetrics(name, List.copyOf(epochs));
+        return new RunMetrics(name, List.copyOf(epochs), steps(new RunDirectory(folder).manifest()));
+    }
+
+    /** The step losses of the manifest {@code file} (epochs[].losses), or none if there is no such file. */
+    private static List<Step> steps(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        List<Step> steps = new ArrayList<>();
+        try {
+            JsonObject manifest = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8))
+                    .getAsJsonObject();
+            for (JsonElement record : manifest.getAsJsonArray("epochs")) {
+                JsonObject epoch = record.getAsJsonObject();
+                int e = epoch.get("epoch").getAsInt();
+                List<JsonElement> losses = epoch.getAsJsonArray("losses").asList();
+                for (int i = 0; i < losses.size(); i++) {
+                    steps.add(new Step(e - 1 + (i + 1.0) / losses.size(), losses.get(i).getAsDouble()));
+                }
+            }
+        } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException e) {
+            throw new IOException(file + " is not a manifest of vista train (" + e.getMessage() + "); vista plot reads"
+                    + " each step's training loss from it: repair it, or move it out of the folder to plot the"
+                    + " epochs only", e);
+        }
+        return List.copyOf(steps);
     }
 
     private static Double number(JsonObject json, String key, String where) throws IOException {

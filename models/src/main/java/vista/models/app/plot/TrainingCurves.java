@@ -28,7 +28,9 @@ import vista.nn.checkpoint.AtomicFiles;
 /**
  * Learning curves as one chart: four panels stacked over one epoch axis, training loss, test loss,
  * training accuracy and test accuracy, each with one line per run; a run keeps its colour in every panel
- * and the legend names it by its folder. Loss is cross-entropy in nats (natural logarithm), accuracy top-1
+ * and the legend names it by its folder. Beside the training loss's per-epoch means, a thin line of the same
+ * colour follows the loss step by step (from the run's manifest), smoothed by the mean of the last
+ * {@value #SMOOTHING} steps. Loss is cross-entropy in nats (natural logarithm), accuracy top-1
  * in percent. A panel whose positive values span more than a factor of {@value #LOG_SCALE_SPAN} (a run whose
  * test loss exploded beside runs that learn) gets a logarithmic axis, said in its label. Drawn by JFreeChart, which gives axes with readable ticks, a legend and anti-aliased lines;
  * hand-drawn Java2D would have to redo each of these.
@@ -42,6 +44,8 @@ public final class TrainingCurves {
             new Color(0x009E73), new Color(0xCC79A7), new Color(0x56B4E9), new Color(0xE69F00), new Color(0x000000));
 
     private static final double LOG_SCALE_SPAN = 100;
+    /** Steps averaged by the per-step training-loss line. */
+    static final int SMOOTHING = 25;
     private static final Shape POINT = new Ellipse2D.Double(-3, -3, 6, 6);
 
     private TrainingCurves() {
@@ -54,7 +58,9 @@ public final class TrainingCurves {
         epochs.setAutoRangeIncludesZero(false);
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(epochs);
         plot.setGap(12);
-        plot.add(panel(runs, "training loss (nats)", e -> e.trainLoss()));
+        XYPlot training = panel(runs, "training loss (nats)", e -> e.trainLoss());
+        addSmoothedSteps(training, runs);
+        plot.add(training);
         plot.add(panel(runs, "test loss (nats)", e -> e.testLoss()));
         plot.add(panel(runs, "training accuracy (%)", e -> 100 * e.trainAccuracy()));
         plot.add(panel(runs, "test accuracy (%)", e -> 100 * e.testAccuracy()));
@@ -110,6 +116,26 @@ public final class TrainingCurves {
         panel.setDomainGridlinePaint(Color.LIGHT_GRAY);
         panel.setRangeGridlinePaint(Color.LIGHT_GRAY);
         return panel;
+    }
+
+    /** Adds each run's step losses to {@code panel}, as a thin line of its colour, smoothed (class comment). */
+    private static void addSmoothedSteps(XYPlot panel, List<RunMetrics> runs) {
+        XYSeriesCollection lines = new XYSeriesCollection();
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+        for (int r = 0; r < runs.size(); r++) {
+            List<RunMetrics.Step> steps = runs.get(r).steps();
+            XYSeries series = new XYSeries(runs.get(r).name() + " steps #" + r, false, true);
+            double window = 0;
+            for (int i = 0; i < steps.size(); i++) {
+                window += steps.get(i).loss() - (i >= SMOOTHING ? steps.get(i - SMOOTHING).loss() : 0);
+                series.add(steps.get(i).epochs(), window / Math.min(i + 1, SMOOTHING));
+            }
+            lines.addSeries(series);
+            renderer.setSeriesPaint(r, colour(r));
+            renderer.setSeriesStroke(r, new BasicStroke(0.8f));
+        }
+        panel.setDataset(1, lines);
+        panel.setRenderer(1, renderer);
     }
 
     private static Color colour(int run) {

@@ -8,10 +8,12 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import vista.models.app.plot.RunMetrics;
 import vista.models.app.train.RunDirectory;
 
 class PlotCommandTest {
@@ -45,6 +47,25 @@ class PlotCommandTest {
         assertEquals(640, image.getWidth());
         assertEquals(800, image.getHeight());
         assertTrue(colourCount(image) > 20, "a chart, not a blank picture");
+    }
+
+    @Test
+    void readsEveryStepsLossFromTheManifestAtItsPlaceInTheEpochs() throws IOException {
+        Path a = run("conv", 2, 1);
+        Files.writeString(a.resolve(RunDirectory.MANIFEST), "{\"epochs\": [{\"epoch\": 1, \"losses\": [2.5, 2.0]},"
+                + " {\"epoch\": 2, \"losses\": [1.5, 1.25, 1.0, 0.75]}]}");
+        RunMetrics metrics = RunMetrics.read(a);
+        assertEquals(List.of(new RunMetrics.Step(0.5, 2.5), new RunMetrics.Step(1, 2.0), new RunMetrics.Step(1.25, 1.5),
+                new RunMetrics.Step(1.5, 1.25), new RunMetrics.Step(1.75, 1.0), new RunMetrics.Step(2, 0.75)),
+                metrics.steps());
+        assertEquals(List.of(), RunMetrics.read(run("no-manifest", 1, 1)).steps());
+
+        Files.writeString(a.resolve(RunDirectory.MANIFEST), "{\"epochs\": [{\"epoch\": 1}]}");
+        Path png = tmp.resolve("curves.png");
+        Cli.Outcome plot = Cli.vista("plot", a.toString(), "--out", png.toString());
+        assertEquals(1, plot.status(), plot::toString);
+        assertTrue(plot.err().startsWith("vista plot: " + a.resolve(RunDirectory.MANIFEST) + " is not a manifest of"
+                + " vista train"), plot::toString);
     }
 
     @Test
