@@ -1,5 +1,6 @@
 package vista.models.app.plot;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -89,15 +90,22 @@ public record RunMetrics(String name, List<Epoch> epochs, List<Step> steps) {
         try {
             JsonObject manifest = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8))
                     .getAsJsonObject();
-            for (JsonElement record : manifest.getAsJsonArray("epochs")) {
+            JsonArray epochs = manifest.getAsJsonArray("epochs");
+            if (epochs == null) {
+                throw new IllegalStateException("no epochs");
+            }
+            for (JsonElement record : epochs) {
                 JsonObject epoch = record.getAsJsonObject();
+                if (!epoch.has("epoch") || !(epoch.get("losses") instanceof JsonArray)) {
+                    throw new IllegalStateException("an epoch without its number or its losses");
+                }
                 int e = epoch.get("epoch").getAsInt();
                 List<JsonElement> losses = epoch.getAsJsonArray("losses").asList();
                 for (int i = 0; i < losses.size(); i++) {
                     steps.add(new Step(e - 1 + (i + 1.0) / losses.size(), losses.get(i).getAsDouble()));
                 }
             }
-        } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException e) {
+        } catch (JsonParseException | IllegalStateException | UnsupportedOperationException e) {
             throw new IOException(file + " is not a manifest of vista train (" + e.getMessage() + "); vista plot reads"
                     + " each step's training loss from it: repair it, or move it out of the folder to plot the"
                     + " epochs only", e);
