@@ -1,6 +1,5 @@
 package vista.bench;
 
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -14,12 +13,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import vista.autograd.Variable;
+import vista.bench.check.MiniTrainingStep;
 import vista.models.zoo.resnet.Bottleneck;
-import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
 import vista.nn.Sequential;
-import vista.nn.loss.CrossEntropyLoss;
-import vista.nn.optim.Sgd;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
 import vista.tensor.runtime.Parallel;
@@ -70,7 +67,7 @@ public class TrainingBenchmark {
         }
     }
 
-    /** A slim 28 x 28 model, its optimiser, a batch and its labels, and the thread count. */
+    /** A slim 28 x 28 model, its optimiser, a batch and its labels ({@link MiniTrainingStep}), and the threads. */
     @State(Scope.Benchmark)
     public static class Step {
         @Param({"resnet26-mini", "sasa-resnet26-mini", "san10-pairwise-mini", "san10-patchwise-mini"})
@@ -79,24 +76,11 @@ public class TrainingBenchmark {
         @Param({"1", "2"})
         int threads;
 
-        Module network;
-        Sgd sgd;
-        Tensor images;
-        int[] labels;
-        final CrossEntropyLoss loss = new CrossEntropyLoss();
+        MiniTrainingStep step;
 
         @Setup
         public void setUp() {
-            Rng rng = new Rng(7);
-            network = ModelZoo.create(model, new ModelZoo.Request(1, 10, rng.split("init")));
-            Map<String, Variable> named = network.namedParameters();
-            sgd = Sgd.builder(named).setLearningRate(0.05).optMomentum(0.9).optWeightDecay(1e-4).build();
-            images = Tensor.randn(rng.split("data"), 64, 1, 28, 28);
-            labels = new int[64];
-            Rng labelRng = rng.split("labels");
-            for (int i = 0; i < labels.length; i++) {
-                labels[i] = labelRng.nextInt(10);
-            }
+            step = new MiniTrainingStep(model);
             Parallel.setThreads(threads);
         }
     }
@@ -113,10 +97,6 @@ public class TrainingBenchmark {
 
     @Benchmark
     public double miniResNetStep(Step s) {
-        s.sgd.zeroGrad();
-        Variable loss = s.loss.forward(s.network.forward(new Variable(s.images)), s.labels);
-        loss.backward();
-        s.sgd.step();
-        return loss.item();
+        return s.step.run();
     }
 }
