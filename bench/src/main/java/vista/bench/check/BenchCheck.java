@@ -29,7 +29,7 @@ import vista.tensor.runtime.Vectors;
  * Exit status: 0 without regressions, 1 with any, 2 for invalid options, 3 when a run or the history
  * failed.
  */
-@Command(name = "bench-check", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench-check", sortOptions = false,
         description = {"Re-run Vista's key speed figures side by side with PyTorch and report every figure whose"
                 + " Vista/PyTorch ratio is more than 15%% worse than the last one recorded on this machine"
                 + " (bench/history/figures.jsonl). Exit status 1 if any is."})
@@ -38,6 +38,9 @@ public final class BenchCheck implements Callable<Integer> {
     private static final TimedProcess.Durations FULL = new TimedProcess.Durations(5, 10);
     private static final TimedProcess.Durations QUICK = new TimedProcess.Durations(0, 0);
     private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'", Locale.ROOT);
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     @Option(names = "--record", description = "Append the new figures to the history (a full run only, not --quick).")
     boolean record;
@@ -150,11 +153,11 @@ public final class BenchCheck implements Callable<Integer> {
                     TimedProcess.Timing torch = timed(r, "PyTorch " + name, command, null);
                     r.torchMs.add(torch.medianMs());
                     torchVersion = torch.torch();
-                    line.append(describe(", PyTorch", torch));
+                    line.append(",").append(describe("PyTorch", torch));
                     if (r.threads >= 2) {
                         TimedProcess.Timing passive = timed(r, "PyTorch (passive) " + name, command, "PASSIVE");
                         r.torchPassiveMs.add(passive.medianMs());
-                        line.append(describe(", PyTorch passive", passive));
+                        line.append(",").append(describe("PyTorch passive", passive));
                     }
                 }
                 out.println(line);

@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /** The table {@code ./vista bench-check} prints: one row per figure, judged against its baseline. */
 final class CheckTable {
-    private static final String ROW = "%-26s %7s %9s %14s %6s  %-38s %7s  %s%n";
+    private static final String ROW = "%-26s %7s %9s %14s %6s  %-40s %7s  %s";
 
     private CheckTable() {
     }
@@ -14,7 +14,7 @@ final class CheckTable {
     static String render(List<RegressionRule.Verdict> verdicts) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, ROW, "case", "threads", "Vista ms", "PyTorch ms", "ratio",
-                "last recorded ratio (date, commit)", "change", ""));
+                "last recorded ratio (date, commit)", "change", "").stripTrailing()).append('\n');
         for (RegressionRule.Verdict v : verdicts) {
             Figure f = v.figure();
             String torch = String.format(Locale.ROOT, "%.1f", f.bestTorchMs())
@@ -23,9 +23,10 @@ final class CheckTable {
             String last = b == null ? "none on this machine"
                     : String.format(Locale.ROOT, "%.2f (%s, %s)", b.ratio(), b.date(), b.commit());
             String change = b == null ? "-" : String.format(Locale.ROOT, "%+.1f%%", v.changePercent());
-            out.append(String.format(Locale.ROOT, ROW, f.benchCase(), f.threads(),
+            String row = String.format(Locale.ROOT, ROW, f.benchCase(), f.threads(),
                     String.format(Locale.ROOT, "%.1f", f.vistaMs()), torch,
-                    String.format(Locale.ROOT, "%.2f", f.ratio()), last, change, v.regression() ? "REGRESSION" : ""));
+                    String.format(Locale.ROOT, "%.2f", f.ratio()), last, change, v.regression() ? "REGRESSION" : "");
+            out.append(row.stripTrailing()).append('\n');
         }
         out.append("ratio = PyTorch ms / Vista ms (Vista's speed over PyTorch's); each time is the median over rounds."
                 + " PyTorch's time at 2 threads or more is the faster of its default run and one with"

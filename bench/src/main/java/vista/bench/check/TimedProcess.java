@@ -59,7 +59,8 @@ final class TimedProcess {
     }
 
     /** The command that runs {@code script} ({@code pytorch_training.py}) for one case with {@code python}. */
-    static List<String> torchCommand(String python, Path script, BenchCase benchCase, int threads, Durations durations) {
+    static List<String> torchCommand(String python, Path script, BenchCase benchCase, int threads,
+            Durations durations) {
         return List.of(python, script.toString(), "--warmup-seconds", Double.toString(durations.warmupSeconds()),
                 "--seconds", Double.toString(durations.measureSeconds()), "--one", benchCase.torchCase(),
                 Integer.toString(threads));

@@ -37,7 +37,8 @@ class HistoryTest {
         String line = History.toLine(new Figure("2026-12-07T19:40Z", "abc1234", HERE, "resnet26-mini-step", 2,
                 400, 280, 250.0, 250 / 400.0, 0.03));
         for (String name : List.of("\"date\":", "\"commit\":", "\"machine\":{\"cpu\":\"AMD EPYC 9R45\",\"cores\":2,"
-                + "\"vector_bits\":512,\"java\":\"25.0.3\",\"torch\":\"2.13.0+cpu\"}", "\"case\":\"resnet26-mini-step\"",
+                + "\"vector_bits\":512,\"java\":\"25.0.3\",\"torch\":\"2.13.0+cpu\"}",
+                "\"case\":\"resnet26-mini-step\"",
                 "\"threads\":2", "\"vista_ms\":400", "\"torch_ms\":280", "\"torch_passive_ms\":250", "\"ratio\":0.625",
                 "\"load\":0.03")) {
             assertTrue(line.contains(name), name + " in " + line);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,9 +33,19 @@ class TimedProcessTest {
 
     @Test
     void pyTorchIsAskedForTheSameCaseAndTimes() {
-        List<String> command = TimedProcess.torchCommand("/venv/bin/python", Path.of("bench/compare/pytorch_training.py"),
+        List<String> command = TimedProcess.torchCommand("/venv/bin/python",
+                Path.of("bench/compare/pytorch_training.py"),
                 BenchCase.SAN10_PATCHWISE_MINI_STEP, 2, new TimedProcess.Durations(5, 10));
         assertEquals(List.of("/venv/bin/python", "bench/compare/pytorch_training.py", "--warmup-seconds", "5.0",
                 "--seconds", "10.0", "--one", "san_patchwise_mini_step", "2"), command);
+    }
+
+    @Test
+    void everyCaseIsOneThePyTorchScriptKnows() throws IOException {
+        // Surefire runs in the bench module's folder.
+        String script = Files.readString(Path.of("compare/pytorch_training.py"));
+        for (BenchCase c : BenchCase.values()) {
+            assertTrue(script.contains("\"" + c.torchCase() + "\""), c.torchCase() + " in pytorch_training.py");
+        }
     }
 }
