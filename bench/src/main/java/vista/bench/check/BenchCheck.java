@@ -136,6 +136,41 @@ public final class BenchCheck implements Callable<Integer> {
                         + " round(s)%s; load average before start %s%n", commit, machine.cpu(), machine.cores(),
                 machine.vectorBits(), machine.java(), runs.size(), roundCount, quick ? ", quick" : "",
                 loadBefore.map(l -> String.format(Locale.ROOT, "%.2f", l)).orElse("unknown"));
+        String torchVersion = measure(runs, roundCount, durations, withTorch);
+        warnAboutLoad(runs, machine.cores());
+        if (!withTorch) {
+            out.print(CheckTable.renderVistaOnly(runs));
+            return 0;
+        }
+        Machine measured = machine.withTorch(torchVersion);
+        List<Figure> figures = runs.stream().map(r -> r.figure(date, commit, measured, measured.cores())).toList();
+        List<RegressionRule.Verdict> verdicts = figures.stream().map(f -> RegressionRule.judge(f, past)).toList();
+        out.print(CheckTable.render(verdicts));
+        if (quick) {
+            out.println("(--quick: 5 repetitions per run; the figures are rough, so read REGRESSION with care.)");
+        }
+        if (record) {
+            History.append(historyFile, figures);
+            out.printf(Locale.ROOT, "recorded %d figure(s) in %s%n", figures.size(), historyFile);
+        }
+        long regressions = verdicts.stream().filter(RegressionRule.Verdict::regression).count();
+        if (regressions > 0) {
+            out.printf(Locale.ROOT, "%d regression(s): %s%n", regressions, verdicts.stream()
+                    .filter(RegressionRule.Verdict::regression)
+                    .map(v -> v.figure().benchCase() + " at " + v.figure().threads() + " thread(s)")
+                    .collect(Collectors.joining(", ")));
+            return 1;
+        }
+        return 0;
+    }
+
+    /**
+     * Runs the rounds: for each case and thread count, Vista, then PyTorch, then (at 2 threads or more)
+     * PyTorch with {@code OMP_WAIT_POLICY=PASSIVE}, printing one line per case and round. Returns PyTorch's
+     * version (null without PyTorch).
+     */
+    private String measure(List<CaseRuns> runs, int roundCount, TimedProcess.Durations durations, boolean withTorch)
+            throws IOException, InterruptedException {
         Path script = root.resolve("bench/compare/pytorch_training.py");
         String torchVersion = null;
         for (int round = 1; round <= roundCount; round++) {
@@ -163,31 +198,7 @@ public final class BenchCheck implements Callable<Integer> {
                 out.println(line);
             }
         }
-        warnAboutLoad(runs, machine.cores());
-        if (!withTorch) {
-            out.print(CheckTable.renderVistaOnly(runs));
-            return 0;
-        }
-        Machine measured = machine.withTorch(torchVersion);
-        List<Figure> figures = runs.stream().map(r -> r.figure(date, commit, measured, measured.cores())).toList();
-        List<RegressionRule.Verdict> verdicts = figures.stream().map(f -> RegressionRule.judge(f, past)).toList();
-        out.print(CheckTable.render(verdicts));
-        if (quick) {
-            out.println("(--quick: 5 repetitions per run; the figures are rough, so read REGRESSION with care.)");
-        }
-        if (record) {
-            History.append(historyFile, figures);
-            out.printf(Locale.ROOT, "recorded %d figure(s) in %s%n", figures.size(), historyFile);
-        }
-        long regressions = verdicts.stream().filter(RegressionRule.Verdict::regression).count();
-        if (regressions > 0) {
-            out.printf(Locale.ROOT, "%d regression(s): %s%n", regressions, verdicts.stream()
-                    .filter(RegressionRule.Verdict::regression)
-                    .map(v -> v.figure().benchCase() + " at " + v.figure().threads() + " thread(s)")
-                    .collect(Collectors.joining(", ")));
-            return 1;
-        }
-        return 0;
+        return torchVersion;
     }
 
     /** Runs one measuring process and adds the load other processes put on the machine meanwhile. */
