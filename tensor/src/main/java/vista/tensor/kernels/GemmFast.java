@@ -31,8 +31,8 @@ import vista.tensor.runtime.Vectors;
  *       packed A block, 256 x 256 floats = 256 KiB, stays in L2 while all column panels of the tile pass
  *       by. In a large product each packed A element is then used 512 times and each packed B element
  *       256 times, so packing costs a few percent; with few rows (m = 64 in the convolution benchmark)
- *       it costs about a tenth, and more when op(B) is transposed, as the scalar transposing copy is
- *       then paid for only 64 FMAs per element. Tiles are the unit of parallel work
+ *       it costs about a tenth, and more when op(B) is transposed, as the transposing copy
+ *       ({@link PanelTranspose}) is then paid for only 64 FMAs per element. Tiles are the unit of parallel work
  *       ({@link Tiles#forEach}); {@link TileGrid} picks them from m, n and k alone and each one writes
  *       a disjoint block of C.</li>
  * </ul>
@@ -200,7 +200,7 @@ final class GemmFast {
         float[] data = source.data();
         int from = source.offset() + x0 * source.lineStride() + p0 * source.depthStride();
         if (source.depthStride() == 1) {
-            packAcrossLines(data, from, source.lineStride(), valid, depth, width, packed, to);
+            PanelTranspose.pack(data, from, source.lineStride(), valid, depth, width, packed, to);
         } else if (valid == COLUMNS && width == COLUMNS) {
             copyVectorRows(data, from, source.depthStride(), depth, packed, to);
         } else {
@@ -211,17 +211,6 @@ final class GemmFast {
         if (valid < width) {
             for (int p = 0; p < depth; p++) {
                 Arrays.fill(packed, to + p * width + valid, to + (p + 1) * width, 0f);
-            }
-        }
-    }
-
-    /** Lines stored contiguously along the depth: read each one in order and scatter it down the panel. */
-    private static void packAcrossLines(float[] data, int from, int lineStride, int valid, int depth, int width,
-            float[] packed, int to) {
-        for (int x = 0; x < valid; x++) {
-            int line = from + x * lineStride;
-            for (int p = 0; p < depth; p++) {
-                packed[to + p * width + x] = data[line + p];
             }
         }
     }
