@@ -1,6 +1,5 @@
 package vista.models.app.cli;
 
-import vista.nn.inference.Folding;
 import com.google.gson.Gson;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,6 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import vista.models.app.predict.Prediction;
 import vista.models.app.predict.Predictor;
+import vista.nn.inference.Folding;
 
 /**
  * {@code vista predict}: the top classes of each image file, with their probabilities, from a checkpoint of

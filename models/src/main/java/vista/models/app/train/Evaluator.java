@@ -1,6 +1,5 @@
 package vista.models.app.train;
 
-import vista.nn.inference.Folding;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -13,6 +12,7 @@ import vista.models.app.stats.Proportion;
 import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
 import vista.nn.checkpoint.Checkpoint;
+import vista.nn.inference.Folding;
 import vista.tensor.Rng;
 import vista.tensor.runtime.Parallel;
 

@@ -1,17 +1,17 @@
 package vista.models.zoo.resnet;
 
-import vista.nn.inference.FoldedResidualBlock;
-import vista.nn.inference.Foldable;
-import vista.nn.inference.Folding;
-import vista.nn.inference.InferenceConv2d;
 import vista.autograd.Variable;
 import vista.models.zoo.resnet.ResNetSpec.Spatial;
 import vista.nn.BatchNorm2d;
 import vista.nn.Conv2d;
 import vista.nn.Init;
-import vista.nn.sasa.LocalSelfAttention2d;
 import vista.nn.Module;
 import vista.nn.Sequential;
+import vista.nn.inference.Foldable;
+import vista.nn.inference.FoldedResidualBlock;
+import vista.nn.inference.Folding;
+import vista.nn.inference.InferenceConv2d;
+import vista.nn.sasa.LocalSelfAttention2d;
 import vista.tensor.Rng;
 
 /**

@@ -2,18 +2,18 @@ package vista.models.zoo.resnet;
 
 import java.util.ArrayList;
 import java.util.List;
-import vista.nn.ReLU;
-import vista.nn.inference.Foldable;
-import vista.nn.inference.Folding;
 import vista.autograd.Variable;
-import vista.nn.sasa.AttentionStem;
 import vista.nn.BatchNorm2d;
 import vista.nn.Flatten;
 import vista.nn.GlobalAvgPool2d;
 import vista.nn.Linear;
 import vista.nn.MaxPool2d;
 import vista.nn.Module;
+import vista.nn.ReLU;
 import vista.nn.Sequential;
+import vista.nn.inference.Foldable;
+import vista.nn.inference.Folding;
+import vista.nn.sasa.AttentionStem;
 import vista.tensor.Rng;
 
 /**

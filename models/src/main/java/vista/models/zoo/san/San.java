@@ -2,8 +2,6 @@ package vista.models.zoo.san;
 
 import java.util.ArrayList;
 import java.util.List;
-import vista.nn.inference.Foldable;
-import vista.nn.inference.Folding;
 import vista.autograd.Variable;
 import vista.nn.BatchNorm2d;
 import vista.nn.Conv2d;
@@ -13,8 +11,10 @@ import vista.nn.Linear;
 import vista.nn.MaxPool2d;
 import vista.nn.Module;
 import vista.nn.ReLU;
-import vista.nn.san.SanAttentionShape;
 import vista.nn.Sequential;
+import vista.nn.inference.Foldable;
+import vista.nn.inference.Folding;
+import vista.nn.san.SanAttentionShape;
 import vista.tensor.Rng;
 import vista.tensor.geometry.Footprint;
 
