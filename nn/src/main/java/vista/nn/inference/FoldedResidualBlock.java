@@ -4,8 +4,9 @@ import vista.autograd.Variable;
 import vista.nn.Module;
 
 /**
- * A residual block in inference form, {@code y = relu(last(body(x)) + shortcut(x))}, where last is an
- * {@link InferenceConv2d} with a ReLU (its norm folded in) and the add and the ReLU run in last's epilogue:
+ * A residual block in inference form, {@code y = relu(last(body(x)) + shortcut(x))} (or without the ReLU),
+ * where last is an {@link InferenceConv2d} (its norm, if any, folded in) and the add and the ReLU, if last
+ * has one, run in last's epilogue:
  * <pre>
  *   y = relu(conv(body(x), w') + b' + shortcut(x))
  * </pre>
@@ -17,14 +18,8 @@ public final class FoldedResidualBlock extends Module {
     private final InferenceConv2d last;
     private final Module shortcut;
 
-    /**
-     * @throws IllegalArgumentException if {@code last} has no ReLU: the block's ReLU is taken in its epilogue
-     */
+    /** The block {@code last(body(x)) + shortcut(x)}, the ReLU if {@code last} has one; {@code shortcut} null: x. */
     public FoldedResidualBlock(Module body, InferenceConv2d last, Module shortcut) {
-        if (!last.relu()) {
-            throw new IllegalArgumentException("FoldedResidualBlock: " + last + " must end in the block's ReLU, which"
-                    + " runs in its epilogue after the shortcut is added; build it with relu = true");
-        }
         this.body = registerModule("body", body);
         this.last = registerModule("last", last);
         this.shortcut = shortcut == null ? null : registerModule("shortcut", shortcut);

@@ -12,9 +12,10 @@ import vista.nn.sasa.LocalSelfAttention2d;
 /**
  * Builds the inference form of a network (see the package's rule): a {@link Foldable} module gives its own;
  * a {@link Sequential} is folded child by child, each {@code Conv2d, BatchNorm2d[, ReLU]} run (and
- * {@code Conv2d, ReLU}) becoming one {@link InferenceConv2d}, and each masked-border
- * {@code LocalSelfAttention2d, BatchNorm2d[, ReLU]} one {@link FoldedLocalSelfAttention}; any other module
- * is kept as it is, in evaluation mode.
+ * {@code Conv2d, ReLU}) becoming one {@link InferenceConv2d}, each masked-border
+ * {@code LocalSelfAttention2d, BatchNorm2d[, ReLU]} one {@link FoldedLocalSelfAttention}, and any other
+ * {@code BatchNorm2d, ReLU} one {@link InferenceNormRelu}; any other module is kept as it is, in evaluation
+ * mode.
  */
 public final class Folding {
     private Folding() {
@@ -35,6 +36,9 @@ public final class Folding {
             if (next instanceof BatchNorm2d norm && foldsNorm(modules[i])) {
                 folded.add(withNorm(modules[i], norm, reluAfterNext));
                 i += reluAfterNext ? 2 : 1;
+            } else if (modules[i] instanceof BatchNorm2d norm && next instanceof ReLU) {
+                folded.add(new InferenceNormRelu(norm));
+                i++;
             } else if (modules[i] instanceof Conv2d conv && next instanceof ReLU) {
                 folded.add(InferenceConv2d.of(conv, true));
                 i++;
@@ -47,8 +51,8 @@ public final class Folding {
 
     /**
      * {@code layer} followed by {@code norm} and, if {@code relu}, a ReLU, as one folded layer when the norm
-     * folds into it (a {@link Conv2d}, a masked-border {@link LocalSelfAttention2d}); otherwise the three
-     * kept as they are, in evaluation mode.
+     * folds into it (a {@link Conv2d}, a masked-border {@link LocalSelfAttention2d}); otherwise the layer kept
+     * as it is, in evaluation mode, followed by the norm (with the ReLU: one {@link InferenceNormRelu}).
      */
     public static Module withNorm(Module layer, BatchNorm2d norm, boolean relu) {
         if (layer instanceof Conv2d conv) {
@@ -59,7 +63,7 @@ public final class Folding {
         }
         Module kept = fold(layer);
         norm.eval();
-        return relu ? new Sequential(kept, norm, new ReLU()) : new Sequential(kept, norm);
+        return relu ? new Sequential(kept, new InferenceNormRelu(norm)) : new Sequential(kept, norm);
     }
 
     private static boolean foldsNorm(Module layer) {

@@ -6,7 +6,8 @@
  * the ReLU and residual add after it run in the convolution's epilogue,
  * {@code y = relu(conv(x, w') + b' + r)} ({@link vista.nn.inference.InferenceConv2d}). SASA's BatchNorm
  * after a masked-border attention layer folds into its value projection
- * ({@link vista.nn.inference.FoldedLocalSelfAttention}).
+ * ({@link vista.nn.inference.FoldedLocalSelfAttention}). A norm that follows no convolution runs with its
+ * ReLU in one per-channel pass ({@link vista.nn.inference.InferenceNormRelu}).
  *
  * <p><b>Rule.</b> A folded network computes what the network it comes from computes in evaluation mode,
  * up to float rounding, and is for inference only: its layers run on raw tensors under

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static vista.nn.inference.InferenceTesting.assertCloseRelativeToLargest;
 import static vista.nn.inference.InferenceTesting.randomiseNorm;
 import static vista.nn.inference.InferenceTesting.run;
@@ -72,11 +71,26 @@ class FoldingTest {
     }
 
     @Test
-    void residualBlockNeedsTheReluInItsLastLayer() {
+    void residualBlockWithoutReluAddsTheShortcutOnly() {
         Rng rng = new Rng(13);
-        Conv2d c = conv(2, 2, 1, rng);
-        assertThrows(IllegalArgumentException.class, () -> new FoldedResidualBlock(new ReLU(),
-                InferenceConv2d.of(c, false), null));
+        Conv2d c = conv(3, 3, 1, rng);
+        Tensor x = Tensor.randn(rng, 2, 3, 4, 5);
+        FoldedResidualBlock block = new FoldedResidualBlock(new InferenceNormRelu(norm(3, rng)),
+                InferenceConv2d.of(c, false), null);
+        Module body = new Sequential(block.children().get("body"), c);
+        body.eval();
+        assertCloseRelativeToLargest(run(body, x).add(x), run(block, x), 1e-6, "x + conv(relu(bn(x)))");
+    }
+
+    @Test
+    void normAndReluWithoutAConvolutionRunAsOnePass() {
+        Rng rng = new Rng(15);
+        BatchNorm2d norm = norm(5, rng);
+        Sequential net = new Sequential(new MaxPool2d(2, 2, 0), norm, new ReLU());
+        Module folded = Folding.fold(net);
+        assertInstanceOf(InferenceNormRelu.class, folded.children().get("1"));
+        Tensor x = Tensor.randn(rng, 2, 5, 6, 8);
+        assertCloseRelativeToLargest(run(net, x), run(folded, x), 1e-6, "relu(bn(x)) in one pass");
     }
 
     @Test

@@ -95,8 +95,9 @@ public final class San extends Module implements Foldable {
 
     /**
      * The inference form, as one {@link Folding#sequence}: the stem's 1x1 convolution with bn_in and the
-     * ReLU as one layer; the rest as it is, in evaluation mode (each stage's norm follows a block's residual
-     * sum, not a convolution, and SAN's blocks keep their layers).
+     * ReLU as one layer; each stage's norm, which follows a block's residual sum and no convolution, with
+     * its ReLU in one pass; every block's inference form ({@link SanBottleneck#folded}); the transitions,
+     * pools and head as they are.
      */
     @Override
     public Module folded() {
