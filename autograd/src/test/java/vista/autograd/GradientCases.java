@@ -5,6 +5,7 @@ import static vista.tensor.kernels.OpCatalogue.AVGPOOL2D;
 import static vista.tensor.kernels.OpCatalogue.BATCHNORM2D;
 import static vista.tensor.kernels.OpCatalogue.CHANNEL_AFFINE;
 import static vista.tensor.kernels.OpCatalogue.CONV2D;
+import static vista.tensor.kernels.OpCatalogue.CONV2D_EPILOGUE;
 import static vista.tensor.kernels.OpCatalogue.ELEMENTWISE_BINARY;
 import static vista.tensor.kernels.OpCatalogue.ELEMENTWISE_UNARY;
 import static vista.tensor.kernels.OpCatalogue.GEMM;
@@ -65,9 +66,10 @@ final class GradientCases {
 
     /**
      * Catalogue entries without a differentiable function of their own: GEMM runs inside matmul and
-     * convolution, the channel affine maps inside batch normalisation, and argmax has no gradient.
+     * convolution, the channel affine maps inside batch normalisation, argmax has no gradient, and the
+     * convolution's epilogue serves inference only (the network it replaces is gradient-checked op by op).
      */
-    static final Set<String> WITHOUT_GRADIENT = Set.of(GEMM, CHANNEL_AFFINE, ARGMAX);
+    static final Set<String> WITHOUT_GRADIENT = Set.of(GEMM, CHANNEL_AFFINE, ARGMAX, CONV2D_EPILOGUE);
 
     /**
      * One gradient check of the op named {@code op}: {@code f} at {@code inputs}, with the inputs listed in

@@ -6,6 +6,7 @@ import vista.autograd.Variable;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
 import vista.tensor.geometry.ConvGeometry;
+import vista.tensor.kernels.ConvolutionEpilogue;
 import vista.tensor.kernels.ConvolutionKernels;
 
 /**
@@ -37,6 +38,17 @@ public final class Convolution extends Function implements Complexity {
     public static Variable apply(Variable x, Variable weight, Variable bias, ConvGeometry geometry) {
         Convolution op = new Convolution(geometry);
         return bias == null ? op.apply(x, weight) : op.apply(x, weight, bias);
+    }
+
+    /**
+     * The inference convolution on raw tensors, outside the graph: {@code y = relu(conv(x, w) + b + r)},
+     * with the bias b {@code (C_out)} or null (0), the residual r (the output's shape) or null (0), and the
+     * ReLU only if {@code relu}: the kernel's {@link ConvolutionEpilogue}, applied to each output tile right
+     * after its sums. It records nothing and saves nothing; a folded network's layers call it.
+     */
+    public static Tensor inference(Tensor x, Tensor weight, Tensor bias, Tensor residual, boolean relu,
+            ConvGeometry geometry) {
+        return ConvolutionKernels.forward(x, weight, geometry, new ConvolutionEpilogue(bias, residual, relu));
     }
 
     @Override

@@ -3,6 +3,7 @@ package vista.tensor.kernels;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import vista.tensor.DType;
 import vista.tensor.Shape;
@@ -98,17 +99,30 @@ final class ConvolutionFast {
 
     /** {@code out = conv(x, w) + bias}, bias may be null. */
     static Tensor forward(Tensor input, Tensor weight, Tensor bias, ConvGeometry g) {
+        return forward(input, weight, g, new ConvolutionEpilogue(bias, null, false));
+    }
+
+    /**
+     * {@code out = relu(conv(x, w) + bias + residual)} ({@link ConvolutionEpilogue}): the bias starts each
+     * GEMM chain as in the plain forward; once a tile's GEMM has written its rows, each of its elements
+     * gets the residual added and the ReLU in one vector pass over the tile, while the tile is in cache.
+     */
+    static Tensor forward(Tensor input, Tensor weight, ConvGeometry g, ConvolutionEpilogue epilogue) {
         Shape outShape = g.outputShape(input.shape());
         Plan p = new Plan(g, input.shape(), outShape);
         Tensor x = input.contiguous();
         Tensor w = weight.contiguous();
-        Tensor b = bias == null ? null : bias.contiguous();
+        Tensor b = epilogue.bias() == null ? null : epilogue.bias().contiguous();
+        Tensor r = epilogue.residual() == null ? null : epilogue.residual().contiguous();
+        boolean relu = epilogue.relu();
         Tensor out = Tensor.zeros(DType.FLOAT32, outShape);
         float[] xa = x.floats();
         float[] wa = w.floats();
         float[] oa = out.floats();
         float[] ba = b == null ? null : b.floats();
         int bOffset = b == null ? 0 : b.offset();
+        float[] ra = r == null ? null : r.floats();
+        int rOffset = r == null ? 0 : r.offset();
         int blocks = p.blocks();
         int blockLength = p.blockLength();
         Buffers columns = new Buffers(p.pointwise() ? 0 : p.depth() * blockLength);
@@ -137,9 +151,39 @@ final class ConvolutionFast {
                         cols, 0, count, oa, outIndex, p.positions(), ba != null);
                 columns.give(cols);
             }
+            if (ra != null || relu) {
+                for (int o = 0; o < p.outPerGroup; o++) {
+                    int row = outIndex + o * p.positions();
+                    finish(oa, row, ra, ra == null ? 0 : rOffset + row, relu, count);
+                }
+            }
         });
         columns.release();
         return out;
+    }
+
+    /**
+     * The epilogue on {@code count} output elements from {@code out[o]}: {@code v = out + residual} (when
+     * {@code residual} is not null, read from {@code residual[r]}), then {@code v <= 0 ? 0 : v} when
+     * {@code relu}, element by element.
+     */
+    private static void finish(float[] out, int o, float[] residual, int r, boolean relu, int count) {
+        FloatVector zero = FloatVector.zero(FLOAT);
+        int k = 0;
+        for (; k <= count - LANES; k += LANES) {
+            FloatVector v = FloatVector.fromArray(FLOAT, out, o + k);
+            if (residual != null) {
+                v = v.add(FloatVector.fromArray(FLOAT, residual, r + k));
+            }
+            if (relu) {
+                v = v.blend(zero, v.compare(VectorOperators.LE, 0f));
+            }
+            v.intoArray(out, o + k);
+        }
+        for (; k < count; k++) {
+            float v = residual == null ? out[o + k] : out[o + k] + residual[r + k];
+            out[o + k] = relu && v <= 0 ? 0f : v;
+        }
     }
 
     /** {@code dL/dx} of shape {@code inputShape} from {@code gradOutput} and the weight. */

@@ -46,6 +46,36 @@ public final class ConvolutionKernels {
         return ConvolutionReference.forward(x.to(dtype), weight.to(dtype), b, geometry);
     }
 
+    /**
+     * The inference convolution, with its epilogue applied to each output tile as soon as the tile's sums
+     * are complete:
+     * <pre>
+     *   y = relu(conv(x, w) + b + r)
+     * </pre>
+     * b the epilogue's per-channel bias {@code (C_out)}, r its residual (the output's shape) and the ReLU
+     * only if asked ({@link ConvolutionEpilogue}); absent parts are 0 or the identity. With a bias alone
+     * the result has the bits of {@link #forward(Tensor, Tensor, Tensor, ConvGeometry)}; the residual is
+     * then added and the ReLU taken in float32, element by element, so the bits do not depend on threads
+     * or vector width. The reference computes the whole expression in double and rounds once.
+     */
+    public static Tensor forward(Tensor x, Tensor weight, ConvGeometry geometry, ConvolutionEpilogue epilogue) {
+        Shape outShape = geometry.outputShape(x.shape());
+        Tensor bias = epilogue.bias();
+        Tensor residual = epilogue.residual();
+        geometry.checkParameters(weight.shape(), bias == null ? null : bias.shape());
+        epilogue.checkResidual(outShape, geometry);
+        DType dtype = commonType(x, weight, bias);
+        if (residual != null && residual.dtype() == DType.FLOAT64) {
+            dtype = DType.FLOAT64;
+        }
+        if (useFast(dtype)) {
+            return ConvolutionFast.forward(x, weight, geometry, epilogue);
+        }
+        ConvolutionEpilogue wide = new ConvolutionEpilogue(bias == null ? null : bias.to(dtype),
+                residual == null ? null : residual.to(dtype), epilogue.relu());
+        return ConvolutionReference.forward(x.to(dtype), weight.to(dtype), geometry, wide);
+    }
+
     /** {@code dL/dx}, of shape {@code inputShape}, from {@code gradOutput = dL/dout} and the weight. */
     public static Tensor backwardInput(Tensor gradOutput, Tensor weight, Shape inputShape, ConvGeometry geometry) {
         geometry.checkGradOutput(gradOutput.shape(), inputShape);

@@ -31,12 +31,23 @@ public final class ConvolutionReference {
 
     /** {@code out = conv(x, w) + bias} ({@code bias} may be null). */
     public static Tensor forward(Tensor x, Tensor w, Tensor bias, ConvGeometry geometry) {
+        return forward(x, w, geometry, new ConvolutionEpilogue(bias, null, false));
+    }
+
+    /**
+     * {@code out = relu(conv(x, w) + bias + residual)}, each part of the {@link ConvolutionEpilogue}
+     * optional: the sum, the bias and the residual in one double, the ReLU ({@code v <= 0 ? 0 : v}) on it,
+     * then one rounding.
+     */
+    public static Tensor forward(Tensor x, Tensor w, ConvGeometry geometry, ConvolutionEpilogue epilogue) {
+        Tensor bias = epilogue.bias();
         Shape outShape = geometry.outputShape(x.shape());
         Tensor out = Tensor.zeros(x.dtype(), outShape);
         Window win = new Window(geometry, x.shape(), outShape);
         Strided xs = new Strided(x);
         Strided ws = new Strided(w);
         Strided bs = bias == null ? null : new Strided(bias);
+        Strided rs = epilogue.residual() == null ? null : new Strided(epilogue.residual());
         int index = 0;
         for (int n = 0; n < win.batch; n++) {
             for (int o = 0; o < win.outChannels; o++) {
@@ -54,6 +65,12 @@ public final class ConvolutionReference {
                                     }
                                 }
                             }
+                        }
+                        if (rs != null) {
+                            sum += rs.get(n, o, i, j);
+                        }
+                        if (epilogue.relu() && sum <= 0) {
+                            sum = 0;
                         }
                         out.storage().set(index++, sum);
                     }

@@ -1,7 +1,9 @@
 package vista.tensor.kernels;
 
 import static vista.tensor.kernels.OpCatalogue.CONV2D;
+import static vista.tensor.kernels.OpCatalogue.CONV2D_EPILOGUE;
 
+import java.util.List;
 import vista.tensor.Tensor;
 import vista.tensor.geometry.ConvGeometry;
 import vista.tensor.kernels.OpEntry.Agreement;
@@ -87,6 +89,61 @@ final class ConvolutionEntries {
                         new Conv(ConvGeometry.convolution(16, 10, 3).padding(1).build(), 2, 19, 23, true))
                 .widthProblem("groups 4, stride 2, dilation 2", new Conv(ConvGeometry.convolution(16, 4, 3).padding(1)
                         .stride(2).dilation(2).groups(4).build(), 2, 19, 23, false));
+    }
+
+    /** A convolution with an inference epilogue: the residual and the ReLU, each present or not. */
+    record Epilogue(Conv conv, boolean residual, boolean relu) {
+        @Override
+        public String toString() {
+            return conv + (residual ? " + residual" : "") + (relu ? ", relu" : "");
+        }
+    }
+
+    /**
+     * {@code relu(conv(x, w) + b + r)}: inputs x, weight, bias (or null), residual (or null); every
+     * combination of bias, residual and ReLU on a 1x1, a 3x3 and strided shapes.
+     */
+    static OpEntry<Epilogue> conv2dEpilogue() {
+        OpEntry<Epilogue> entry = new OpEntry<Epilogue>(CONV2D_EPILOGUE, "forward")
+                .inputs((e, rng) -> {
+                    ConvGeometry g = e.conv().geometry();
+                    Tensor x = Tensor.randn(rng, e.conv().batch(), g.inChannels(), e.conv().height(), e.conv().width());
+                    Tensor w = Tensor.randn(rng, g.weightShape().dims());
+                    Tensor b = e.conv().bias() ? Tensor.randn(rng, g.outChannels()) : null;
+                    Tensor r = e.residual() ? Tensor.randn(rng, g.outputShape(x.shape()).dims()) : null;
+                    return new Tensor[] {x, w, b, r};
+                })
+                .reference((e, x) -> new Tensor[] {ConvolutionReference.forward(x[0], x[1], e.conv().geometry(),
+                        new ConvolutionEpilogue(x[2], x[3], e.relu()))})
+                .fast((e, x) -> new Tensor[] {ConvolutionFast.forward(x[0], x[1], e.conv().geometry(),
+                        new ConvolutionEpilogue(x[2], x[3], e.relu()))})
+                .agreement(Agreement.relativeToMagnitude(CONVOLUTION_TOLERANCE));
+        List<Conv> shapes = List.of(
+                new Conv(ConvGeometry.convolution(6, 5, 1).build(), 2, 5, 7, false),
+                new Conv(ConvGeometry.convolution(5, 7, 3).padding(1).build(), 2, 7, 9, false),
+                new Conv(ConvGeometry.convolution(6, 10, 1).stride(2).build(), 2, 7, 9, false),
+                new Conv(ConvGeometry.convolution(4, 6, 3).stride(2).padding(1).build(), 2, 9, 11, false),
+                new Conv(ConvGeometry.convolution(3, 8, 7).stride(2).padding(3).build(), 1, 17, 15, false));
+        for (Conv shape : shapes) {
+            for (boolean bias : new boolean[] {false, true}) {
+                for (boolean residual : new boolean[] {false, true}) {
+                    for (boolean relu : new boolean[] {false, true}) {
+                        Conv c = new Conv(shape.geometry(), shape.batch(), shape.height(), shape.width(), bias);
+                        entry.problem(new Epilogue(c, residual, relu).toString(), new Epilogue(c, residual, relu));
+                    }
+                }
+            }
+        }
+        return entry.threadProblem("3x3 with many tiles, bias, residual, relu", new Epilogue(
+                        new Conv(ConvGeometry.convolution(40, 72, 3).padding(1).build(), 3, 30, 33, true), true, true))
+                .threadProblem("1x1 with many tiles, residual, relu", new Epilogue(
+                        new Conv(ConvGeometry.convolution(40, 24, 1).build(), 3, 30, 33, false), true, true))
+                .threadProblem("256 output channels, GEMMs that fork, bias, relu", new Epilogue(
+                        new Conv(ConvGeometry.convolution(64, 256, 3).padding(1).build(), 2, 20, 20, true), false, true))
+                .widthProblem("3x3 p1 on rows of 23, bias, residual, relu", new Epilogue(
+                        new Conv(ConvGeometry.convolution(16, 10, 3).padding(1).build(), 2, 19, 23, true), true, true))
+                .widthProblem("1x1 stride 2 on rows of 23, residual, relu", new Epilogue(
+                        new Conv(ConvGeometry.convolution(16, 10, 1).stride(2).build(), 2, 19, 23, false), true, true));
     }
 
     private static void conv(OpEntry<Conv> entry, String label, ConvGeometry.Builder geometry, int batch, int height,

@@ -112,6 +112,52 @@ class ConvolutionTest {
     }
 
     @Test
+    void epilogueKnownValues() {
+        // out = x - x[+1, +1] + 10 is 6 everywhere; the residual -8, -5, 0, 3 makes -2, 1, 6, 9 and the ReLU 0, 1, 6, 9.
+        Tensor x = Tensor.arange(1, 10, 1).reshape(1, 1, 3, 3);
+        Tensor w = Tensor.fromArray(new float[] {1, 0, 0, -1}, 1, 1, 2, 2);
+        Tensor b = Tensor.fromArray(new float[] {10}, 1);
+        Tensor r = Tensor.fromArray(new float[] {-8, -5, 0, 3}, 1, 1, 2, 2);
+        ConvGeometry g = ConvGeometry.convolution(1, 1, 2).build();
+        ConvolutionEpilogue all = new ConvolutionEpilogue(b, r, true);
+        assertArrayEquals(new float[] {0, 1, 6, 9}, ConvolutionKernels.forward(x, w, g, all).toFloatArray());
+        assertArrayEquals(new float[] {0, 1, 6, 9}, ConvolutionReference.forward(x, w, g, all).toFloatArray());
+        assertArrayEquals(new float[] {-2, 1, 6, 9},
+                ConvolutionKernels.forward(x, w, g, new ConvolutionEpilogue(b, r, false)).toFloatArray());
+        assertArrayEquals(new float[] {0, 0, 0, 0},
+                ConvolutionKernels.forward(x, w, g, new ConvolutionEpilogue(null, null, true)).toFloatArray());
+    }
+
+    @Test
+    void epilogueWithABiasAloneKeepsThePlainForwardsBits() {
+        Rng rng = new Rng(5);
+        for (ConvGeometry g : new ConvGeometry[] {ConvGeometry.convolution(12, 20, 1).build(),
+            ConvGeometry.convolution(12, 20, 3).padding(1).stride(2).build()}) {
+            Tensor x = Tensor.randn(rng, 2, 12, 9, 11);
+            Tensor w = Tensor.randn(rng, g.weightShape().dims());
+            Tensor b = Tensor.randn(rng, 20);
+            assertSameFloats(ConvolutionKernels.forward(x, w, b, g),
+                    ConvolutionKernels.forward(x, w, g, new ConvolutionEpilogue(b, null, false)), g + " with a bias");
+            assertSameFloats(ConvolutionKernels.forward(x, w, null, g),
+                    ConvolutionKernels.forward(x, w, g, ConvolutionEpilogue.NONE), g + " without a bias");
+        }
+    }
+
+    @Test
+    void epilogueAcceptsAResidualViewAndRejectsAWrongShape() {
+        Rng rng = new Rng(6);
+        ConvGeometry g = ConvGeometry.convolution(4, 6, 3).padding(1).build();
+        Tensor x = Tensor.randn(rng, 2, 4, 5, 7);
+        Tensor w = Tensor.randn(rng, 6, 4, 3, 3);
+        Tensor r = Tensor.randn(rng, 2, 6, 7, 5).transpose(2, 3);
+        assertSameFloats(ConvolutionKernels.forward(x, w, g, new ConvolutionEpilogue(null, r.contiguous(), true)),
+                ConvolutionKernels.forward(x, w, g, new ConvolutionEpilogue(null, r, true)), "residual view");
+        assertEquals("Conv2d(4->6, k=3, p=1): the residual added in the epilogue must have the output's shape "
+                + "[2, 6, 5, 7], got [2, 6, 5, 6]", message(() -> ConvolutionKernels.forward(x, w, g,
+                        new ConvolutionEpilogue(null, Tensor.zeros(2, 6, 5, 6), false))));
+    }
+
+    @Test
     void rejectsBadShapesNamingTheLayerAndShapes() {
         ConvGeometry g = ConvGeometry.convolution(64, 128, 3).build();
         Tensor w = Tensor.zeros(128, 64, 3, 3);

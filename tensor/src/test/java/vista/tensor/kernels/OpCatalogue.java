@@ -25,6 +25,7 @@ import vista.tensor.kernels.KernelTesting.Layout;
  */
 public final class OpCatalogue {
     public static final String CONV2D = "conv2d";
+    public static final String CONV2D_EPILOGUE = "conv2d_epilogue";
     public static final String MAXPOOL2D = "maxpool2d";
     public static final String AVGPOOL2D = "avgpool2d";
     public static final String GLOBAL_AVGPOOL = "global_avgpool";
@@ -52,7 +53,7 @@ public final class OpCatalogue {
 
     /** Every entry, in the order of their names' declarations. */
     static List<OpEntry<?>> entries() {
-        return List.of(ConvolutionEntries.conv2d(), PoolingEntries.maxpool2d(), PoolingEntries.avgpool2d(),
+        return List.of(ConvolutionEntries.conv2d(), ConvolutionEntries.conv2dEpilogue(), PoolingEntries.maxpool2d(), PoolingEntries.avgpool2d(),
                 PoolingEntries.globalAvgpool(), BatchNormEntries.batchnorm2d(), SoftmaxEntries.softmax(),
                 SoftmaxEntries.logSoftmax(), AttentionEntries.sasaAttention(), SanEntries.sanAggregation(),
                 SanEntries.sanSubtraction2(), SanEntries.sanNeighbourhood(), ElementwiseEntries.elementwiseUnary(),

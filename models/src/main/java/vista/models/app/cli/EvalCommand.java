@@ -30,7 +30,8 @@ import vista.models.app.train.WeightsEvaluator;
  * {@link Proportion}), the confusion matrix and each class's accuracy; with {@code --json} one JSON object
  * {@code {"top1", "top5", "loss", "count", "source", "top1_interval", "top5_interval", "interval_method",
  * "per_class"}} instead. {@code --predictions FILE} also writes each image's prediction
- * ({@link PredictionFile}). Exit status 0, 1 when the weights or the data cannot be used (or the weights or
+ * ({@link PredictionFile}). The model runs in its inference form (BatchNorm folded into the convolutions, ReLUs
+ * and residual adds in their epilogues: {@code vista.nn.inference}) unless {@code --no-fold}. Exit status 0, 1 when the weights or the data cannot be used (or the weights or
  * the test loss are not finite, or the predictions cannot be written), 2 for invalid options.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
@@ -69,6 +70,12 @@ final class EvalCommand implements Callable<Integer> {
             description = "Also write each test image's prediction to FILE, as CSV: " + PredictionFile.HEADER
                     + " (the probability of the predicted class); for vista compare.")
     Path predictions;
+
+    @Option(names = "--no-fold",
+            description = "Run the training graph in evaluation mode instead of the inference form (BatchNorm folded"
+                    + " into the convolutions, ReLUs and residual adds in their epilogues), to check one against the"
+                    + " other.")
+    boolean noFold;
 
     @Mixin
     JsonOption json = new JsonOption();
@@ -156,9 +163,9 @@ final class EvalCommand implements Callable<Integer> {
             PrintWriter text = json.enabled ? new PrintWriter(Writer.nullWriter()) : out;
             boolean keep = predictions != null;
             Evaluation result = weights == null
-                    ? Evaluator.evaluate(checkpoint, data.spec(), batch, limitTest, progress.mode(), text, keep)
+                    ? Evaluator.evaluate(checkpoint, data.spec(), batch, limitTest, progress.mode(), text, keep, !noFold)
                     : WeightsEvaluator.evaluate(weights, model, recipe.recipe(), classes, data.spec(), batch, limitTest,
-                            Progress.Mode.LINES, text, keep);
+                            Progress.Mode.LINES, text, keep, !noFold);
             if (keep) {
                 PredictionFile.write(predictions, result.predictions());
                 text.println("Wrote the predictions of " + result.samples() + " images to " + predictions + ".");

@@ -16,14 +16,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import vista.models.app.predict.Prediction;
 import vista.models.app.predict.Predictor;
+import vista.nn.inference.Folding;
 
 /**
  * {@code vista predict}: the top classes of each image file, with their probabilities, from a checkpoint of
  * {@code vista train} or released weights of a zoo model ({@link Predictor} says how images are prepared).
  * Text: per image its path, then a line per class, {@code "  1.  81.23%  3 dress"}; {@code --json}: a list
  * with, per image, {@code image}, {@code top} ({@code class}, {@code name}, {@code probability}) and the
- * full {@code logits}. Exit status 0, 1 when the weights, the labels or an image cannot be used, 2 for
- * invalid options.
+ * full {@code logits}. The model runs in its inference form (BatchNorm folded into the convolutions, ReLUs
+ * and residual adds in their epilogues: {@code vista.nn.inference}) unless {@code --no-fold}. Exit status 0,
+ * 1 when the weights, the labels or an image cannot be used, 2 for invalid options.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = "The top classes of image files, with their probabilities.")
@@ -43,6 +45,12 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--classes", paramLabel = "N",
             description = "With --weights: the model's classes (default: 1000 for ImageNet models, else 10).")
     Integer classes;
+
+    @Option(names = "--no-fold",
+            description = "Run the training graph in evaluation mode instead of the inference form (BatchNorm folded"
+                    + " into the convolutions, ReLUs and residual adds in their epilogues), to check one against the"
+                    + " other.")
+    boolean noFold;
 
     @Option(names = "--labels", paramLabel = "FILE",
             description = "Class names, one per line in class order (default: those a checkpoint records, else"
@@ -99,6 +107,10 @@ final class PredictCommand implements Callable<Integer> {
                     : Predictor.fromWeights(model, recipe.recipe(), weights, classes);
             if (labels != null) {
                 predictor = predictor.withLabels(labels);
+            }
+            if (!noFold) {
+                predictor = new Predictor(Folding.fold(predictor.model()), predictor.input(), predictor.classNames(),
+                        predictor.classes());
             }
             List<Map<String, Object>> all = new ArrayList<>();
             for (Path image : images) {

@@ -69,7 +69,7 @@ public record ComparedRun(String name, SamplePredictions predictions) {
         log.println("Evaluating " + checkpoint + " on its run's test split...");
         log.flush();
         Evaluation result = Evaluator.evaluate(checkpoint, null, 0, 0, Progress.Mode.LINES,
-                new PrintWriter(Writer.nullWriter()), true);
+                new PrintWriter(Writer.nullWriter()), true, true);
         return result.predictions();
     }
 

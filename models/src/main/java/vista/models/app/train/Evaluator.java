@@ -12,6 +12,7 @@ import vista.models.app.stats.Proportion;
 import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
 import vista.nn.checkpoint.Checkpoint;
+import vista.nn.inference.Folding;
 import vista.tensor.Rng;
 import vista.tensor.runtime.Parallel;
 
@@ -35,13 +36,15 @@ public final class Evaluator {
      * @param limit    evaluate only the first {@code limit} test images (0: all)
      * @param progress the display's style
      * @param keepPredictions whether the result keeps each image's prediction ({@link Evaluation#predictions()})
+     * @param fold     whether to evaluate the model's inference form ({@link Folding}: BatchNorm folded into the
+     *     convolutions, ReLUs and residual adds in their epilogues) instead of the training graph in evaluation mode
      * @throws IOException if the checkpoint or the data cannot be read, or the checkpoint holds a NaN or
      *     infinite value (naming the tensor)
      * @throws IllegalArgumentException if the data does not fit the model (other image size or classes)
      * @throws IllegalStateException if the test loss is NaN or infinite although every weight is finite
      */
     public static Evaluation evaluate(Path checkpoint, String data, int batch, int limit,
-                                      Progress.Mode progress, PrintWriter out, boolean keepPredictions)
+                                      Progress.Mode progress, PrintWriter out, boolean keepPredictions, boolean fold)
             throws IOException {
         Progress display = new Progress(out, progress);
         RunCheckpoint run = RunCheckpoint.read(checkpoint);
@@ -62,24 +65,25 @@ public final class Evaluator {
         }
         Module model = run.model();
         display.line(String.format(Locale.ROOT,
-                "Evaluating %s (after epoch %d of %d, step %d) from %s on %s: %d images, %d threads.", config.model(),
+                "Evaluating %s (after epoch %d of %d, step %d) from %s on %s: %d images, %d threads, %s.", config.model(),
                 saved.epoch(), config.epochs(), saved.step(), checkpoint, test.name(), test.size(),
-                Parallel.threads()));
+                Parallel.threads(), form(fold)));
         return measure(model, test, facts.normalize(), batch > 0 ? batch : config.batch(), new Rng(config.seed()),
-                checkpoint, display, out, keepPredictions);
+                checkpoint, display, out, keepPredictions, fold);
     }
 
     /**
      * Evaluates {@code model} on {@code test}, normalised by {@code normalize}, {@code batch} images at a time,
      * and prints the results; {@code source} is the file the weights came from, for the error about a loss
-     * that is not finite.
+     * that is not finite; with {@code fold}, the model's inference form ({@link Folding}) does the work.
      */
     static Evaluation measure(Module model, Dataset test, Normalize normalize, int batch, Rng rng, Path source,
-            Progress display, PrintWriter out, boolean keepPredictions) {
+            Progress display, PrintWriter out, boolean keepPredictions, boolean fold) {
+        Module network = fold ? Folding.fold(model) : model;
         Evaluation result;
         try (DataLoader loader = DataLoader.builder().setDataset(test).setBatchSize(batch)
                 .setRng(rng.split("test data")).optShuffle(false).optTransforms(normalize).build()) {
-            result = Evaluation.run(model, loader, test.numClasses(), done -> display.testStep(done, test.size()),
+            result = Evaluation.run(network, loader, test.numClasses(), done -> display.testStep(done, test.size()),
                     keepPredictions);
         }
         if (!Double.isFinite(result.loss())) {
@@ -101,6 +105,11 @@ public final class Evaluator {
         out.print(perClass(result.confusion(), test.classNames()));
         out.flush();
         return result;
+    }
+
+    /** How the model runs, for the first line: its inference form, or the training graph. */
+    static String form(boolean fold) {
+        return fold ? "BatchNorm folded into the convolutions" : "the training graph in evaluation mode (--no-fold)";
     }
 
     /**

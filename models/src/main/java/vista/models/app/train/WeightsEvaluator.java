@@ -35,13 +35,14 @@ public final class WeightsEvaluator {
      * @param batch   images per forward pass, or 0 for {@value #DEFAULT_BATCH}
      * @param limit   evaluate only the first {@code limit} test images (0: all)
      * @param keepPredictions whether the result keeps each image's prediction ({@link Evaluation#predictions()})
+     * @param fold    whether to evaluate the model's inference form (see {@link Evaluator#evaluate})
      * @throws IOException naming the file if the weights cannot be read, do not fit the model (by name) or
      *     hold a NaN or infinite value, or if the data cannot be read
      * @throws IllegalArgumentException if the model is unknown, cannot take the data's images, or
      *     {@code classes} is not the data's
      */
     public static Evaluation evaluate(Path weights, String model, AttentionRecipe recipe, Integer classes, String data, int batch, int limit,
-            Progress.Mode progress, PrintWriter out, boolean keepPredictions) throws IOException {
+            Progress.Mode progress, PrintWriter out, boolean keepPredictions, boolean fold) throws IOException {
         Progress display = new Progress(out, progress);
         if (!ModelZoo.names().contains(model)) {
             throw new IllegalArgumentException("unknown model " + model + "; the models are " + ModelZoo.names());
@@ -64,9 +65,9 @@ public final class WeightsEvaluator {
             throw new IOException(weights + " cannot be evaluated: its model's " + nonFinite + "; evaluate other"
                     + " weights.");
         }
-        display.line(String.format(Locale.ROOT, "Evaluating %s with the weights of %s on %s: %d images, %d threads.",
-                model, weights, test.name(), test.size(), Parallel.threads()));
+        display.line(String.format(Locale.ROOT, "Evaluating %s with the weights of %s on %s: %d images, %d threads, %s.",
+                model, weights, test.name(), test.size(), Parallel.threads(), Evaluator.form(fold)));
         return Evaluator.measure(net, test, loaded.normalize(), batch > 0 ? batch : DEFAULT_BATCH, new Rng(0), weights,
-                display, out, keepPredictions);
+                display, out, keepPredictions, fold);
     }
 }

@@ -5,9 +5,13 @@ import vista.models.zoo.resnet.ResNetSpec.Spatial;
 import vista.nn.BatchNorm2d;
 import vista.nn.Conv2d;
 import vista.nn.Init;
-import vista.nn.sasa.LocalSelfAttention2d;
 import vista.nn.Module;
 import vista.nn.Sequential;
+import vista.nn.inference.Foldable;
+import vista.nn.inference.FoldedResidualBlock;
+import vista.nn.inference.Folding;
+import vista.nn.inference.InferenceConv2d;
+import vista.nn.sasa.LocalSelfAttention2d;
 import vista.tensor.Rng;
 
 /**
@@ -27,7 +31,7 @@ import vista.tensor.Rng;
  * <p>A stride-2 attention block needs an even input size: its pool gives {@code H div 2} and the
  * shortcut's 1x1 stride-2 convolution {@code ceil(H / 2)}, which differ for odd H (as in the peer).
  */
-public final class Bottleneck extends Module {
+public final class Bottleneck extends Module implements Foldable {
     private final int stride;
     private final boolean attention;
     private final Conv2d conv1;
@@ -84,5 +88,18 @@ public final class Bottleneck extends Module {
         y = bn3.forward(conv3.forward(y));
         Variable shortcut = downsample == null ? x : downsample.forward(x);
         return y.add(shortcut).relu();
+    }
+
+    /**
+     * The inference form: conv1 with bn1 and its ReLU, the spatial layer with bn2 and its ReLU (a 3x3
+     * convolution, or a masked-border attention layer with bn2 folded into its values), conv3 with bn3,
+     * the shortcut's add and the block's ReLU in one epilogue, and the downsample's convolution with its
+     * norm ({@link FoldedResidualBlock}).
+     */
+    @Override
+    public Module folded() {
+        Module body = new Sequential(InferenceConv2d.folding(conv1, bn1, true), Folding.withNorm(conv2, bn2, true));
+        return new FoldedResidualBlock(body, InferenceConv2d.folding(conv3, bn3, true),
+                downsample == null ? null : Folding.fold(downsample));
     }
 }

@@ -1,14 +1,19 @@
 package vista.models.zoo.resnet;
 
+import java.util.ArrayList;
+import java.util.List;
 import vista.autograd.Variable;
-import vista.nn.sasa.AttentionStem;
 import vista.nn.BatchNorm2d;
 import vista.nn.Flatten;
 import vista.nn.GlobalAvgPool2d;
 import vista.nn.Linear;
 import vista.nn.MaxPool2d;
 import vista.nn.Module;
+import vista.nn.ReLU;
 import vista.nn.Sequential;
+import vista.nn.inference.Foldable;
+import vista.nn.inference.Folding;
+import vista.nn.sasa.AttentionStem;
 import vista.tensor.Rng;
 
 /**
@@ -28,7 +33,7 @@ import vista.tensor.Rng;
  * registered as {@code stem} ({@code stem.q_proj.weight}, ...): it is not a convolution, and no PyTorch
  * model fixes its name.
  */
-public final class ResNet extends Module {
+public final class ResNet extends Module implements Foldable {
     private final Module stem;
     private final BatchNorm2d bn1;
     private final MaxPool2d maxpool;
@@ -80,5 +85,21 @@ public final class ResNet extends Module {
             y = stage.forward(y);
         }
         return fc.forward(flatten.forward(pool.forward(y)));
+    }
+
+    /**
+     * The inference form, as one {@link Folding#sequence}: the convolution stem with bn1 and its ReLU as one
+     * layer (the attention stem, bn1 and the ReLU kept as they are), the max pool, every block's inference
+     * form ({@link Bottleneck#folded}), and the head as it is.
+     */
+    @Override
+    public Module folded() {
+        List<Module> layers = new ArrayList<>(List.of(stem, bn1, new ReLU()));
+        if (maxpool != null) {
+            layers.add(maxpool);
+        }
+        layers.addAll(List.of(stages));
+        layers.addAll(List.of(pool, flatten, fc));
+        return Folding.sequence(layers.toArray(Module[]::new));
     }
 }

@@ -1,5 +1,7 @@
 package vista.models.zoo.san;
 
+import java.util.ArrayList;
+import java.util.List;
 import vista.autograd.Variable;
 import vista.nn.BatchNorm2d;
 import vista.nn.Conv2d;
@@ -9,8 +11,10 @@ import vista.nn.Linear;
 import vista.nn.MaxPool2d;
 import vista.nn.Module;
 import vista.nn.ReLU;
-import vista.nn.san.SanAttentionShape;
 import vista.nn.Sequential;
+import vista.nn.inference.Foldable;
+import vista.nn.inference.Folding;
+import vista.nn.san.SanAttentionShape;
 import vista.tensor.Rng;
 import vista.tensor.geometry.Footprint;
 
@@ -25,7 +29,7 @@ import vista.tensor.geometry.Footprint;
  * {@code layer_i} holds the stage's {@link SanBottleneck}s. Every convolution and the linear head are
  * initialised as PyTorch's defaults, as the official code leaves them; BatchNorm starts at (1, 0).
  */
-public final class San extends Module {
+public final class San extends Module implements Foldable {
     private final SanSpec spec;
     private final Conv2d convIn;
     private final BatchNorm2d bnIn;
@@ -87,6 +91,25 @@ public final class San extends Module {
             x = relu.forward(norms[i].forward(layers[i].forward(transitions[i].forward(x))));
         }
         return fc.forward(flatten.forward(avgpool.forward(x)));
+    }
+
+    /**
+     * The inference form, as one {@link Folding#sequence}: the stem's 1x1 convolution with bn_in and the
+     * ReLU as one layer; each stage's norm, which follows a block's residual sum and no convolution, with
+     * its ReLU in one pass; every block's inference form ({@link SanBottleneck#folded}); the transitions,
+     * pools and head as they are.
+     */
+    @Override
+    public Module folded() {
+        List<Module> layers = new ArrayList<>(List.of(convIn, bnIn, relu));
+        for (int i = 0; i < this.layers.length; i++) {
+            if (spec.pools()[i]) {
+                layers.add(pool);
+            }
+            layers.addAll(List.of(transitions[i], this.layers[i], norms[i], relu));
+        }
+        layers.addAll(List.of(avgpool, flatten, fc));
+        return Folding.sequence(layers.toArray(Module[]::new));
     }
 
     public SanSpec spec() {

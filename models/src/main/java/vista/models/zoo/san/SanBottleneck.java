@@ -5,6 +5,12 @@ import vista.nn.BatchNorm2d;
 import vista.nn.Conv2d;
 import vista.nn.Module;
 import vista.nn.ReLU;
+import vista.nn.Sequential;
+import vista.nn.inference.Foldable;
+import vista.nn.inference.FoldedResidualBlock;
+import vista.nn.inference.Folding;
+import vista.nn.inference.InferenceConv2d;
+import vista.nn.inference.InferenceNormRelu;
 import vista.nn.san.SanAttentionShape;
 import vista.tensor.Rng;
 
@@ -18,7 +24,7 @@ import vista.tensor.Rng;
  * {@code sam.conv1.weight}, ..., {@code bn2.*}, {@code conv.weight}, {@code conv.bias}; the ReLU is one
  * registered layer used twice, as there, so summaries count both calls.
  */
-public final class SanBottleneck extends Module {
+public final class SanBottleneck extends Module implements Foldable {
     private final BatchNorm2d bn1;
     private final Module sam;
     private final BatchNorm2d bn2;
@@ -39,5 +45,16 @@ public final class SanBottleneck extends Module {
     public Variable forward(Variable x) {
         Variable y = sam.forward(relu.forward(bn1.forward(x)));
         return x.add(conv.forward(relu.forward(bn2.forward(y))));
+    }
+
+    /**
+     * The inference form: each norm with its ReLU in one per-channel pass (they follow no convolution, so
+     * nothing folds them), the attention block as it is, and the shortcut's add in the 1x1 convolution's
+     * epilogue ({@link FoldedResidualBlock}).
+     */
+    @Override
+    public Module folded() {
+        Module body = new Sequential(new InferenceNormRelu(bn1), Folding.fold(sam), new InferenceNormRelu(bn2));
+        return new FoldedResidualBlock(body, InferenceConv2d.of(conv, false), null);
     }
 }
