@@ -1,8 +1,10 @@
 package vista.autograd;
 
+import static vista.tensor.kernels.OpCatalogue.ADD_RELU;
 import static vista.tensor.kernels.OpCatalogue.ARGMAX;
 import static vista.tensor.kernels.OpCatalogue.AVGPOOL2D;
 import static vista.tensor.kernels.OpCatalogue.BATCHNORM2D;
+import static vista.tensor.kernels.OpCatalogue.BATCHNORM2D_RELU;
 import static vista.tensor.kernels.OpCatalogue.CHANNEL_AFFINE;
 import static vista.tensor.kernels.OpCatalogue.CONV2D;
 import static vista.tensor.kernels.OpCatalogue.CONV2D_EPILOGUE;
@@ -27,9 +29,11 @@ import static vista.tensor.kernels.OpCatalogue.WHERE;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import vista.autograd.functions.AddRelu;
 import vista.autograd.functions.Aggregation;
 import vista.autograd.functions.AveragePooling;
 import vista.autograd.functions.BatchNorm;
+import vista.autograd.functions.BatchNormRelu;
 import vista.autograd.functions.Convolution;
 import vista.autograd.functions.GlobalAveragePooling;
 import vista.autograd.functions.LocalSelfAttention;
@@ -241,6 +245,24 @@ final class GradientCases {
         cases.add(new GradientCase(BATCHNORM2D, "batchNorm with a constant input: γ and β only",
                 x -> new BatchNorm(1e-5).apply(x[0], x[1], x[2]),
                 inputs(normal(rng, 4, 2, 3), positive(rng, 2), normal(rng, 2)), 0));
+        cases.add(new GradientCase(BATCHNORM2D_RELU, "batchNormRelu [4,2,2,3] with γ and β",
+                x -> new BatchNormRelu(1e-5).apply(x[0], x[1], x[2]),
+                inputs(centredAwayFromZero(rng, 2, 2, 2, 3), positive(rng, 2),
+                        Tensor.fromArray(new float[] {0.05f, -0.05f}, 2))));
+        cases.add(new GradientCase(BATCHNORM2D_RELU, "batchNormRelu of a (B, C, k*k, L) tensor [2,3,4,5] as in SAN",
+                x -> new BatchNormRelu(1e-5).apply(x[0], x[1], x[2]),
+                inputs(centredAwayFromZero(rng, 1, 3, 4, 5), positive(rng, 3), Tensor.zeros(3))));
+        cases.add(new GradientCase(BATCHNORM2D_RELU, "batchNormRelu with a constant input: γ and β only",
+                x -> new BatchNormRelu(1e-5).apply(x[0], x[1], x[2]),
+                inputs(centredAwayFromZero(rng, 2, 2, 3), positive(rng, 2), Tensor.zeros(2)), 0));
+        cases.add(new GradientCase(ADD_RELU, "addRelu [2,3,4]",
+                x -> new AddRelu().apply(x[0], x[1]),
+                inputs(awayFromZero(rng, 2, 3, 4), Tensor.uniform(rng, -0.1, 0.1, 2, 3, 4))));
+        cases.add(new GradientCase(ADD_RELU, "addRelu of the same variable as both operands",
+                x -> new AddRelu().apply(x[0], x[0]).mul(x[0]), inputs(awayFromZero(rng, 3, 5))));
+        cases.add(new GradientCase(ADD_RELU, "addRelu with a constant second operand",
+                x -> new AddRelu().apply(x[0], x[1]),
+                inputs(awayFromZero(rng, 2, 3), Tensor.uniform(rng, -0.1, 0.1, 2, 3)), 1));
         return cases;
     }
 
@@ -406,6 +428,16 @@ final class GradientCases {
             values[i] += Math.copySign(0.25f, values[i]);
         }
         return Tensor.fromArray(values, dims);
+    }
+
+    /**
+     * {@link #awayFromZero} values of shape {@code dims} followed along axis 0 by their negations (axis 0 of
+     * the result is twice {@code dims[0]}): every channel has mean 0 and values at least 0.25 from it, so
+     * a batch normalisation's x̂ stays away from 0, the kink of a ReLU after it.
+     */
+    private static Tensor centredAwayFromZero(Rng rng, int... dims) {
+        Tensor half = awayFromZero(rng, dims);
+        return Tensor.concat(0, half, half.neg());
     }
 
     /**

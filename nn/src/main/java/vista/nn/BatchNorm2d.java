@@ -4,6 +4,7 @@ import vista.autograd.Complexity;
 import vista.autograd.Ledger;
 import vista.autograd.Variable;
 import vista.autograd.functions.BatchNorm;
+import vista.autograd.functions.BatchNormRelu;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
 
@@ -26,6 +27,12 @@ import vista.tensor.Tensor;
  * <p><b>Evaluation mode</b>: {@code y = γ (x - running_mean) / sqrt(running_var + eps) + β}, buffers
  * unchanged; backward {@code dL/dx = g γ / sqrt(running_var + eps)},
  * {@code dL/dγ = sum g (x - running_mean) / sqrt(running_var + eps)}, {@code dL/dβ = sum g}.
+ *
+ * <p><b>With a ReLU</b>: {@link #forwardRelu} is {@code relu(forward(x))}, the same bits forward and
+ * backward and the same running statistics; in training mode it runs as one {@link BatchNormRelu} node,
+ * which writes the activation once and applies the ReLU's mask inside the normalisation's backward
+ * passes. (Evaluation mode runs the two steps as they are; inference folds them into the convolution
+ * before, see {@code vista.nn.inference}.)
  *
  * <p>Any rank-4 tensor {@code (N, C, A, B)} is accepted; SAN's blocks normalise {@code (B, C, k*k, H*W)}
  * tensors this way, with statistics over B k² H W values per channel.
@@ -72,11 +79,39 @@ public final class BatchNorm2d extends Module implements Complexity {
 
     @Override
     public Variable forward(Variable input) {
+        checkInput(input);
+        return Ledger.record(this, input, isTraining() ? trainForward(input) : evalForward(input));
+    }
+
+    /**
+     * {@code relu(forward(input))}: in training mode one fused node ({@link BatchNormRelu}), with the same
+     * bits and running-statistics update as the two steps; in evaluation mode the two steps.
+     */
+    public Variable forwardRelu(Variable input) {
+        if (!isTraining()) {
+            return forward(input).relu();
+        }
+        checkInput(input);
+        return Ledger.record(this, input, trainForwardRelu(input));
+    }
+
+    /**
+     * {@code relu.forward(forward(input))} with a registered {@link ReLU} layer, fused as
+     * {@link #forwardRelu(Variable)}; the layer's call is recorded as well, so summaries count it as before.
+     */
+    public Variable forwardRelu(Variable input, ReLU relu) {
+        if (!isTraining()) {
+            return relu.forward(forward(input));
+        }
+        Variable y = forwardRelu(input);
+        return Ledger.record(relu, y, y);
+    }
+
+    private void checkInput(Variable input) {
         if (input.rank() != 4 || input.dims()[1] != numFeatures) {
             throw new IllegalArgumentException(this + ": expected input (N, " + numFeatures + ", H, W), got "
                     + input.shape());
         }
-        return Ledger.record(this, input, isTraining() ? trainForward(input) : evalForward(input));
     }
 
     /**
@@ -90,16 +125,30 @@ public final class BatchNorm2d extends Module implements Complexity {
     }
 
     private Variable trainForward(Variable input) {
+        long n = valuesPerChannel(input);
+        BatchNorm batchNorm = new BatchNorm(eps);
+        Variable y = batchNorm.apply(input, weight, bias);
+        updateRunningStatistics(batchNorm.mean(), batchNorm.variance(), n);
+        return y;
+    }
+
+    private Variable trainForwardRelu(Variable input) {
+        long n = valuesPerChannel(input);
+        BatchNormRelu batchNorm = new BatchNormRelu(eps);
+        Variable y = batchNorm.apply(input, weight, bias);
+        updateRunningStatistics(batchNorm.mean(), batchNorm.variance(), n);
+        return y;
+    }
+
+    /** n = N H W, which training mode needs to be at least 2. */
+    private long valuesPerChannel(Variable input) {
         int[] dims = input.dims();
         long n = (long) dims[0] * dims[2] * dims[3];
         if (n < 2) {
             throw new IllegalArgumentException(this + ": training mode needs more than one value per channel "
                     + "to estimate the variance, got input " + input.shape());
         }
-        BatchNorm batchNorm = new BatchNorm(eps);
-        Variable y = batchNorm.apply(input, weight, bias);
-        updateRunningStatistics(batchNorm.mean(), batchNorm.variance(), n);
-        return y;
+        return n;
     }
 
     /**

@@ -2,6 +2,7 @@ package vista.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import vista.tensor.DType;
 import vista.tensor.Shape;
@@ -33,6 +34,12 @@ import vista.tensor.runtime.Vectors;
  * {@code sum g x̂ = r sum g (x - μ)}), then {@code dx = γ r ((g - a) - (x - μ) b)} with
  * {@code a = sum g / n} and {@code b = r sum g x̂ / n}. Per-channel scalars are formed in double from
  * the float sums.
+ *
+ * <p><b>With a ReLU</b> ({@link #trainRelu}, {@link #backwardRelu}): the normalising pass writes
+ * {@code fma(x - μ, γ r, β)}, then 0 wherever that is {@code <= 0}, the blend of
+ * {@link Tensor#relu()}; backward multiplies each loaded g by {@code z > 0 ? 1 : 0} (z the output), the
+ * product of the ReLU's backward, before the same operations as without it. The bits are those of the two
+ * operations run one after the other.
  */
 final class BatchNormFast {
     /** Values of work aimed at per tile. */
@@ -48,6 +55,15 @@ final class BatchNormFast {
 
     /** {@link BatchNormKernels#train} for float32. */
     static BatchNormKernels.Forward train(Tensor x, Tensor weight, Tensor bias, double eps) {
+        return train(x, weight, bias, eps, false);
+    }
+
+    /** {@link BatchNormKernels#trainRelu} for float32. */
+    static BatchNormKernels.Forward trainRelu(Tensor x, Tensor weight, Tensor bias, double eps) {
+        return train(x, weight, bias, eps, true);
+    }
+
+    private static BatchNormKernels.Forward train(Tensor x, Tensor weight, Tensor bias, double eps, boolean relu) {
         Tensor xc = x.contiguous();
         float[] src = xc.floats();
         int base = xc.offset();
@@ -81,7 +97,11 @@ final class BatchNormFast {
                 }
                 float var = (float) (squares / n);
                 float r = (float) (1 / Math.sqrt(var + eps));
-                normalise(src, first, out, c * l, batch, stride, l, mu, gamma[c] * r, beta[c]);
+                if (relu) {
+                    normaliseRelu(src, first, out, c * l, batch, stride, l, mu, gamma[c] * r, beta[c]);
+                } else {
+                    normalise(src, first, out, c * l, batch, stride, l, mu, gamma[c] * r, beta[c]);
+                }
                 mean[c] = mu;
                 variance[c] = var;
                 inverseStd[c] = r;
@@ -94,10 +114,24 @@ final class BatchNormFast {
     /** {@link BatchNormKernels#backward} for float32. */
     static BatchNormKernels.Gradients backward(Tensor gradOutput, Tensor x, Tensor weight, Tensor mean,
                                                Tensor inverseStd, boolean inputGradient) {
+        return backward(gradOutput, null, x, weight, mean, inverseStd, inputGradient);
+    }
+
+    /** {@link BatchNormKernels#backwardRelu} for float32. */
+    static BatchNormKernels.Gradients backwardRelu(Tensor gradOutput, Tensor output, Tensor x, Tensor weight,
+                                                   Tensor mean, Tensor inverseStd, boolean inputGradient) {
+        return backward(gradOutput, output.contiguous(), x, weight, mean, inverseStd, inputGradient);
+    }
+
+    /** The gradients, with g masked by {@code reluOutput > 0} unless reluOutput is null (then contiguous). */
+    private static BatchNormKernels.Gradients backward(Tensor gradOutput, Tensor reluOutput, Tensor x, Tensor weight,
+                                                       Tensor mean, Tensor inverseStd, boolean inputGradient) {
         Tensor gc = gradOutput.contiguous();
         Tensor xc = x.contiguous();
         float[] g = gc.floats();
         float[] src = xc.floats();
+        float[] z = reluOutput == null ? null : reluOutput.floats();
+        int zBase = reluOutput == null ? 0 : reluOutput.offset();
         int batch = x.dim(0);
         int channels = x.dim(1);
         int l = BatchNormKernels.spatial(x);
@@ -119,8 +153,15 @@ final class BatchNormFast {
                 double sumG = 0;
                 double sumGD = 0;
                 for (int i = 0; i < batch; i += runsPerBlock) {
-                    blockGradientSums(g, gc.offset() + c * l + i * stride, src, xc.offset() + c * l + i * stride,
-                            Math.min(runsPerBlock, batch - i), stride, l, mu[c], scratch, sums);
+                    int runs = Math.min(runsPerBlock, batch - i);
+                    int at = c * l + i * stride;
+                    if (z == null) {
+                        blockGradientSums(g, gc.offset() + at, src, xc.offset() + at, runs, stride, l, mu[c], scratch,
+                                sums);
+                    } else {
+                        blockMaskedGradientSums(g, gc.offset() + at, src, xc.offset() + at, z, zBase + at, runs, stride,
+                                l, mu[c], scratch, sums);
+                    }
                     sumG += sums[0];
                     sumGD += sums[1];
                 }
@@ -130,8 +171,13 @@ final class BatchNormFast {
                 if (dx != null) {
                     float a = (float) (sumG / n);
                     float b = (float) (r[c] * sumGXHat / n);
-                    inputGradient(g, gc.offset() + c * l, src, xc.offset() + c * l, dx, c * l, batch, stride, l,
-                            mu[c], a, b, gamma[c] * r[c]);
+                    if (z == null) {
+                        inputGradient(g, gc.offset() + c * l, src, xc.offset() + c * l, dx, c * l, batch, stride, l,
+                                mu[c], a, b, gamma[c] * r[c]);
+                    } else {
+                        maskedInputGradient(g, gc.offset() + c * l, src, xc.offset() + c * l, z, zBase + c * l, dx,
+                                c * l, batch, stride, l, mu[c], a, b, gamma[c] * r[c]);
+                    }
                 }
             }
         });
@@ -231,6 +277,51 @@ final class BatchNormFast {
         sums[1] = LogicalLanes.sumTree(scratch, ACCUMULATORS);
     }
 
+    /**
+     * {@link #blockGradientSums} of the masked gradient {@code g [z > 0]} ({@link #keep}), z the ReLU output
+     * at the same offsets from {@code zFrom} as g from {@code gFrom}. Out-of-range lanes load g = 0 and z = 0
+     * and so add exactly 0.
+     */
+    private static void blockMaskedGradientSums(float[] g, int gFrom, float[] x, int xFrom, float[] z, int zFrom,
+                                                int runs, int stride, int l, float mean, float[] scratch,
+                                                float[] sums) {
+        FloatVector m = FloatVector.broadcast(S, mean);
+        for (int k = 0; k < ACCUMULATORS; k += LANES) {
+            FloatVector accG = FloatVector.zero(S);
+            FloatVector accGD = FloatVector.zero(S);
+            for (int run = 0; run < runs; run++) {
+                int gStart = gFrom + run * stride;
+                int shift = xFrom - gFrom;
+                int zShift = zFrom - gFrom;
+                int end = gStart + l;
+                int i = gStart + k;
+                for (; i <= end - LANES; i += ACCUMULATORS) {
+                    FloatVector gv = FloatVector.fromArray(S, g, i).mul(keep(FloatVector.fromArray(S, z, i + zShift)));
+                    FloatVector d = FloatVector.fromArray(S, x, i + shift).sub(m);
+                    accG = accG.add(gv);
+                    accGD = gv.fma(d, accGD);
+                }
+                if (i < end) {
+                    VectorMask<Float> inRange = S.indexInRange(i, end);
+                    FloatVector gv = FloatVector.fromArray(S, g, i, inRange)
+                            .mul(keep(FloatVector.fromArray(S, z, i + zShift, inRange)));
+                    FloatVector d = FloatVector.fromArray(S, x, i + shift, inRange).sub(m);
+                    accG = accG.add(gv);
+                    accGD = gv.fma(d, accGD);
+                }
+            }
+            accG.intoArray(scratch, k);
+            accGD.intoArray(scratch, ACCUMULATORS + k);
+        }
+        sums[0] = LogicalLanes.sumTree(scratch, 0);
+        sums[1] = LogicalLanes.sumTree(scratch, ACCUMULATORS);
+    }
+
+    /** The ReLU's gradient factor: 1 where {@code z > 0}, else 0 (also for NaN). */
+    private static FloatVector keep(FloatVector z) {
+        return FloatVector.zero(S).blend(1f, z.compare(VectorOperators.GT, 0f));
+    }
+
     // ---------------------------------------------------------------- elementwise passes over a channel
 
     /** {@code out = fma(x - mean, scale, shift)} over the channel's N runs (output runs at {@code to + i stride}). */
@@ -249,6 +340,29 @@ final class BatchNormFast {
             if (p < l) {
                 VectorMask<Float> inRange = S.indexInRange(p, l);
                 FloatVector.fromArray(S, src, in + p, inRange).sub(m).fma(s, b).intoArray(out, at + p, inRange);
+            }
+        }
+    }
+
+    /** {@code max(0, fma(x - mean, scale, shift))} over the channel's N runs: {@link #normalise}, then a ReLU. */
+    private static void normaliseRelu(float[] src, int from, float[] out, int to, int batch, int stride, int l,
+                                      float mean, float scale, float shift) {
+        FloatVector m = FloatVector.broadcast(S, mean);
+        FloatVector s = FloatVector.broadcast(S, scale);
+        FloatVector b = FloatVector.broadcast(S, shift);
+        FloatVector zero = FloatVector.zero(S);
+        for (int run = 0; run < batch; run++) {
+            int in = from + run * stride;
+            int at = to + run * stride;
+            int p = 0;
+            for (; p <= l - LANES; p += LANES) {
+                FloatVector y = FloatVector.fromArray(S, src, in + p).sub(m).fma(s, b);
+                y.blend(zero, y.compare(VectorOperators.LE, 0f)).intoArray(out, at + p);
+            }
+            if (p < l) {
+                VectorMask<Float> inRange = S.indexInRange(p, l);
+                FloatVector y = FloatVector.fromArray(S, src, in + p, inRange).sub(m).fma(s, b);
+                y.blend(zero, y.compare(VectorOperators.LE, 0f)).intoArray(out, at + p, inRange);
             }
         }
     }
@@ -275,6 +389,35 @@ final class BatchNormFast {
                 FloatVector d = FloatVector.fromArray(S, x, xi + p, inRange).sub(m);
                 FloatVector u = FloatVector.fromArray(S, g, gi + p, inRange).sub(av);
                 d.neg().fma(bv, u).mul(sv).intoArray(dx, at + p, inRange);
+            }
+        }
+    }
+
+    /** {@link #inputGradient} of the masked gradient {@code g [z > 0]}, z the ReLU output from {@code zFrom}. */
+    private static void maskedInputGradient(float[] g, int gFrom, float[] x, int xFrom, float[] z, int zFrom,
+                                            float[] dx, int to, int batch, int stride, int l, float mean, float a,
+                                            float b, float scale) {
+        FloatVector m = FloatVector.broadcast(S, mean);
+        FloatVector av = FloatVector.broadcast(S, a);
+        FloatVector bv = FloatVector.broadcast(S, b);
+        FloatVector sv = FloatVector.broadcast(S, scale);
+        for (int run = 0; run < batch; run++) {
+            int gi = gFrom + run * stride;
+            int xi = xFrom + run * stride;
+            int zi = zFrom + run * stride;
+            int at = to + run * stride;
+            int p = 0;
+            for (; p <= l - LANES; p += LANES) {
+                FloatVector d = FloatVector.fromArray(S, x, xi + p).sub(m);
+                FloatVector gv = FloatVector.fromArray(S, g, gi + p).mul(keep(FloatVector.fromArray(S, z, zi + p)));
+                d.neg().fma(bv, gv.sub(av)).mul(sv).intoArray(dx, at + p);
+            }
+            if (p < l) {
+                VectorMask<Float> inRange = S.indexInRange(p, l);
+                FloatVector d = FloatVector.fromArray(S, x, xi + p, inRange).sub(m);
+                FloatVector gv = FloatVector.fromArray(S, g, gi + p, inRange)
+                        .mul(keep(FloatVector.fromArray(S, z, zi + p, inRange)));
+                d.neg().fma(bv, gv.sub(av)).mul(sv).intoArray(dx, at + p, inRange);
             }
         }
     }

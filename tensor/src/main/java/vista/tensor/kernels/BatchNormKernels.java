@@ -26,6 +26,14 @@ import vista.tensor.runtime.Kernels;
  *   dL/dx  = γ r (g - (1/n) sum g - x̂ (1/n) sum g x̂)
  * </pre>
  *
+ * <p><b>With a ReLU</b> ({@link #trainRelu}, {@link #backwardRelu}): the output is {@code z = max(0, y)}
+ * (0 for y <= 0 and for -0; NaN stays NaN), written in the pass that normalises, and backward takes
+ * {@code dL/dz} and the output z and uses {@code g = dL/dz [z > 0]} (the ReLU's gradient; {@code z > 0}
+ * exactly where {@code y > 0}) in place of dL/dy inside its own passes. Each value is rounded exactly as
+ * by the two operations run one after the other ({@link vista.tensor.Tensor#relu()} on the output of
+ * {@link #train}, then the ReLU's backward {@code dL/dz * (z > 0 ? 1 : 0)} before {@link #backward}), so
+ * the fused results have the same bits as the unfused ones.
+ *
  * <p>This class checks shapes and picks the implementation: {@link BatchNormReference} (double
  * precision, reads like the formulas) for float64 operands or when {@link Kernels#FAST} is false,
  * {@link BatchNormFast} (float, Vector API, parallel over channels) when everything is float32. The
@@ -54,6 +62,26 @@ public final class BatchNormKernels {
      *     or a channel has fewer than one value
      */
     public static Forward train(Tensor x, Tensor weight, Tensor bias, double eps) {
+        checkTrain(x, weight, bias, eps);
+        return allFloat32(x, weight, bias)
+                ? BatchNormFast.train(x, weight, bias, eps)
+                : BatchNormReference.train(x, weight, bias, eps);
+    }
+
+    /**
+     * {@link #train} followed by a ReLU, in one pass over the output: the output of the result is
+     * {@code max(0, γ x̂ + β)}, the statistics those of {@link #train}; see the class comment.
+     *
+     * @throws IllegalArgumentException as {@link #train}
+     */
+    public static Forward trainRelu(Tensor x, Tensor weight, Tensor bias, double eps) {
+        checkTrain(x, weight, bias, eps);
+        return allFloat32(x, weight, bias)
+                ? BatchNormFast.trainRelu(x, weight, bias, eps)
+                : BatchNormReference.trainRelu(x, weight, bias, eps);
+    }
+
+    private static void checkTrain(Tensor x, Tensor weight, Tensor bias, double eps) {
         checkInput("batchNorm", x);
         checkChannelVector("batchNorm", "weight", weight, x);
         checkChannelVector("batchNorm", "bias", bias, x);
@@ -64,9 +92,6 @@ public final class BatchNormKernels {
         if (!(eps >= 0)) {
             throw new IllegalArgumentException("batchNorm: eps must be >= 0, got " + eps);
         }
-        return allFloat32(x, weight, bias)
-                ? BatchNormFast.train(x, weight, bias, eps)
-                : BatchNormReference.train(x, weight, bias, eps);
     }
 
     /**
@@ -76,6 +101,30 @@ public final class BatchNormKernels {
      */
     public static Gradients backward(Tensor gradOutput, Tensor x, Tensor weight, Tensor mean, Tensor inverseStd,
                                      boolean inputGradient) {
+        checkBackward(gradOutput, x, weight, mean, inverseStd);
+        return allFloat32(gradOutput, x, weight, mean, inverseStd)
+                ? BatchNormFast.backward(gradOutput, x, weight, mean, inverseStd, inputGradient)
+                : BatchNormReference.backward(gradOutput, x, weight, mean, inverseStd, inputGradient);
+    }
+
+    /**
+     * The gradients of {@link #trainRelu}, given {@code gradOutput} = dL/dz for its output
+     * {@code z = max(0, y)}, that output, and x, γ, μ and r as for {@link #backward}: the gradients of
+     * {@link #backward} for {@code dL/dy = dL/dz [z > 0]}, the mask applied inside its passes.
+     */
+    public static Gradients backwardRelu(Tensor gradOutput, Tensor output, Tensor x, Tensor weight, Tensor mean,
+                                         Tensor inverseStd, boolean inputGradient) {
+        checkBackward(gradOutput, x, weight, mean, inverseStd);
+        if (!output.shape().equals(x.shape())) {
+            throw new IllegalArgumentException("batchNorm backward: output of shape " + output.shape()
+                    + " does not match the input " + x.shape());
+        }
+        return allFloat32(gradOutput, output, x, weight, mean, inverseStd)
+                ? BatchNormFast.backwardRelu(gradOutput, output, x, weight, mean, inverseStd, inputGradient)
+                : BatchNormReference.backwardRelu(gradOutput, output, x, weight, mean, inverseStd, inputGradient);
+    }
+
+    private static void checkBackward(Tensor gradOutput, Tensor x, Tensor weight, Tensor mean, Tensor inverseStd) {
         checkInput("batchNorm backward", x);
         checkChannelVector("batchNorm backward", "weight", weight, x);
         checkChannelVector("batchNorm backward", "mean", mean, x);
@@ -84,9 +133,6 @@ public final class BatchNormKernels {
             throw new IllegalArgumentException("batchNorm backward: gradient of shape " + gradOutput.shape()
                     + " does not match the input " + x.shape());
         }
-        return allFloat32(gradOutput, x, weight, mean, inverseStd)
-                ? BatchNormFast.backward(gradOutput, x, weight, mean, inverseStd, inputGradient)
-                : BatchNormReference.backward(gradOutput, x, weight, mean, inverseStd, inputGradient);
     }
 
     /** The number of values per channel and batch element: the product of the axes after the channel axis. */

@@ -21,6 +21,20 @@ public final class BatchNormReference {
 
     /** {@link BatchNormKernels#train}: batch statistics, then {@code y = γ (x - μ) r + β}. */
     public static BatchNormKernels.Forward train(Tensor x, Tensor weight, Tensor bias, double eps) {
+        return train(x, weight, bias, eps, false);
+    }
+
+    /**
+     * {@link BatchNormKernels#trainRelu}: as {@link #train}, with the output {@code max(0, y)} ({@code y <= 0}
+     * gives 0, NaN stays NaN), taken of y in double before it is rounded to the result type. Rounding to
+     * nearest keeps a value's sign and turns no positive value negative, so this is the ReLU of the rounded
+     * y, the unfused result.
+     */
+    public static BatchNormKernels.Forward trainRelu(Tensor x, Tensor weight, Tensor bias, double eps) {
+        return train(x, weight, bias, eps, true);
+    }
+
+    private static BatchNormKernels.Forward train(Tensor x, Tensor weight, Tensor bias, double eps, boolean relu) {
         DType dtype = BatchNormKernels.resultType(x, weight, bias);
         Tensor xc = x.contiguous();
         Storage in = xc.storage();
@@ -56,7 +70,8 @@ public final class BatchNormReference {
                 for (int p = 0; p < l; p++) {
                     int at = (i * channels + c) * l + p;
                     double xHat = (in.get(offset + at) - mu) * r;
-                    out.storage().set(at, gamma * xHat + beta);
+                    double y = gamma * xHat + beta;
+                    out.storage().set(at, relu && y <= 0 ? 0.0 : y);
                 }
             }
             mean.storage().set(c, mu);
@@ -72,6 +87,22 @@ public final class BatchNormReference {
      */
     public static BatchNormKernels.Gradients backward(Tensor gradOutput, Tensor x, Tensor weight, Tensor mean,
                                                       Tensor inverseStd, boolean inputGradient) {
+        return backward(gradOutput, null, x, weight, mean, inverseStd, inputGradient);
+    }
+
+    /**
+     * {@link BatchNormKernels#backwardRelu}: {@link #backward} with every value of g read as
+     * {@code g (z > 0 ? 1 : 0)}, z the output of {@link #trainRelu} (the product the ReLU's backward makes,
+     * exact in double and in float).
+     */
+    public static BatchNormKernels.Gradients backwardRelu(Tensor gradOutput, Tensor output, Tensor x, Tensor weight,
+                                                          Tensor mean, Tensor inverseStd, boolean inputGradient) {
+        return backward(gradOutput, output.contiguous(), x, weight, mean, inverseStd, inputGradient);
+    }
+
+    /** The gradients, with g masked by {@code reluOutput > 0} unless reluOutput is null (then contiguous). */
+    private static BatchNormKernels.Gradients backward(Tensor gradOutput, Tensor reluOutput, Tensor x, Tensor weight,
+                                                       Tensor mean, Tensor inverseStd, boolean inputGradient) {
         DType dtype = BatchNormKernels.resultType(gradOutput, x, weight, mean, inverseStd);
         Tensor gc = gradOutput.contiguous();
         Tensor xc = x.contiguous();
@@ -92,7 +123,7 @@ public final class BatchNormReference {
             for (int i = 0; i < batch; i++) {
                 for (int p = 0; p < l; p++) {
                     int at = (i * channels + c) * l + p;
-                    double gv = g.get(gc.offset() + at);
+                    double gv = gradient(g, gc.offset() + at, reluOutput, at);
                     sumG += gv;
                     sumGXHat += gv * (in.get(xc.offset() + at) - mu) * r;
                 }
@@ -105,12 +136,18 @@ public final class BatchNormReference {
                     for (int p = 0; p < l; p++) {
                         int at = (i * channels + c) * l + p;
                         double xHat = (in.get(xc.offset() + at) - mu) * r;
-                        double gv = g.get(gc.offset() + at);
+                        double gv = gradient(g, gc.offset() + at, reluOutput, at);
                         dx.storage().set(at, scale * (gv - sumG / n - xHat * sumGXHat / n));
                     }
                 }
             }
         }
         return new BatchNormKernels.Gradients(dx, dGamma, dBeta);
+    }
+
+    /** g at {@code index}, times {@code [z > 0]} with z the contiguous ReLU output at {@code at} (if there is one). */
+    private static double gradient(Storage g, int index, Tensor reluOutput, int at) {
+        double gv = g.get(index);
+        return reluOutput == null ? gv : gv * (reluOutput.storage().get(reluOutput.offset() + at) > 0 ? 1 : 0);
     }
 }

@@ -11,8 +11,9 @@
  * </ul>
  * Families: elementwise ({@link vista.tensor.kernels.ElementwiseKernels}, {@link vista.tensor.kernels.FastExp}),
  * reductions, softmax, GEMM and matmul, movement (copies, concat, pad), convolution (im2col + GEMM),
- * pooling, batch normalisation, SASA's fused local self-attention, and SAN's aggregation, subtraction and
- * neighbourhood (over {@link vista.tensor.kernels.PaddedPlanes}).
+ * pooling, batch normalisation (alone or with its ReLU), a sum with its ReLU ({@code AddRelu}), SASA's
+ * fused local self-attention, and SAN's aggregation, subtraction and neighbourhood (over
+ * {@link vista.tensor.kernels.PaddedPlanes}).
  *
  * <p><b>Rule.</b> Imports {@code vista.tensor}, its geometry and runtime. Outside the {@code tensor}
  * module only the autograd functions ({@code vista.autograd.functions}) call kernels; layers and models

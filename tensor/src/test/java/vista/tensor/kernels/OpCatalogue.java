@@ -30,6 +30,8 @@ public final class OpCatalogue {
     public static final String AVGPOOL2D = "avgpool2d";
     public static final String GLOBAL_AVGPOOL = "global_avgpool";
     public static final String BATCHNORM2D = "batchnorm2d";
+    public static final String BATCHNORM2D_RELU = "batchnorm2d_relu";
+    public static final String ADD_RELU = "add_relu";
     public static final String SOFTMAX = "softmax";
     public static final String LOG_SOFTMAX = "log_softmax";
     public static final String SASA_ATTENTION = "sasa_attention";
@@ -54,7 +56,8 @@ public final class OpCatalogue {
     /** Every entry, in the order of their names' declarations. */
     static List<OpEntry<?>> entries() {
         return List.of(ConvolutionEntries.conv2d(), ConvolutionEntries.conv2dEpilogue(), PoolingEntries.maxpool2d(), PoolingEntries.avgpool2d(),
-                PoolingEntries.globalAvgpool(), BatchNormEntries.batchnorm2d(), SoftmaxEntries.softmax(),
+                PoolingEntries.globalAvgpool(), BatchNormEntries.batchnorm2d(), FusedReluEntries.batchnorm2dRelu(),
+                FusedReluEntries.addRelu(), SoftmaxEntries.softmax(),
                 SoftmaxEntries.logSoftmax(), AttentionEntries.sasaAttention(), SanEntries.sanAggregation(),
                 SanEntries.sanSubtraction2(), SanEntries.sanNeighbourhood(), ElementwiseEntries.elementwiseUnary(),
                 ElementwiseEntries.elementwiseBinary(), ElementwiseEntries.where(), ReductionEntries.sum(),

@@ -1,6 +1,7 @@
 package vista.models.zoo.resnet;
 
 import vista.autograd.Variable;
+import vista.autograd.functions.AddRelu;
 import vista.models.zoo.resnet.ResNetSpec.Spatial;
 import vista.nn.BatchNorm2d;
 import vista.nn.Conv2d;
@@ -27,6 +28,9 @@ import vista.tensor.Rng;
  * torchvision and the PyTorch peer: {@code conv1.weight}, {@code bn1.weight}, ..., {@code conv2.weight}
  * or {@code conv2.rel_row}, {@code conv2.q_proj.weight}, ..., {@code downsample.0.weight},
  * {@code downsample.1.running_mean}.
+ *
+ * <p>Each norm runs with its ReLU in one pass ({@link BatchNorm2d#forwardRelu}) and the residual sum with
+ * the block's ReLU ({@link AddRelu}), with the bits of the formula above computed step by step.
  *
  * <p>A stride-2 attention block needs an even input size: its pool gives {@code H div 2} and the
  * shortcut's 1x1 stride-2 convolution {@code ceil(H / 2)}, which differ for odd H (as in the peer).
@@ -83,11 +87,11 @@ public final class Bottleneck extends Module implements Foldable {
                     + "input size (its 2x2 average pool gives H div 2, the 1x1 stride-2 shortcut ceil(H / 2)), got "
                     + x.shape() + "; choose an image size that stays even down to this stage");
         }
-        Variable y = bn1.forward(conv1.forward(x)).relu();
-        y = bn2.forward(conv2.forward(y)).relu();
+        Variable y = bn1.forwardRelu(conv1.forward(x));
+        y = bn2.forwardRelu(conv2.forward(y));
         y = bn3.forward(conv3.forward(y));
         Variable shortcut = downsample == null ? x : downsample.forward(x);
-        return y.add(shortcut).relu();
+        return new AddRelu().apply(y, shortcut);
     }
 
     /**

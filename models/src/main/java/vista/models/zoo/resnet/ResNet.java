@@ -77,7 +77,7 @@ public final class ResNet extends Module implements Foldable {
 
     @Override
     public Variable forward(Variable x) {
-        Variable y = bn1.forward(stem.forward(x)).relu();
+        Variable y = bn1.forwardRelu(stem.forward(x));
         if (maxpool != null) {
             y = maxpool.forward(y);
         }

@@ -83,12 +83,12 @@ public final class San extends Module implements Foldable {
             throw new IllegalArgumentException("SAN (" + spec.attention().kind() + "): expected images (N, "
                     + spec.inChannels() + ", H, W), got " + input.shape());
         }
-        Variable x = relu.forward(bnIn.forward(convIn.forward(input)));
+        Variable x = bnIn.forwardRelu(convIn.forward(input), relu);
         for (int i = 0; i < layers.length; i++) {
             if (spec.pools()[i]) {
                 x = pool.forward(x);
             }
-            x = relu.forward(norms[i].forward(layers[i].forward(transitions[i].forward(x))));
+            x = norms[i].forwardRelu(layers[i].forward(transitions[i].forward(x)), relu);
         }
         return fc.forward(flatten.forward(avgpool.forward(x)));
     }

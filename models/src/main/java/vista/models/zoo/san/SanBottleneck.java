@@ -22,7 +22,8 @@ import vista.tensor.Rng;
  * with {@code sam} a pairwise or patchwise attention block {@code c -> mid} and {@code conv} a 1x1
  * convolution {@code mid -> c} with bias. Parameter names follow the official code: {@code bn1.*},
  * {@code sam.conv1.weight}, ..., {@code bn2.*}, {@code conv.weight}, {@code conv.bias}; the ReLU is one
- * registered layer used twice, as there, so summaries count both calls.
+ * registered layer used twice, as there, so summaries count both calls. Each norm runs with its ReLU in one
+ * pass ({@link BatchNorm2d#forwardRelu(Variable, ReLU)}), the same bits as the two steps.
  */
 public final class SanBottleneck extends Module implements Foldable {
     private final BatchNorm2d bn1;
@@ -43,8 +44,8 @@ public final class SanBottleneck extends Module implements Foldable {
 
     @Override
     public Variable forward(Variable x) {
-        Variable y = sam.forward(relu.forward(bn1.forward(x)));
-        return x.add(conv.forward(relu.forward(bn2.forward(y))));
+        Variable y = sam.forward(bn1.forwardRelu(x, relu));
+        return x.add(conv.forward(bn2.forwardRelu(y, relu)));
     }
 
     /**
