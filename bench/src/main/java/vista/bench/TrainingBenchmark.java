@@ -35,13 +35,13 @@ import vista.tensor.runtime.Parallel;
  *       images (1 x 28 x 28, 10 classes), the peer's {@code bench_train.py} setting; images per second =
  *       64 / time.</li>
  * </ul>
- * The forked JVM gets the heap the {@code vista} launcher gives training (initial = maximum = a
- * quarter of RAM), so the step is timed as {@code vista train} runs it.
+ * The step runs inside a buffer pool and the forked JVM gets the launcher's heap settings, so the step is
+ * timed as {@code vista train} runs it ({@code MiniTrainingStep}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:InitialRAMPercentage=25",
-    "-XX:MaxRAMPercentage=25"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:MaxRAMPercentage=25", "-Xms256m",
+    "-XX:MaxNewSize=128m"})
 @Warmup(iterations = 3, time = 5)
 @Measurement(iterations = 5, time = 5)
 public class TrainingBenchmark {

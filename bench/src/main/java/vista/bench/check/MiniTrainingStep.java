@@ -6,6 +6,7 @@ import vista.models.zoo.ModelZoo;
 import vista.nn.Module;
 import vista.nn.loss.CrossEntropyLoss;
 import vista.nn.optim.Sgd;
+import vista.tensor.BufferPool;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
 
@@ -13,7 +14,8 @@ import vista.tensor.Tensor;
  * One SGD step of a slim 28 x 28 zoo model ({@code resnet26-mini}, {@code sasa-resnet26-mini},
  * {@code san10-pairwise-mini}, {@code san10-patchwise-mini}) on a fixed batch of {@value #BATCH} random
  * Fashion-MNIST-sized images (1 x 28 x 28, 10 classes): zero the gradients, forward, cross-entropy,
- * backward, and the update of SGD with learning rate 0.05, momentum 0.9 and weight decay 1e-4. The model,
+ * backward, and the update of SGD with learning rate 0.05, momentum 0.9 and weight decay 1e-4, inside a
+ * {@link BufferPool} scope as {@code vista train} runs its steps (the step's tensors reused from the last). The model,
  * the images and the labels come from the named streams of {@code new Rng(7)} ("init", "data", "labels").
  * This is the step that {@code TrainingBenchmark.miniResNetStep} (JMH), {@link StepTimer} and
  * {@code bench/compare/pytorch_training.py}'s {@code *_mini_step} cases time.
@@ -28,6 +30,7 @@ public final class MiniTrainingStep {
     private final Tensor images;
     private final int[] labels = new int[BATCH];
     private final CrossEntropyLoss loss = new CrossEntropyLoss();
+    private final BufferPool buffers = new BufferPool();
 
     /** Builds {@code model} (a zoo name), its optimiser and the batch. */
     public MiniTrainingStep(String model) {
@@ -44,10 +47,13 @@ public final class MiniTrainingStep {
 
     /** Runs one step and returns its loss (before the update). */
     public double run() {
-        sgd.zeroGrad();
-        Variable value = loss.forward(network.forward(new Variable(images)), labels);
-        value.backward();
-        sgd.step();
-        return value.item();
+        try (BufferPool.Scope reuse = buffers.use()) {
+            sgd.zeroGrad();
+            Variable value = loss.forward(network.forward(new Variable(images)), labels);
+            double before = value.item();
+            value.backward();
+            sgd.step();
+            return before;
+        }
     }
 }
