@@ -76,9 +76,9 @@ public final class ModelZoo {
      * networks the {@link AttentionRecipe} (the other networks ignore it).
      */
     public record Request(int inChannels, int numClasses, Rng rng, AttentionRecipe recipe) {
-        /** A request with the default recipe, {@link AttentionRecipe#LINEAGE}. */
+        /** A request with the default recipe, {@link AttentionRecipe#TUNED}. */
         public Request(int inChannels, int numClasses, Rng rng) {
-            this(inChannels, numClasses, rng, AttentionRecipe.LINEAGE);
+            this(inChannels, numClasses, rng, AttentionRecipe.TUNED);
         }
     }
 
@@ -140,7 +140,8 @@ public final class ModelZoo {
      * 3x3 convolutions, scaled and initialised as {@code recipe} says.
      */
     private static ResNetSpec sasa(ResNetSpec resnet, int heads, AttentionRecipe recipe) {
-        return resnet.withSpatial(new Spatial.SelfAttention(7, heads, Border.MASK, recipe.scaledLogits()))
+        return resnet.withSpatial(new Spatial.SelfAttention(7, heads, Border.MASK, recipe.scaledLogits(),
+                        recipe.unitEmbeddings()))
                 .withZeroInitLastNorm(recipe.zeroInitResidual());
     }
 

@@ -41,8 +41,10 @@ class AttentionRecipeTest {
         double resnet = inputGradientNorm("resnet26-mini", AttentionRecipe.LINEAGE);
         double paper = inputGradientNorm("sasa-resnet26-mini", AttentionRecipe.PAPER);
         double lineage = inputGradientNorm("sasa-resnet26-mini", AttentionRecipe.LINEAGE);
+        double tuned = inputGradientNorm("sasa-resnet26-mini", AttentionRecipe.TUNED);
         assertTrue(paper > 50 * resnet, "paper " + paper + " vs resnet " + resnet);
         assertTrue(lineage < 2 * resnet, "lineage " + lineage + " vs resnet " + resnet);
+        assertTrue(tuned < 2 * resnet, "tuned " + tuned + " vs resnet " + resnet);
     }
 
     @Test
@@ -57,6 +59,12 @@ class AttentionRecipeTest {
                 assertEquals(recipe.scaledLogits(), scale != 1, layer + " " + recipe);
             }
             Map<String, Tensor> state = sasa.stateDict();
+            for (String name : List.of("layer1.0.conv2.rel_row", "layer4.0.conv2.rel_col")) {
+                int headChannels = 2 * state.get(name).dims()[1];
+                double expected = recipe.unitEmbeddings() ? 1 : 1 / Math.sqrt(headChannels);
+                double spread = standardDeviation(state.get(name).toFloatArray());
+                assertTrue(spread > 0.5 * expected && spread < 1.5 * expected, name + " " + recipe + ": " + spread);
+            }
             for (String name : List.of("layer1.0.bn3.weight", "layer4.0.bn3.weight")) {
                 float expected = recipe.zeroInitResidual() ? 0 : 1;
                 for (float g : state.get(name).toFloatArray()) {
@@ -67,6 +75,17 @@ class AttentionRecipeTest {
         Map<String, Tensor> resnet = ModelZoo.create("resnet26-mini", new ModelZoo.Request(1, 10, new Rng(1),
                 AttentionRecipe.LINEAGE)).stateDict();
         assertEquals(1, resnet.get("layer1.0.bn3.weight").toFloatArray()[0], "ResNets keep torchvision's initialisation");
+    }
+
+    private static double standardDeviation(float[] values) {
+        double sum = 0;
+        double squares = 0;
+        for (float v : values) {
+            sum += v;
+            squares += (double) v * v;
+        }
+        double mean = sum / values.length;
+        return Math.sqrt(squares / values.length - mean * mean);
     }
 
     private static void collect(Module module, List<LocalSelfAttention2d> out) {
@@ -80,6 +99,7 @@ class AttentionRecipeTest {
     void recipesAreNamedByTheirLabels() {
         assertEquals(AttentionRecipe.PAPER, AttentionRecipe.named("paper"));
         assertEquals(AttentionRecipe.LINEAGE, AttentionRecipe.named(AttentionRecipe.LINEAGE.label()));
+        assertEquals(AttentionRecipe.TUNED, AttentionRecipe.named("tuned"));
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> AttentionRecipe.named("t2t"));
         assertTrue(e.getMessage().startsWith("unknown attention recipe 't2t'"), e.getMessage());

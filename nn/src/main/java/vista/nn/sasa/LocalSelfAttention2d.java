@@ -48,8 +48,8 @@ import vista.tensor.geometry.LocalAttentionWindow.Border;
  * <p><b>Parameters</b>, named and ordered as the PyTorch peer's {@code SASAConv}: {@code rel_row},
  * {@code rel_col} {@code (k, dh / 2)}, then {@code q_proj.weight}, {@code k_proj.weight},
  * {@code v_proj.weight} {@code (C_out, C_in, 1, 1)}. <b>Initialisation</b> as the peer's SASA-ResNet:
- * the embeddings {@code N(0, 1 / dh)}, the projections Kaiming normal with fan_out as every
- * {@link Conv2d}; drawn from the {@link Rng} in that order.
+ * the embeddings {@code N(0, 1 / dh)} ({@code N(0, 1)} with {@link Builder#optUnitEmbeddings}), the
+ * projections Kaiming normal with fan_out as every {@link Conv2d}; drawn from the {@link Rng} in that order.
  *
  * <pre>{@code
  * LocalSelfAttention2d attention = LocalSelfAttention2d.builder().setChannels(64, 64).optHeads(8).optKernel(7)
@@ -80,13 +80,14 @@ public final class LocalSelfAttention2d extends Module implements Complexity {
     /** The open capture, or null: set and cleared by {@link Capture} only. */
     private Capture capture;
 
-    private LocalSelfAttention2d(int inChannels, int outChannels, LocalAttentionWindow window, int stride, Rng rng) {
+    private LocalSelfAttention2d(int inChannels, int outChannels, LocalAttentionWindow window, int stride,
+            boolean unitEmbeddings, Rng rng) {
         this.inChannels = inChannels;
         this.outChannels = outChannels;
         this.window = window;
         this.stride = stride;
         int headChannels = outChannels / window.heads();
-        double std = 1 / Math.sqrt(headChannels);
+        double std = unitEmbeddings ? 1 : 1 / Math.sqrt(headChannels);
         relRow = registerParameter("rel_row", Init.normal(Tensor.zeros(window.kernelSize(), headChannels / 2), 0, std, rng));
         relColumn = registerParameter("rel_col", Init.normal(Tensor.zeros(window.kernelSize(), headChannels / 2), 0, std,
                 rng));
@@ -117,6 +118,7 @@ public final class LocalSelfAttention2d extends Module implements Complexity {
         private int kernel = 7;
         private Border border = Border.MASK;
         private boolean scaledLogits;
+        private boolean unitEmbeddings;
         private int stride = 1;
 
         private Builder() {
@@ -151,6 +153,15 @@ public final class LocalSelfAttention2d extends Module implements Complexity {
         /** Whether the logits are multiplied by {@code 1/sqrt(dh)} (default false, as the paper). */
         public Builder optScaledLogits(boolean scaled) {
             this.scaledLogits = scaled;
+            return this;
+        }
+
+        /**
+         * Whether the relative embeddings are drawn from {@code N(0, 1)} instead of {@code N(0, 1/dh)}
+         * (default false, as the peer), as public PyTorch re-implementations of SASA draw them.
+         */
+        public Builder optUnitEmbeddings(boolean unit) {
+            this.unitEmbeddings = unit;
             return this;
         }
 
@@ -195,7 +206,7 @@ public final class LocalSelfAttention2d extends Module implements Complexity {
             }
             double scale = scaledLogits ? LocalAttentionWindow.scaledLogitFactor(outChannels, heads) : 1;
             return new LocalSelfAttention2d(inChannels, outChannels, new LocalAttentionWindow(heads, kernel, border,
-                    scale), stride, rng);
+                    scale), stride, unitEmbeddings, rng);
         }
     }
 

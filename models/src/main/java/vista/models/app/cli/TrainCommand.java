@@ -134,9 +134,10 @@ final class TrainCommand implements Callable<Integer> {
                     + " the weights'.")
     boolean reinitHead;
 
-    @Option(names = "--attention-recipe", defaultValue = "lineage", paramLabel = "lineage|paper",
-            description = "SASA networks only: lineage (default) scales the attention logits by 1/sqrt(dh) and starts"
-                    + " every block's last BatchNorm at 0; paper is the formula as printed (see README, SASA).")
+    @Option(names = "--attention-recipe", defaultValue = "tuned", paramLabel = "tuned|lineage|paper",
+            description = "SASA networks only: lineage scales the attention logits by 1/sqrt(dh) and starts every"
+                    + " block's last BatchNorm at 0; tuned (default) also draws the relative embeddings from N(0, 1);"
+                    + " paper is the formula as printed (see README, SASA).")
     String attentionRecipe;
 
     @Option(names = "--shards", defaultValue = "1", paramLabel = "S",

@@ -2,6 +2,7 @@ package vista.models.app.train;
 
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,8 +52,9 @@ import vista.tensor.Rng;
  *                       any format {@link vista.nn.weights.WeightFiles} reads), or "" for none
  * @param reinitHead     with initWeights: keep the classifier's own random initialisation instead of the file's
  *                       (for data with other classes than the weights were trained on)
- * @param attentionRecipe a SASA network's {@link AttentionRecipe}, by label: {@code lineage} (scaled logits,
- *                       zero-initialised residual branches) or {@code paper}; other networks ignore it
+ * @param attentionRecipe a SASA network's {@link AttentionRecipe}, by label: {@code tuned} (scaled logits,
+ *                       zero-initialised residual branches, unit relative embeddings), {@code lineage} (the
+ *                       same with embeddings N(0, 1/dh)) or {@code paper}; other networks ignore it
  * @param shards         the shards S each batch is split into, each with its own BatchNorm statistics and
  *                       gradient, combined in a fixed tree ({@link ShardedStep}); 1 is plain training, and
  *                       the value stored configs without the key mean
@@ -81,7 +83,7 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
                        int limitTest) {
         this(model, data, epochs, batch, lr, momentum, nesterov, weightDecay, noDecayBnBias, labelSmoothing,
                 smoothingStyle, schedule, warmupEpochs, lrStepEpochs, lrGamma, augment, cropPadding, seed,
-                limitTrain, limitTest, "", false, AttentionRecipe.LINEAGE.label(), 1);
+                limitTrain, limitTest, "", false, AttentionRecipe.TUNED.label(), 1);
     }
 
     /** The key of {@link #shards()}; a stored config without it was written before shards existed. */
@@ -153,8 +155,8 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
             problems.add("--limit-train and --limit-test must be at least 0 (0: use every image), got "
                     + limitTrain + " and " + limitTest + ".");
         }
-        if (!List.of(AttentionRecipe.LINEAGE.label(), AttentionRecipe.PAPER.label()).contains(attentionRecipe)) {
-            problems.add("--attention-recipe must be lineage or paper, got " + attentionRecipe + ".");
+        if (Arrays.stream(AttentionRecipe.values()).noneMatch(recipe -> recipe.label().equals(attentionRecipe))) {
+            problems.add("--attention-recipe must be tuned, lineage or paper, got " + attentionRecipe + ".");
         }
         if (reinitHead && initWeights.isEmpty()) {
             problems.add("--reinit-head goes with --weights FILE: without starting weights every layer is"

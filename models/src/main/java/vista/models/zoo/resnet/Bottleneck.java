@@ -61,7 +61,8 @@ public final class Bottleneck extends Module implements Foldable {
         conv2 = registerModule("conv2", switch (spatial) {
             case Spatial.Convolution3x3 c -> conv(mid, mid, 3, stride, 1, rng);
             case Spatial.SelfAttention a -> LocalSelfAttention2d.builder().setChannels(mid, mid).optHeads(a.heads())
-                    .optKernel(a.kernel()).optBorder(a.border()).optScaledLogits(a.scaledLogits()).optStride(stride)
+                    .optKernel(a.kernel()).optBorder(a.border()).optScaledLogits(a.scaledLogits())
+                    .optUnitEmbeddings(a.unitEmbeddings()).optStride(stride)
                     .build(rng);
         });
         bn2 = registerModule("bn2", new BatchNorm2d(mid));

@@ -41,9 +41,11 @@ public record ResNetSpec(int inChannels, int numClasses, StemChoice stem, int[] 
          * @param kernel       the side of the attention window, odd (7 in the paper)
          * @param heads        attention heads; every stage's width must split into heads of an even size
          * @param border       what lies outside the image ({@link Border#MASK} in Vista's SASA models)
-         * @param scaledLogits whether the logits are multiplied by {@code 1/sqrt(dh)} (not in the paper)
+         * @param scaledLogits   whether the logits are multiplied by {@code 1/sqrt(dh)} (not in the paper)
+         * @param unitEmbeddings whether the relative embeddings start {@code N(0, 1)} rather than {@code N(0, 1/dh)}
          */
-        record SelfAttention(int kernel, int heads, Border border, boolean scaledLogits) implements Spatial {
+        record SelfAttention(int kernel, int heads, Border border, boolean scaledLogits, boolean unitEmbeddings)
+                implements Spatial {
         }
 
         /** The plain ResNet's 3x3 convolution. */
@@ -53,7 +55,7 @@ public record ResNetSpec(int inChannels, int numClasses, StemChoice stem, int[] 
 
         /** SASA's attention with a {@code kernel x kernel} window, unscaled logits. */
         static Spatial selfAttention(int kernel, int heads, Border border) {
-            return new SelfAttention(kernel, heads, border, false);
+            return new SelfAttention(kernel, heads, border, false, false);
         }
     }
 

@@ -122,7 +122,7 @@ class RunManifestTest {
         assertEquals(Runtime.version().toString(), session.jdkVersion());
         TrainConfig config = m.trainConfig();
         assertEquals(new TrainConfig("resnet26-mini", data.toString(), 2, 16, 0.1, 0.9, false, 5e-4, false, 0, "torch",
-                "cosine", 0, 30, 0.1, true, 4, SEED, 0, 0, "", false, "lineage", 1), config, "every option, defaults included");
+                "cosine", 0, 30, 0.1, true, 4, SEED, 0, 0, "", false, "tuned", 1), config, "every option, defaults included");
 
         List<String> names = new ArrayList<>();
         for (RunManifest.DataFile f : m.data().files()) {
