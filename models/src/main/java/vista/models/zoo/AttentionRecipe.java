@@ -49,7 +49,7 @@ public enum AttentionRecipe {
                 + " (the same with embeddings N(0, 1/dh)) and paper (the formula as printed)");
     }
 
-    /** {@code lineage} or {@code paper}. */
+    /** {@code tuned}, {@code lineage} or {@code paper}. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
