@@ -178,6 +178,15 @@ public final class ModelZoo {
         return entry(name).factory().apply(request);
     }
 
+    /**
+     * Whether {@link Request#recipe()} shapes the model {@code name}: true for the SASA networks, whose
+     * logit scale and initialisation it sets; the others ignore it.
+     */
+    public static boolean usesAttentionRecipe(String name) {
+        entry(name);
+        return name.startsWith("sasa-");
+    }
+
     /** The image {@code (C, H, W)} the model {@code name} is made for. */
     public static Shape defaultImage(String name) {
         return entry(name).image();
