@@ -15,6 +15,9 @@ from the planning folder (default ../shared/peer next to the repository; `--peer
   conv3x3          : a 3x3 convolution 64 -> 64 (padding 1, no bias) on 8 x 64 x 56 x 56, forward and the
                      gradients of input and weight for a fixed output gradient (Vista's ConvolutionBenchmark 3x3
                      forwardBackward; it needs no peer models)
+  resnet26_inference, sasa_resnet26_inference, san10_pairwise_inference : the ImageNet-size model in
+                     evaluation mode on one random image of 3 x 224 x 224 under torch.inference_mode()
+                     (Vista's FoldedInference, the same work as pytorch_inference.py at batch 1)
 
 Each measurement runs in its own process with torch.set_num_threads(T): 3 repetitions and at least
 --warmup-seconds of warm-up, then repetitions timed until at least 5 ran and --seconds passed; prints one
@@ -59,7 +62,16 @@ def measure(case, threads, peer, seconds, warmup_seconds=0.0):
         return timed(run, case, threads, seconds, warmup_seconds)
     sys.path.insert(0, peer)
     import models as M
-    if case == "bottleneck_stage":
+    inference = {"resnet26_inference": "resnet26", "sasa_resnet26_inference": "sasa_resnet26",
+                 "san10_pairwise_inference": "san10_pairwise"}
+    if case in inference:
+        model = M.build(inference[case]).eval()
+        image = torch.randn(1, 3, 224, 224)
+
+        def run():
+            with torch.inference_mode():
+                model(image)
+    elif case == "bottleneck_stage":
         stage = torch.nn.Sequential(M.Bottleneck(64, 64, 1), M.Bottleneck(256, 64, 1), M.Bottleneck(256, 64, 1))
         stage.train()
         x = torch.randn(8, 64, 56, 56, requires_grad=True)

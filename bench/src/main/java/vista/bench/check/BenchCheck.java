@@ -50,7 +50,8 @@ public final class BenchCheck implements Callable<Integer> {
 
     @Option(names = "--cases", split = ",", paramLabel = "CASE",
             description = "Cases to run (default all): resnet26-mini-step, sasa-resnet26-mini-step,"
-                    + " san10-pairwise-mini-step, san10-patchwise-mini-step, conv3x3.")
+                    + " san10-pairwise-mini-step, san10-patchwise-mini-step, conv3x3, resnet26-inference,"
+                    + " sasa-resnet26-inference, san10-pairwise-inference.")
     List<String> cases = Arrays.stream(BenchCase.values()).map(BenchCase::key).toList();
 
     @Option(names = "--threads", split = ",", paramLabel = "T", description = "Thread counts (default 1,2).")
