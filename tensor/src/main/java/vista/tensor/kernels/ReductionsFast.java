@@ -33,9 +33,13 @@ import vista.tensor.runtime.Vectors;
  *       columns (16 KB, in L1) and streams through the rows in memory order, adding row r to slot
  *       {@code r mod 16}, so nothing is transposed.</li>
  * </ul>
- * Any other case (several separated reduced blocks, such as {@code [N, C, H, W]} over {@code (0, 2, 3)},
- * or a non-contiguous view) is first copied with the reduced axes moved last, which makes it the
- * {@code Q == 1} case. Both cases give the same bits for the same logical data, since the order above
+ * A sum (or mean) of a contiguous tensor over an outer and an inner block around one kept block, such
+ * as {@code [N, C, H, W]} over {@code (0, 2, 3)} (a convolution's bias gradient, a per-channel mean), is
+ * read in place as {@code [N, C, L]}: each channel's sequence is N runs of L floats, {@code C L} apart,
+ * walked in order with each element sent to the accumulator of its position in the sequence
+ * ({@link #stridedSum}). Any other case (other separated reduced blocks, max and var over such axes, or
+ * a non-contiguous view) is first copied with the reduced axes moved last, which makes it the
+ * {@code Q == 1} case. All cases give the same bits for the same logical data, since the order above
  * is defined on the sequence, not on the memory layout.
  */
 final class ReductionsFast {
@@ -56,13 +60,13 @@ final class ReductionsFast {
 
     /** {@link ReductionsKernels#sum}, in float. */
     static Tensor sum(Tensor x, int[] axes, boolean keepdim) {
-        Plan plan = Plan.of(x, axes, keepdim, "sum");
+        Plan plan = Plan.ofSum(x, axes, keepdim, "sum");
         return plan.output(reduce(plan, Kind.SUM, null));
     }
 
     /** {@link ReductionsKernels#mean}: the fast sum divided by n. */
     static Tensor mean(Tensor x, int[] axes, boolean keepdim) {
-        Plan plan = Plan.of(x, axes, keepdim, "mean");
+        Plan plan = Plan.ofSum(x, axes, keepdim, "mean");
         float[] sums = reduce(plan, Kind.SUM, null);
         for (int o = 0; o < sums.length; o++) {
             sums[o] /= plan.reduced;
@@ -177,8 +181,14 @@ final class ReductionsFast {
             float[] scratch = new float[ACCUMULATORS];
             for (int item = t * itemsPerTile; item < Math.min(items, (t + 1) * itemsPerTile); item++) {
                 int p = item / chunks;
-                int from = plan.base + p * n + (item % chunks) * CHUNK;
-                int length = Math.min(CHUNK, n - (item % chunks) * CHUNK);
+                int first = (item % chunks) * CHUNK;
+                int length = Math.min(CHUNK, n - first);
+                if (plan.runStride > 0) {
+                    partials[item] = stridedSum(data, plan.base + p * plan.runLength, plan.runLength, plan.runStride,
+                            first, first + length, scratch);
+                    continue;
+                }
+                int from = plan.base + p * n + first;
                 partials[item] = switch (kind) {
                     case SUM -> runSum(data, from, length, scratch);
                     case MAX -> runMax(data, from, length, scratch);
@@ -292,6 +302,44 @@ final class ReductionsFast {
     }
 
     /**
+     * The sum of elements {@code j0 .. j1-1} of a sequence stored as runs of {@code runLength} floats
+     * {@code runStride} apart from {@code first} (element j at
+     * {@code first + (j / runLength) * runStride + j % runLength}), with j0 a multiple of 16: element j
+     * goes to logical accumulator {@code j mod 16}, exactly as {@link #runSum} sends it in the copied
+     * sequence. Within a run, the elements before the next multiple of 16 and after the last one are added
+     * one by one to their accumulators; the groups of 16 between them are added a vector at a time. Each
+     * accumulator thus takes its elements in increasing j, from 0, and the fixed tree combines them, so
+     * the bits are those of the copy.
+     */
+    private static float stridedSum(float[] data, int first, int runLength, int runStride, int j0, int j1,
+            float[] acc) {
+        Arrays.fill(acc, 0, ACCUMULATORS, 0f);
+        int j = j0;
+        while (j < j1) {
+            int run = j / runLength;
+            int end = Math.min(j1, (run + 1) * runLength);
+            int at = first + run * runStride + (j - run * runLength);
+            for (; j < end && j % ACCUMULATORS != 0; j++, at++) {
+                acc[j % ACCUMULATORS] += data[at];
+            }
+            int groups = (end - j) / ACCUMULATORS;
+            for (int k = 0; k < ACCUMULATORS; k += LANES) {
+                FloatVector sum = FloatVector.fromArray(S, acc, k);
+                for (int g = 0; g < groups; g++) {
+                    sum = sum.add(FloatVector.fromArray(S, data, at + g * ACCUMULATORS + k));
+                }
+                sum.intoArray(acc, k);
+            }
+            j += groups * ACCUMULATORS;
+            at += groups * ACCUMULATORS;
+            for (; j < end; j++, at++) {
+                acc[j % ACCUMULATORS] += data[at];
+            }
+        }
+        return LogicalLanes.sumTree(acc, 0);
+    }
+
+    /**
      * The sum of {@code data[from .. from + length)} in the order above (chunks of {@value #CHUNK}, each
      * with 16 logical accumulators and the fixed tree, chunk results added in order); for kernels that
      * must sum like the reductions do. {@code scratch} holds at least 16 floats.
@@ -372,9 +420,53 @@ final class ReductionsFast {
 
     /**
      * x as {@code [outer, reduced, inner]} floats from {@code base} in {@code data}, row-major, and the
-     * output shape.
+     * output shape; or, when {@code runStride > 0} (then {@code inner == 1}), output p's {@code reduced}
+     * elements are runs of {@code runLength} floats {@code runStride} apart from {@code base + p runLength}.
      */
-    private record Plan(float[] data, int base, int outer, int reduced, int inner, Shape outShape, Tensor copy) {
+    private record Plan(float[] data, int base, int outer, int reduced, int inner, int runLength, int runStride,
+                        Shape outShape, Tensor copy) {
+        /** A plan that reads x in place: {@code [outer, reduced, inner]}. */
+        Plan(float[] data, int base, int outer, int reduced, int inner, Shape outShape, Tensor copy) {
+            this(data, base, outer, reduced, inner, reduced, 0, outShape, copy);
+        }
+
+        /** The plan of a sum (or mean), which also reads {@code [N, C, L]} over N and L in place. */
+        static Plan ofSum(Tensor x, int[] axes, boolean keepdim, String op) {
+            boolean[] isReduced = ReductionsKernels.reducedAxes(x.shape(), axes, op);
+            int[] dims = x.dims();
+            int kept = 0;
+            while (kept < dims.length && isReduced[kept]) {
+                kept++;
+            }
+            int keptEnd = kept;
+            while (keptEnd < dims.length && !isReduced[keptEnd]) {
+                keptEnd++;
+            }
+            boolean rest = true;
+            for (int a = keptEnd; a < dims.length; a++) {
+                rest &= isReduced[a];
+            }
+            if (kept == 0 || keptEnd == dims.length || !rest || !x.isContiguous()) {
+                return of(x, axes, keepdim, op);
+            }
+            int outer = product(dims, 0, kept);
+            int channels = product(dims, kept, keptEnd);
+            int runLength = product(dims, keptEnd, dims.length);
+            if (outer == 1 || runLength == 1) {
+                return of(x, axes, keepdim, op);
+            }
+            return new Plan(x.floats(), x.offset(), channels, outer * runLength, 1, runLength, channels * runLength,
+                    ReductionsKernels.outputShape(x.shape(), isReduced, keepdim), null);
+        }
+
+        private static int product(int[] dims, int from, int to) {
+            int p = 1;
+            for (int a = from; a < to; a++) {
+                p *= dims[a];
+            }
+            return p;
+        }
+
         static Plan of(Tensor x, int[] axes, boolean keepdim, String op) {
             boolean[] isReduced = ReductionsKernels.reducedAxes(x.shape(), axes, op);
             Shape outShape = ReductionsKernels.outputShape(x.shape(), isReduced, keepdim);

@@ -57,6 +57,32 @@ class ReductionsTest {
         return total;
     }
 
+    /**
+     * A sum over the outer and inner axes around the kept ones (a bias gradient's {@code (0, 2, 3)}) is
+     * read in place, run by run, and still follows the documented order on each channel's sequence; runs
+     * whose length is no multiple of 16, and channels whose sequence spans several chunks, included.
+     */
+    @Test
+    void sumAroundKeptAxesFollowsTheDocumentedOrderInPlace() {
+        Rng rng = new Rng(5);
+        int[][] shapes = {{3, 4, 1, 2}, {5, 3, 7, 7}, {4, 2, 4, 4}, {6, 3, 1, 17}, {9, 5, 14, 14},
+            {700, 2, 7, 7}, {43, 3, 28, 28}, {2, 3, 5}, {1, 3, 5, 5}};
+        for (int[] dims : shapes) {
+            Tensor x = Tensor.randn(rng, dims).mul(3);
+            int[] axes = dims.length == 4 ? new int[] {0, 2, 3} : new int[] {0, 2};
+            int n = x.numel() / dims[1];
+            float[] sequences = x.transpose(0, 1).contiguous().toFloatArray();
+            float[] sums = ReductionsFast.sum(x, axes, false).toFloatArray();
+            float[] means = ReductionsFast.mean(x, axes, true).toFloatArray();
+            for (int c = 0; c < dims[1]; c++) {
+                float expected = modelSum(sequences, c * n, n);
+                String where = java.util.Arrays.toString(dims) + ", channel " + c;
+                assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(sums[c]), "sum, " + where);
+                assertEquals(Float.floatToIntBits(expected / n), Float.floatToIntBits(means[c]), "mean, " + where);
+            }
+        }
+    }
+
     @Test
     void sumOrderDoesNotDependOnLayout() {
         Rng rng = new Rng(4);
