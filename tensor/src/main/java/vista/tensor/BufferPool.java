@@ -28,16 +28,41 @@ import java.util.WeakHashMap;
  * the graph past that backward pass (take a copy first, for example of the logits), while the loss, the
  * leaves (parameters, inputs) and their gradients stay untouched.
  *
- * <p>Results do not depend on the pool: a lent array is zero-filled exactly like a new one. A pool is
- * thread-safe; lent arrays that are never given back are forgotten when they become garbage.
+ * <p><b>Zeros or not.</b> Storage asked for zero-filled ({@link Tensor#zeros}) gets a lent array
+ * zero-filled exactly like a new one. Storage for a kernel's result that the kernel writes in full
+ * ({@link Tensor#unfilled}) gets a reused array as it came back, since zero-filling it would be a whole
+ * pass over memory only to be overwritten (most of what a training step lends). Results therefore do not
+ * depend on the pool as long as such kernels keep their promise; a {@linkplain #poisoning() poisoning}
+ * pool fills every array it lends for {@code unfilled} with NaN instead, so that a test sees any element
+ * such a kernel leaves unwritten. A pool is thread-safe; lent arrays that are never given back are
+ * forgotten when they become garbage.
  */
 public final class BufferPool {
     private static final ThreadLocal<BufferPool> ACTIVE = new ThreadLocal<>();
 
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+    private final boolean poisoning;
     private final Set<float[]> lent = Collections.newSetFromMap(new WeakHashMap<>());
     private long reusedBytes;
     private long allocatedBytes;
+
+    /** A pool. */
+    public BufferPool() {
+        this(false);
+    }
+
+    private BufferPool(boolean poisoning) {
+        this.poisoning = poisoning;
+    }
+
+    /**
+     * A pool that fills every array it lends for {@link Tensor#unfilled} storage, new or reused, with NaN:
+     * for tests, where an element a kernel forgot to write then turns the results into NaN instead of
+     * silently reading an earlier step's value.
+     */
+    public static BufferPool poisoning() {
+        return new BufferPool(true);
+    }
 
     /**
      * Makes this pool the source of new float32 storage on the calling thread until the returned scope
@@ -57,18 +82,32 @@ public final class BufferPool {
     /** A zero-filled array of {@code length} floats: lent by the thread's pool if one is in use, else new. */
     static float[] newFloats(int length) {
         BufferPool pool = ACTIVE.get();
-        return pool == null ? new float[length] : pool.lend(length);
+        return pool == null ? new float[length] : pool.lend(length, true);
     }
 
-    private synchronized float[] lend(int length) {
+    /**
+     * An array of {@code length} floats whose values are unspecified (zeros, earlier values of a reused
+     * array, or NaN from a poisoning pool): lent by the thread's pool if one is in use, else new.
+     */
+    static float[] newUnfilledFloats(int length) {
+        BufferPool pool = ACTIVE.get();
+        return pool == null ? new float[length] : pool.lend(length, false);
+    }
+
+    private synchronized float[] lend(int length, boolean zeroed) {
         ArrayDeque<float[]> sameSize = free.get(length);
         float[] array = sameSize == null ? null : sameSize.poll();
         if (array == null) {
             array = new float[length];
             allocatedBytes += 4L * length;
         } else {
-            Arrays.fill(array, 0f);
+            if (zeroed) {
+                Arrays.fill(array, 0f);
+            }
             reusedBytes += 4L * length;
+        }
+        if (poisoning && !zeroed) {
+            Arrays.fill(array, Float.NaN);
         }
         lent.add(array);
         return array;

@@ -24,6 +24,15 @@ public sealed interface Storage permits Storage.Floats, Storage.Doubles {
         return dtype == DType.FLOAT32 ? new Floats(BufferPool.newFloats(length)) : new Doubles(new double[length]);
     }
 
+    /**
+     * New storage whose values are unspecified, for a caller that writes every element before anything
+     * reads one; float32 arrays come from the thread's {@link BufferPool} as it had them, without zeroing.
+     */
+    static Storage allocateUnfilled(DType dtype, int length) {
+        return dtype == DType.FLOAT32 ? new Floats(BufferPool.newUnfilledFloats(length))
+                : new Doubles(new double[length]);
+    }
+
     /** float32 storage. */
     record Floats(float[] array) implements Storage {
         public DType dtype() {

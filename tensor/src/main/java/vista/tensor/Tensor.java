@@ -58,6 +58,16 @@ public final class Tensor {
         return of(Storage.allocate(dtype, shape.numel()), shape);
     }
 
+    /**
+     * A new contiguous tensor whose elements are unspecified until written: zeros, or an earlier step's
+     * values when the thread's {@link BufferPool} reuses an array. For kernels that write every element of
+     * their result before anyone reads it, so that a reused array is not zero-filled only to be
+     * overwritten; anything else uses {@link #zeros}.
+     */
+    public static Tensor unfilled(DType dtype, Shape shape) {
+        return of(Storage.allocateUnfilled(dtype, shape.numel()), shape);
+    }
+
     public static Tensor zeros(int... dims) {
         return zeros(DType.FLOAT32, Shape.of(dims));
     }

@@ -28,6 +28,32 @@ class BufferPoolTest {
     }
 
     @Test
+    void unfilledStorageIsLentAsItCameBackOrPoisoned() {
+        BufferPool pool = new BufferPool();
+        try (BufferPool.Scope scope = pool.use()) {
+            Tensor first = Tensor.unfilled(DType.FLOAT32, Shape.of(2, 3));
+            assertEquals(0, first.sum().item(), "a new array is zeros");
+            first.fill(7);
+            assertTrue(pool.giveBack(first.storage()));
+            Tensor second = Tensor.unfilled(DType.FLOAT32, Shape.of(6));
+            assertSame(first.floats(), second.floats());
+            assertEquals(42, second.sum().item(), "not zero-filled again");
+            assertTrue(pool.giveBack(second.storage()));
+            assertEquals(0, Tensor.zeros(6).sum().item(), "zeros still means zeros");
+        }
+        BufferPool poisoning = BufferPool.poisoning();
+        try (BufferPool.Scope scope = poisoning.use()) {
+            Tensor fresh = Tensor.unfilled(DType.FLOAT32, Shape.of(4));
+            assertTrue(Float.isNaN(fresh.floats()[3]), "poisoned when new");
+            fresh.fill(1);
+            assertTrue(poisoning.giveBack(fresh.storage()));
+            assertTrue(Float.isNaN(Tensor.unfilled(DType.FLOAT32, Shape.of(4)).floats()[0]), "poisoned when reused");
+            assertEquals(0, Tensor.zeros(4).sum().item(), "zeros are never poisoned");
+        }
+        assertEquals(0, Tensor.unfilled(DType.FLOAT32, Shape.of(3)).sum().item(), "without a pool: a new array");
+    }
+
+    @Test
     void refusesArraysItDidNotLendAndArraysAlreadyBack() {
         BufferPool pool = new BufferPool();
         Tensor foreign = Tensor.zeros(4);

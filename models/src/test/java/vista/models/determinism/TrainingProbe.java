@@ -3,6 +3,7 @@ package vista.models.determinism;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import vista.autograd.Variable;
 import vista.models.zoo.resnet.ResNet;
 import vista.models.zoo.resnet.ResNetSpec;
@@ -63,17 +64,17 @@ public final class TrainingProbe {
 
     /** "name sha-256" of each tiny model after its training, in a fixed order. */
     static List<String> digests() {
-        return digests(false);
+        return digests(() -> null);
     }
 
     /**
-     * {@link #digests()}, each model's steps run inside its own {@link BufferPool} when {@code pooled}
-     * (a pool's arrays are reused from the second step on).
+     * {@link #digests()}, each model's steps run inside its own {@link BufferPool} from {@code pools}
+     * (none when it gives null; a pool's arrays are reused from the second step on).
      */
-    static List<String> digests(boolean pooled) {
+    static List<String> digests(Supplier<BufferPool> pools) {
         List<String> lines = new ArrayList<>();
         for (TinyModel model : MODELS) {
-            lines.add(model.name() + " " + train(model, pooled ? new BufferPool() : null));
+            lines.add(model.name() + " " + train(model, pools.get()));
         }
         return lines;
     }

@@ -34,7 +34,7 @@ final class AddReluFast {
         float[] y = bc.floats();
         int xFrom = ac.offset();
         int yFrom = bc.offset();
-        Tensor output = Tensor.zeros(DType.FLOAT32, a.shape());
+        Tensor output = Tensor.unfilled(DType.FLOAT32, a.shape());
         float[] out = output.floats();
         int n = output.numel();
         FloatVector zero = FloatVector.zero(S);
@@ -63,7 +63,7 @@ final class AddReluFast {
         float[] zs = zc.floats();
         int gFrom = gc.offset();
         int zFrom = zc.offset();
-        Tensor output = Tensor.zeros(DType.FLOAT32, g.shape());
+        Tensor output = Tensor.unfilled(DType.FLOAT32, g.shape());
         float[] out = output.floats();
         int n = output.numel();
         FloatVector zero = FloatVector.zero(S);

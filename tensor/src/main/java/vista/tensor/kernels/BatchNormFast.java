@@ -75,7 +75,7 @@ final class BatchNormFast {
         int runsPerBlock = Math.max(1, BLOCK / Math.max(1, l));
         float[] gamma = weight.toFloatArray();
         float[] beta = bias.toFloatArray();
-        Tensor output = Tensor.zeros(DType.FLOAT32, x.shape());
+        Tensor output = Tensor.unfilled(DType.FLOAT32, x.shape());
         float[] out = output.floats();
         float[] mean = new float[channels];
         float[] variance = new float[channels];
@@ -141,7 +141,7 @@ final class BatchNormFast {
         float[] gamma = weight.toFloatArray();
         float[] mu = mean.toFloatArray();
         float[] r = inverseStd.toFloatArray();
-        Tensor inputGrad = inputGradient ? Tensor.zeros(DType.FLOAT32, x.shape()) : null;
+        Tensor inputGrad = inputGradient ? Tensor.unfilled(DType.FLOAT32, x.shape()) : null;
         float[] dx = inputGradient ? inputGrad.floats() : null;
         float[] dGamma = new float[channels];
         float[] dBeta = new float[channels];

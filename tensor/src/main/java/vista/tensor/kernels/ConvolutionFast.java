@@ -115,7 +115,7 @@ final class ConvolutionFast {
         Tensor b = epilogue.bias() == null ? null : epilogue.bias().contiguous();
         Tensor r = epilogue.residual() == null ? null : epilogue.residual().contiguous();
         boolean relu = epilogue.relu();
-        Tensor out = Tensor.zeros(DType.FLOAT32, outShape);
+        Tensor out = Tensor.unfilled(DType.FLOAT32, outShape);
         float[] xa = x.floats();
         float[] wa = w.floats();
         float[] oa = out.floats();
@@ -191,7 +191,8 @@ final class ConvolutionFast {
         Plan p = new Plan(g, inputShape, gradOutput.shape());
         Tensor gy = gradOutput.contiguous();
         Tensor w = weight.contiguous();
-        Tensor dx = Tensor.zeros(DType.FLOAT32, inputShape);
+        Tensor dx = p.pointwise() ? Tensor.unfilled(DType.FLOAT32, inputShape)   // every element is a GEMM's output
+                : Tensor.zeros(DType.FLOAT32, inputShape);                       // col2im adds into it
         float[] ga = gy.floats();
         float[] wa = w.floats();
         float[] dxa = dx.floats();

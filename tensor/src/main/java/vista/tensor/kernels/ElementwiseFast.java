@@ -60,7 +60,7 @@ final class ElementwiseFast {
         Tensor in = x.contiguous();
         float[] src = in.floats();
         int base = in.offset();
-        Tensor out = Tensor.zeros(DType.FLOAT32, x.shape());
+        Tensor out = Tensor.unfilled(DType.FLOAT32, x.shape());
         float[] dst = out.floats();
         int n = out.numel();
         Tiles.forEach(Tiles.count(n, TILE), t -> {
@@ -74,7 +74,7 @@ final class ElementwiseFast {
     /** {@link ElementwiseKernels#binary} for float32 operands. */
     static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
         Shape shape = ElementwiseKernels.broadcastShape(op, a, b);
-        Tensor out = Tensor.zeros(DType.FLOAT32, shape);
+        Tensor out = Tensor.unfilled(DType.FLOAT32, shape);
         Layout layout = Layout.of(shape, dense(a), dense(b));
         float[] fa = layout.operands[0].floats();
         float[] fb = layout.operands[1].floats();
@@ -87,7 +87,7 @@ final class ElementwiseFast {
     /** {@code where} for a float32 condition and float32 values. */
     static Tensor where(Tensor condition, Tensor ifTrue, Tensor ifFalse) {
         Shape shape = ElementwiseKernels.whereShape(condition, ifTrue, ifFalse);
-        Tensor out = Tensor.zeros(DType.FLOAT32, shape);
+        Tensor out = Tensor.unfilled(DType.FLOAT32, shape);
         Layout layout = Layout.of(shape, dense(condition), dense(ifTrue), dense(ifFalse));
         float[] fc = layout.operands[0].floats();
         float[] ft = layout.operands[1].floats();

@@ -47,7 +47,7 @@ public final class Movement {
 
     /** A new contiguous tensor of {@code dtype} holding the elements of {@code source}. */
     public static Tensor copy(Tensor source, DType dtype) {
-        Tensor out = Tensor.zeros(dtype, source.shape());
+        Tensor out = Tensor.unfilled(dtype, source.shape());
         copyInto(source, out);
         return out;
     }
@@ -125,7 +125,7 @@ public final class Movement {
         }
         int[] dims = first.dims();
         dims[a] = total;
-        Tensor out = Tensor.zeros(first.dtype(), Shape.of(dims));
+        Tensor out = Tensor.unfilled(first.dtype(), Shape.of(dims));
         int at = 0;
         for (Tensor t : tensors) {
             copyInto(t, out.slice(a, at, at + t.dim(a)));

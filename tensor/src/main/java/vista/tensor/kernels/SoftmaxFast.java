@@ -43,7 +43,7 @@ final class SoftmaxFast {
 
     private static Tensor compute(Tensor x, int axis, boolean log) {
         Tensor in = x.contiguous();
-        Tensor out = Tensor.zeros(DType.FLOAT32, x.shape());
+        Tensor out = Tensor.unfilled(DType.FLOAT32, x.shape());
         if (x.numel() == 0) {
             return out;
         }

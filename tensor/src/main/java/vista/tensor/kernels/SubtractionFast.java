@@ -43,7 +43,7 @@ public final class SubtractionFast {
 
     /** {@code r[n, c, k, o] = x1[n, c, centre(o)] - x2[n, c, src_k(o)]}, one plane (n, c) per tile. */
     public static Tensor forward(Tensor x1, Tensor x2, Footprint footprint) {
-        Tensor result = Tensor.zeros(DType.FLOAT32, footprint.neighbourShape(x1.shape(), x1.dim(1)));
+        Tensor result = Tensor.unfilled(DType.FLOAT32, footprint.neighbourShape(x1.shape(), x1.dim(1)));
         forwardInto(x1, x2, footprint, result);
         return result;
     }
