@@ -51,6 +51,9 @@ import vista.tensor.runtime.Vectors;
 final class GemmFast {
     private static final VectorSpecies<Float> FLOAT = Vectors.FLOAT;
     private static final int LANES = Vectors.LANES;
+    /** 8 floats, the width of an A panel; used only where such vectors are native ({@link #EIGHT_LANES}). */
+    private static final VectorSpecies<Float> EIGHT = FloatVector.SPECIES_256;
+    private static final boolean EIGHT_LANES = LANES >= 8;
 
     /** Rows of C per micro-kernel call (MR). */
     static final int ROWS = 8;
@@ -203,6 +206,8 @@ final class GemmFast {
             PanelTranspose.pack(data, from, source.lineStride(), valid, depth, width, packed, to);
         } else if (valid == COLUMNS && width == COLUMNS) {
             copyVectorRows(data, from, source.depthStride(), depth, packed, to);
+        } else if (valid == ROWS && width == ROWS && EIGHT_LANES) {
+            copyEightFloatRows(data, from, source.depthStride(), depth, packed, to);
         } else {
             for (int p = 0; p < depth; p++) {
                 System.arraycopy(data, from + p * source.depthStride(), packed, to + p * width, valid);
@@ -222,6 +227,17 @@ final class GemmFast {
             int target = to + p * COLUMNS;
             FloatVector.fromArray(FLOAT, data, source).intoArray(packed, target);
             FloatVector.fromArray(FLOAT, data, source + LANES).intoArray(packed, target + LANES);
+        }
+    }
+
+    /**
+     * A full A panel whose rows are contiguous (op(A) transposed): one 8-lane copy per depth, where
+     * {@code System.arraycopy} of 8 floats costs a call each.
+     */
+    private static void copyEightFloatRows(float[] data, int from, int depthStride, int depth, float[] packed,
+            int to) {
+        for (int p = 0; p < depth; p++) {
+            FloatVector.fromArray(EIGHT, data, from + p * depthStride).intoArray(packed, to + p * ROWS);
         }
     }
 
