@@ -37,7 +37,7 @@ public final class ComparisonReport {
                     + " wrong on %d).\n", pair.onlyB(), pair.onlyB() == 1 ? "image" : "images", pair.onlyA(),
                     pair.bothRight(), pair.bothWrong()));
             sb.append(String.format(Locale.ROOT, "McNemar's exact test: p = %s, the chance of a split of the %d"
-                    + " disagreements at least this uneven if A and B were equally accurate.\n", p(pair.mcnemarP()),
+                    + " disagreements at least this uneven if A and B were equally accurate.\n", p(pair.mcnemarLog10P()),
                     pair.onlyA() + pair.onlyB()));
             Interval ci = pair.differenceInterval();
             sb.append(String.format(Locale.ROOT, "Accuracy difference B - A: %+.2f points, 95%% interval %s"
@@ -57,9 +57,10 @@ public final class ComparisonReport {
     /**
      * The comparison as JSON values: {@code a} (and {@code b}) with source, count, correct, top1,
      * top1_interval; for two sides {@code b_better}, {@code b_worse}, {@code both_right}, {@code both_wrong},
-     * {@code p_value} (McNemar's exact), {@code difference} (B - A, a fraction), {@code interval} (its 95%
+     * {@code p_value} (McNemar's exact) and {@code p_value_log10} (its log10, which keeps its size when
+     * {@code p_value} is below the smallest double, 4.9e-324, and reads 0), {@code difference} (B - A, a fraction), {@code interval} (its 95%
      * interval), {@code interval_method}, {@code test}; with a claim, {@code claim} with {@code claimed} and
-     * per side {@code inside} and {@code p_value}.
+     * per side {@code inside}, {@code p_value} and {@code p_value_log10}.
      */
     public static Map<String, Object> json(Comparison c) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -73,6 +74,7 @@ public final class ComparisonReport {
             m.put("both_wrong", pair.bothWrong());
             m.put("test", "McNemar's exact test, two-sided");
             m.put("p_value", pair.mcnemarP());
+            m.put("p_value_log10", pair.mcnemarLog10P());
             m.put("difference", pair.difference());
             m.put("interval", bounds(pair.differenceInterval()));
             m.put("interval_method", PairedProportions.METHOD);
@@ -111,7 +113,7 @@ public final class ComparisonReport {
     private static String claim(String label, ComparedRun run, ClaimTest test) {
         return String.format(Locale.ROOT, "Claim %s%%: %s %s's 95%% interval %s; the exact binomial test gives p = %s"
                 + " for %d of %d correct if the true accuracy were %s%%, so %s.\n", percent(test.claimed()),
-                test.inside() ? "inside" : "outside", label, test.interval().percent(2), p(test.pValue()),
+                test.inside() ? "inside" : "outside", label, test.interval().percent(2), p(test.log10P()),
                 test.observed().successes(), test.observed().trials(), percent(test.claimed()),
                 test.inside() ? "this run is consistent with the claim"
                         : "this run contradicts the claim (at the 5% level)");
@@ -133,6 +135,7 @@ public final class ComparisonReport {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("inside", test.inside());
         m.put("p_value", test.pValue());
+        m.put("p_value_log10", test.log10P());
         m.put("interval", bounds(test.interval()));
         return m;
     }
@@ -141,9 +144,24 @@ public final class ComparisonReport {
         return new ArrayList<>(List.of(interval.lower(), interval.upper()));
     }
 
-    /** A p-value for reading: three decimals, or two significant digits below 0.001. */
-    static String p(double value) {
-        return value >= 0.001 ? String.format(Locale.ROOT, "%.3f", value) : String.format(Locale.ROOT, "%.1e", value);
+    /**
+     * A p-value for reading, from its log10: three decimals, or two significant digits below 0.001 with an
+     * exponent of any size ("3.0e-29", "1.2e-2410"); "0" only for a result the hypothesis rules out.
+     */
+    static String p(double log10) {
+        if (log10 >= -3) {
+            return String.format(Locale.ROOT, "%.3f", Math.pow(10, log10));
+        }
+        if (log10 == Double.NEGATIVE_INFINITY) {
+            return "0";
+        }
+        long exponent = (long) Math.floor(log10);
+        double mantissa = Math.round(10 * Math.pow(10, log10 - exponent)) / 10.0;
+        if (mantissa >= 10) {
+            mantissa = 1;
+            exponent++;
+        }
+        return String.format(Locale.ROOT, "%.1fe-%02d", mantissa, -exponent);
     }
 
     /** A fraction in percent without trailing zeros: 0.749 as 74.9. */

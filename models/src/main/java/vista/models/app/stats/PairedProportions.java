@@ -81,6 +81,11 @@ public record PairedProportions(int bothRight, int onlyA, int onlyB, int bothWro
         return ExactBinomial.twoSidedP(onlyA + onlyB, onlyB, 0.5);
     }
 
+    /** log10 of {@link #mcnemarP()}, which still has a size when the p-value is below the smallest double. */
+    public double mcnemarLog10P() {
+        return ExactBinomial.twoSidedLog10P(onlyA + onlyB, onlyB, 0.5);
+    }
+
     /** Newcombe's 95% interval of {@link #difference()} (class comment). */
     public Interval differenceInterval() {
         int n = total();

@@ -61,6 +61,23 @@ class CompareCommandTest {
     }
 
     @Test
+    void printsTinyPValuesWithTheirExponentNeverAsZero() throws IOException {
+        // 188 images only B gets right, 473 only A: the SAN pairwise and ResNet families of the README
+        Path a = predictions("a.csv", 1000, i -> i < 473 + 200);
+        Path b = predictions("b.csv", 1000, i -> i >= 473 && i < 473 + 200 + 188);
+        Cli.Outcome compared = Cli.vista("compare", a.toString(), b.toString());
+        assertEquals(0, compared.status(), compared::toString);
+        assertTrue(compared.out().contains("B is better than A on 188 images, worse on 473"), compared::toString);
+        assertTrue(compared.out().contains("McNemar's exact test: p = 3.0e-29,"), compared::toString);
+
+        Cli.Outcome json = Cli.vista("compare", a.toString(), b.toString(), "--json");
+        JsonObject m = JsonParser.parseString(json.out()).getAsJsonObject();
+        PairedProportions pair = new PairedProportions(200, 473, 188, 139);
+        assertEquals(pair.mcnemarLog10P(), m.get("p_value_log10").getAsDouble(), 1e-12, json::toString);
+        assertEquals(pair.mcnemarP(), m.get("p_value").getAsDouble(), 1e-9 * pair.mcnemarP(), json::toString);
+    }
+
+    @Test
     void testsAClaimAgainstOneRunOrBoth() throws IOException {
         Path a = predictions("a.csv", 200, i -> i % 4 != 0);
         Cli.Outcome inside = Cli.vista("compare", a.toString(), "--claim", "74.9");

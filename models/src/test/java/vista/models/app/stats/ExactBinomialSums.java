@@ -17,6 +17,17 @@ final class ExactBinomialSums {
 
     /** P(from &lt;= X &lt;= to) for X ~ Binomial(n, p). */
     static double between(int n, double p, int from, int to) {
+        return exactBetween(n, p, from, to).doubleValue();
+    }
+
+    /** log10 P(from &lt;= X &lt;= to), also for probabilities far below the smallest double. */
+    static double log10Between(int n, double p, int from, int to) {
+        BigDecimal sum = exactBetween(n, p, from, to);
+        int exponent = sum.precision() - sum.scale() - 1;
+        return exponent + Math.log10(sum.movePointLeft(exponent).doubleValue());
+    }
+
+    private static BigDecimal exactBetween(int n, double p, int from, int to) {
         BigDecimal success = new BigDecimal(p);
         BigDecimal failure = BigDecimal.ONE.subtract(success);
         BigDecimal sum = BigDecimal.ZERO;
@@ -30,7 +41,7 @@ final class ExactBinomialSums {
                         .multiply(failure.pow(n - j, CONTEXT), CONTEXT), CONTEXT);
             }
         }
-        return sum.doubleValue();
+        return sum;
     }
 
     /** P(X &lt;= k). */

@@ -19,10 +19,27 @@ class PairedProportionsTest {
             double expected = n == 0 ? 1
                     : Math.min(1, 2 * ExactBinomialSums.atMost(n, 0.5, Math.min(onlyA, onlyB)));
             double p = new PairedProportions(9000, onlyA, onlyB, 400).mcnemarP();
-            assertEquals(expected, p, 1e-12 + 1e-9 * expected, onlyA + " against " + onlyB);
+            assertEquals(expected, p, 1e-9 * expected, onlyA + " against " + onlyB);
         }
         assertEquals(0.092285156, new PairedProportions(0, 3, 10, 0).mcnemarP(), 1e-9,
                 "2 (1 + 13 + 78 + 286) / 2^13");
+    }
+
+    @Test
+    void tinyPValuesKeepTheirSizeInsteadOfReadingZero() {
+        // 188 against 473: the SAN pairwise and ResNet families of the README, p = 3.0e-29
+        double expected = 2 * ExactBinomialSums.atMost(661, 0.5, 188);
+        PairedProportions families = new PairedProportions(8834, 473, 188, 505);
+        assertEquals(expected, families.mcnemarP(), 1e-9 * expected);
+        assertEquals(Math.log10(expected), families.mcnemarLog10P(), 1e-12);
+        assertTrue(expected > 2.9e-29 && expected < 3.1e-29, "the reference sum itself: " + expected);
+        // 0 against 2000: p = 2^-1999, below the smallest double; its log10 is exact
+        PairedProportions lopsided = new PairedProportions(100, 0, 2000, 100);
+        assertEquals(-1999 * Math.log10(2), lopsided.mcnemarLog10P(), 1e-9);
+        assertEquals(0, lopsided.mcnemarP(), "10^-601.8 is not a double");
+        // 5 against 1500: the five terms of the tail, summed exactly
+        double tail = ExactBinomialSums.log10Between(1505, 0.5, 0, 5);
+        assertEquals(Math.log10(2) + tail, new PairedProportions(0, 5, 1500, 0).mcnemarLog10P(), 1e-9);
     }
 
     @Test

@@ -47,9 +47,23 @@ class ProportionTest {
                 double expected = Math.min(1, 2 * Math.min(ExactBinomialSums.atMost(n, claim, k),
                         ExactBinomialSums.atLeast(n, claim, k)));
                 ClaimTest test = new Proportion(k, n).test(claim);
-                assertEquals(expected, test.pValue(), 1e-12 + 1e-9 * expected, k + " of " + n + " against " + claim);
+                assertEquals(expected, test.pValue(), 1e-9 * expected, k + " of " + n + " against " + claim);
             }
         }
+    }
+
+    @Test
+    void claimPValuesFarBelowTheSmallestDoubleKeepTheirSize() {
+        // 9000 of 10000 against a claim of 50%: the tail P(X >= 9000) summed exactly
+        double expected = Math.log10(2) + ExactBinomialSums.log10Between(10000, 0.5, 9000, 10000);
+        ClaimTest test = new Proportion(9000, 10000).test(0.5);
+        assertEquals(expected, test.log10P(), 1e-9 * Math.abs(expected));
+        assertTrue(expected < -1500, "far below 4.9e-324: " + expected);
+        assertEquals(0, test.pValue());
+        // none of 10,000 against 90%: p = 2 * 0.1^10000
+        assertEquals(Math.log10(2) - 10000, new Proportion(0, 10000).test(0.9).log10P(), 1e-9);
+        // a count the claim rules out: one success at a claimed rate of 0
+        assertEquals(Double.NEGATIVE_INFINITY, new Proportion(1, 10).test(0).log10P());
     }
 
     @Test
