@@ -28,7 +28,10 @@ import vista.tensor.runtime.Vectors;
  *       {@value #MAX_BLOCK} columns (fewer when K is large, so that a block of cols, {@code K x block}
  *       floats, stays within {@value #BLOCK_BUDGET} floats = 512 KiB of L2 while GEMM packs it). A tile
  *       is one (sample, group, block): it builds its block of cols and runs one GEMM into its own columns
- *       of Y. The bias is written into Y first and GEMM accumulates onto it.</li>
+ *       of Y. The bias is written into Y first and GEMM accumulates onto it. When there are fewer than
+ *       {@value #FORWARD_MIN_TILES} such units (a single image on a small map), a tile is also limited to
+ *       a range of output channels, its rows of Y ({@link Plan#outputRowsPerTile}); each tile then builds
+ *       its own copy of the block of cols, a small cost beside the GEMM it feeds.</li>
  *   <li><b>backward, input</b> {@code dcols = W^T G}, then col2im: every element of dcols is added to
  *       the input position it was copied from. Different output positions add into the same input
  *       pixels, so a tile must own whole input channels: a tile is one (sample, group, block of input
@@ -91,6 +94,10 @@ final class ConvolutionFast {
     static final int GEMM_BLOCK_ROWS = 256;
     /** Columns of C per GEMM call inside a tile. */
     static final int GEMM_BLOCK_COLUMNS = 512;
+    /** Forward tiles wanted before output channels are split among them ({@link Plan#outputRowsPerTile}). */
+    static final int FORWARD_MIN_TILES = 8;
+    /** Fewest multiply-adds of a forward tile made by splitting output channels (about 20 us on one core). */
+    static final long FORWARD_MIN_WORK = 1 << 22;
     /** Elements per tile when the weight-gradient partials are added. */
     private static final int SUM_CHUNK = 1 << 16;
 
@@ -108,6 +115,16 @@ final class ConvolutionFast {
      * gets the residual added and the ReLU in one vector pass over the tile, while the tile is in cache.
      */
     static Tensor forward(Tensor input, Tensor weight, ConvGeometry g, ConvolutionEpilogue epilogue) {
+        Plan p = new Plan(g, input.shape(), g.outputShape(input.shape()));
+        return forward(input, weight, g, epilogue, p.outputRowsPerTile());
+    }
+
+    /**
+     * The forward with tiles of {@code rowsPerTile} output channels (of one group) each; any positive value
+     * gives the same bits, the choice is package-private so that a test can check it.
+     */
+    static Tensor forward(Tensor input, Tensor weight, ConvGeometry g, ConvolutionEpilogue epilogue,
+            int rowsPerTile) {
         Shape outShape = g.outputShape(input.shape());
         Plan p = new Plan(g, input.shape(), outShape);
         Tensor x = input.contiguous();
@@ -125,34 +142,38 @@ final class ConvolutionFast {
         int rOffset = r == null ? 0 : r.offset();
         int blocks = p.blocks();
         int blockLength = p.blockLength();
+        int rowTiles = Tiles.count(p.outPerGroup, rowsPerTile);
         Buffers columns = new Buffers(p.pointwise() ? 0 : p.depth() * blockLength);
-        Tiles.forEach(p.batch * g.groups() * blocks, t -> {
-            int block = t % blocks;
-            int group = t / blocks % g.groups();
-            int n = t / blocks / g.groups();
+        Tiles.forEach(p.batch * g.groups() * blocks * rowTiles, t -> {
+            int o0 = t % rowTiles * rowsPerTile;
+            int rows = Math.min(rowsPerTile, p.outPerGroup - o0);
+            int unit = t / rowTiles;
+            int block = unit % blocks;
+            int group = unit / blocks % g.groups();
+            int n = unit / blocks / g.groups();
             int p0 = block * blockLength;
             int count = Math.min(blockLength, p.positions() - p0);
-            int outIndex = (n * p.outChannels + group * p.outPerGroup) * p.positions() + p0;
+            int outIndex = (n * p.outChannels + group * p.outPerGroup + o0) * p.positions() + p0;
             if (ba != null) {
-                for (int o = 0; o < p.outPerGroup; o++) {
+                for (int o = 0; o < rows; o++) {
                     int row = outIndex + o * p.positions();
-                    Arrays.fill(oa, row, row + count, ba[bOffset + group * p.outPerGroup + o]);
+                    Arrays.fill(oa, row, row + count, ba[bOffset + group * p.outPerGroup + o0 + o]);
                 }
             }
             int channels = x.offset() + (n * p.inChannels + group * p.inPerGroup) * p.inPlane();
-            int wIndex = w.offset() + group * p.outPerGroup * p.depth();
+            int wIndex = w.offset() + (group * p.outPerGroup + o0) * p.depth();
             if (p.pointwise()) {
-                gemmInTile(false, false, p.outPerGroup, count, p.depth(), wa, wIndex, p.depth(),
+                gemmInTile(false, false, rows, count, p.depth(), wa, wIndex, p.depth(),
                         xa, channels + p0, p.positions(), oa, outIndex, p.positions(), ba != null);
             } else {
                 float[] cols = columns.take();
                 im2col(xa, channels, p.inPerGroup, p, p0, count, cols);
-                gemmInTile(false, false, p.outPerGroup, count, p.depth(), wa, wIndex, p.depth(),
+                gemmInTile(false, false, rows, count, p.depth(), wa, wIndex, p.depth(),
                         cols, 0, count, oa, outIndex, p.positions(), ba != null);
                 columns.give(cols);
             }
             if (ra != null || relu) {
-                for (int o = 0; o < p.outPerGroup; o++) {
+                for (int o = 0; o < rows; o++) {
                     int row = outIndex + o * p.positions();
                     finish(oa, row, ra, ra == null ? 0 : rOffset + row, relu, count);
                 }
@@ -730,6 +751,26 @@ final class ConvolutionFast {
 
         int blocks() {
             return Tiles.count(positions(), blockLength());
+        }
+
+        /**
+         * Output channels (of one group) per forward tile. All of them when the (sample, group, block) units
+         * already number {@value #FORWARD_MIN_TILES} or more, as in training batches; with fewer (one image
+         * at inference, small maps) the channels are split too, into multiples of GEMM's 8-row panel, until
+         * there are {@value #FORWARD_MIN_TILES} tiles or a tile would fall below {@value #FORWARD_MIN_WORK}
+         * multiply-adds. Without this a batch of one at 14 x 14 or 7 x 7 is a single tile and runs on one
+         * thread.
+         */
+        int outputRowsPerTile() {
+            long units = (long) batch * g.groups() * blocks();
+            if (units >= FORWARD_MIN_TILES) {
+                return Math.max(1, outPerGroup);
+            }
+            long workPerRow = (long) blockLength() * depth();
+            int wanted = (int) Math.min((FORWARD_MIN_TILES + units - 1) / units,
+                    Math.max(1, (long) outPerGroup * workPerRow / FORWARD_MIN_WORK));
+            int rows = (outPerGroup + wanted - 1) / wanted;
+            return Math.max(1, Math.min(outPerGroup, (rows + 7) / 8 * 8));
         }
 
         /**

@@ -85,6 +85,8 @@ final class ConvolutionEntries {
                         false))
                 .threadProblem("256 output channels: GEMMs that fork",
                         new Conv(ConvGeometry.convolution(64, 256, 3).padding(1).build(), 2, 20, 20, false))
+                .threadProblem("one image on an 8 x 8 map: output channels split among tiles",
+                        new Conv(ConvGeometry.convolution(128, 128, 3).padding(1).build(), 1, 8, 8, true))
                 .widthProblem("3x3 p1 on rows of 23",
                         new Conv(ConvGeometry.convolution(16, 10, 3).padding(1).build(), 2, 19, 23, true))
                 .widthProblem("groups 4, stride 2, dilation 2", new Conv(ConvGeometry.convolution(16, 4, 3).padding(1)

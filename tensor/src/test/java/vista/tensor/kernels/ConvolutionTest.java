@@ -218,4 +218,42 @@ class ConvolutionTest {
         assertEquals(3, ConvolutionFast.weightTiles(1000, 512 * 512 * 9));
         assertEquals(1, ConvolutionFast.weightTiles(1000, Integer.MAX_VALUE / 2));
     }
+
+    /** A tile limited to some output channels computes each of them exactly as a tile holding all of them. */
+    @Test
+    void splittingOutputChannelsAmongTilesGivesTheSameBits() {
+        Rng rng = new Rng(16);
+        ConvGeometry[] geometries = {
+            ConvGeometry.convolution(24, 40, 3).padding(1).build(),
+            ConvGeometry.convolution(24, 40, 1).build(),
+            ConvGeometry.convolution(24, 36, 3).stride(2).padding(1).groups(2).build(),
+        };
+        for (ConvGeometry g : geometries) {
+            Tensor x = Tensor.randn(rng, 1, g.inChannels(), 7, 7);
+            Tensor bias = Tensor.randn(rng, g.outChannels());
+            Tensor residual = Tensor.randn(rng, g.outputShape(x.shape()).dims());
+            Tensor w = Tensor.randn(rng, g.weightShape().dims());
+            ConvolutionEpilogue epilogue = new ConvolutionEpilogue(bias, residual, true);
+            Tensor whole = ConvolutionFast.forward(x, w, g, epilogue, g.outChannelsPerGroup());
+            for (int rows : new int[] {1, 8, 13}) {
+                assertSameFloats(whole, ConvolutionFast.forward(x, w, g, epilogue, rows),
+                        g + ": tiles of " + rows + " output channels");
+            }
+        }
+    }
+
+    @Test
+    void forwardTilesSplitOutputChannelsOnlyWhenUnitsAreFew() {
+        ConvGeometry g = ConvGeometry.convolution(256, 512, 3).padding(1).build();
+        int[] input = {1, 256, 7, 7};
+        assertEquals(128, plan(g, input).outputRowsPerTile(), "one image, 2 blocks of positions: 2 x 4 tiles");
+        assertEquals(512, plan(g, new int[] {64, 256, 7, 7}).outputRowsPerTile(), "a training batch: no split");
+        ConvGeometry small = ConvGeometry.convolution(8, 16, 1).build();
+        assertEquals(16, plan(small, new int[] {1, 8, 7, 7}).outputRowsPerTile(), "too little work to split");
+    }
+
+    private static ConvolutionFast.Plan plan(ConvGeometry g, int[] input) {
+        Shape in = Shape.of(input);
+        return new ConvolutionFast.Plan(g, in, g.outputShape(in));
+    }
 }
