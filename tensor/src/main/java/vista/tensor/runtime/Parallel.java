@@ -1,10 +1,9 @@
 package vista.tensor.runtime;
 
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;
 
 /**
- * The threads every Vista kernel runs on: the thread that calls a kernel, plus a shared pool of
+ * The threads every Vista kernel runs on: the thread that calls a kernel, plus a shared {@link Crew} of
  * {@code threads - 1} helpers.
  *
  * <p>The count is the user's choice ({@code --threads}, default: the available processors). Changing it
@@ -14,7 +13,7 @@ import java.util.function.Supplier;
  */
 public final class Parallel {
     private static volatile int threads = Runtime.getRuntime().availableProcessors();
-    private static volatile ForkJoinPool helpers = newPool(threads - 1);
+    private static volatile Crew helpers = newCrew(threads - 1);
 
     private Parallel() {
     }
@@ -30,11 +29,11 @@ public final class Parallel {
             throw new IllegalArgumentException("threads must be >= 1, got " + count);
         }
         if (count != threads) {
-            ForkJoinPool old = helpers;
-            helpers = newPool(count - 1);
+            Crew old = helpers;
+            helpers = newCrew(count - 1);
             threads = count;
             if (old != null) {
-                old.shutdown();
+                old.close();
             }
         }
     }
@@ -50,20 +49,12 @@ public final class Parallel {
         }
     }
 
-    /** The helper pool, or null when kernels run on the calling thread alone. */
-    static ForkJoinPool helpers() {
+    /** The helpers, or null when kernels run on the calling thread alone. */
+    static Crew helpers() {
         return helpers;
     }
 
-    private static ForkJoinPool newPool(int size) {
-        if (size < 1) {
-            return null;
-        }
-        return new ForkJoinPool(size, p -> {
-            var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setName("vista-" + t.getPoolIndex());
-            t.setDaemon(true);
-            return t;
-        }, null, false);
+    private static Crew newCrew(int size) {
+        return size < 1 ? null : new Crew(size);
     }
 }

@@ -1,8 +1,5 @@
 package vista.tensor.runtime;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
@@ -16,10 +13,9 @@ import java.util.function.IntConsumer;
  * </ul>
  * Tiles may run in any order and on any thread; nothing observable depends on it.
  *
- * <p><b>Scheduling.</b> The calling thread works too: it and up to {@code threads - 1} helpers from
- * the pool take tiles from a shared counter until none are left, then the caller waits for the helpers
- * to finish theirs. So the caller never sits idle while parked helpers wake up (which costs tens of
- * microseconds on a virtual machine), and uneven tiles balance themselves.
+ * <p><b>Scheduling</b> ({@link Crew}): the calling thread works too; it and the helpers take tiles
+ * from a shared counter until none are left, then the caller waits for the helpers to finish theirs. So
+ * the caller never sits idle while a helper wakes up, and uneven tiles balance themselves.
  */
 public final class Tiles {
     private Tiles() {
@@ -27,52 +23,14 @@ public final class Tiles {
 
     /** Runs {@code body.accept(t)} for every {@code t} in {@code [0, count)}; returns when all are done. */
     public static void forEach(int count, IntConsumer body) {
-        ForkJoinPool pool = Parallel.helpers();
-        int helperCount = pool == null ? 0 : Math.min(pool.getParallelism(), count - 1);
-        if (helperCount <= 0) {
+        Crew crew = Parallel.helpers();
+        if (crew == null || count <= 1) {
             for (int t = 0; t < count; t++) {
                 body.accept(t);
             }
             return;
         }
-        AtomicInteger next = new AtomicInteger();
-        Runnable work = () -> {
-            try {
-                for (int t = next.getAndIncrement(); t < count; t = next.getAndIncrement()) {
-                    body.accept(t);
-                }
-            } catch (RuntimeException | Error e) {
-                next.set(count); // a failed tile stops everyone from taking more
-                throw e;
-            }
-        };
-        ForkJoinTask<?>[] helpers = new ForkJoinTask<?>[helperCount];
-        for (int i = 0; i < helperCount; i++) {
-            helpers[i] = pool.submit(work);
-        }
-        Throwable failure = null;
-        try {
-            work.run();
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        for (ForkJoinTask<?> helper : helpers) {
-            try {
-                helper.join();
-            } catch (RuntimeException | Error e) {
-                if (failure == null) {
-                    failure = e;
-                } else if (failure != e) {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure instanceof RuntimeException r) {
-            throw r;
-        }
-        if (failure instanceof Error e) {
-            throw e;
-        }
+        crew.run(count, body);
     }
 
     /** The number of tiles of at most {@code grain} units each that cover {@code units}. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +59,43 @@ class TilesTest {
             }));
             assertTrue(e.getMessage().contains("tile 7 failed"), e.getMessage());
             assertEquals(0, running.get(0), "no tile may still run when forEach returns");
+        }
+    }
+
+    /**
+     * Two tiles that each wait for the other to start can only finish on two threads at once: a helper
+     * must take the second tile, also after the helpers have parked (the pause outlasts their spin), and
+     * inside a tile that a helper runs (a nested call).
+     */
+    @Test
+    void helpersTakeTilesAfterParkingAndInNestedCalls() {
+        Parallel.withThreads(3, () -> {
+            for (int round = 0; round < 3; round++) {
+                meetInTwoTiles();
+                sleep(20 * Crew.SPIN_MICROS / 1000 + 2);
+            }
+            Tiles.forEach(2, outer -> meetInTwoTiles());
+            return null;
+        });
+    }
+
+    private static void meetInTwoTiles() {
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        Tiles.forEach(2, t -> {
+            bothStarted.countDown();
+            try {
+                assertTrue(bothStarted.await(30, TimeUnit.SECONDS), "no second thread took a tile");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 
