@@ -22,7 +22,8 @@ import vista.tensor.runtime.Vectors;
  *       rounded up to 32 columns).</li>
  *   <li><b>Packing</b>: rows of op(A) are copied into micro-panels of {@value #ROWS} rows laid out
  *       {@code [p][row]}, columns of op(B) into micro-panels of 2 vectors laid out {@code [p][column]},
- *       both zero-padded at the edges. The micro-kernel then reads with unit stride whatever the
+ *       both zero-padded at the edges; a tile packs all its B panels of a depth block at once, reading a
+ *       row-major B row by row. The micro-kernel then reads with unit stride whatever the
  *       transposes are; a transpose only changes the copy loop, which runs once per element per tile.</li>
  *   <li><b>Depth block {@value #DEPTH}</b> (KC): one packed B micro-panel, 256 x 32 floats = 32 KiB,
  *       stays in L1 while the micro-kernel walks down all the A micro-panels of the tile; 256 FMAs per
@@ -94,7 +95,7 @@ final class GemmFast {
     /** One thread's packing buffers and edge tile, allocated once. */
     private static final class Workspace {
         final float[] packedA = new float[MAX_TILE_ROWS * DEPTH];
-        final float[] packedB = new float[DEPTH * COLUMNS];
+        final float[] packedB = new float[DEPTH * MAX_TILE_COLUMNS];
         final float[] edge = new float[ROWS * COLUMNS];
     }
 
@@ -165,8 +166,9 @@ final class GemmFast {
 
     /**
      * Computes the {@code rows x columns} block of C at {@code (row, column)}: for each depth block, packs
-     * the tile's rows of op(A) once (they stay in L2), then for each micro-panel of columns packs that
-     * panel of op(B) (it stays in L1) and runs the micro-kernel down all the rows.
+     * the tile's rows of op(A) and its columns of op(B) once (together 768 KiB at most, within L2), then
+     * for each micro-panel of columns runs the micro-kernel down all the rows (the B panel, 32 KiB, stays
+     * in L1 meanwhile).
      */
     private static void multiplyTile(Lines rowsOfA, Lines columnsOfB, int k, float[] c, int cTile, int ldc,
             boolean accumulate, int row, int rows, int column, int columns) {
@@ -177,18 +179,55 @@ final class GemmFast {
             for (int ip = 0; ip < rows; ip += ROWS) {
                 packPanel(rowsOfA, row + ip, Math.min(ROWS, rows - ip), p0, depth, ROWS, workspace.packedA, ip * depth);
             }
+            packColumns(columnsOfB, column, columns, p0, depth, workspace.packedB);
             for (int jp = 0; jp < columns; jp += COLUMNS) {
                 int panelColumns = Math.min(COLUMNS, columns - jp);
-                packPanel(columnsOfB, column + jp, panelColumns, p0, depth, COLUMNS, workspace.packedB, 0);
+                int bIndex = jp * depth;
                 for (int ip = 0; ip < rows; ip += ROWS) {
                     int panelRows = Math.min(ROWS, rows - ip);
                     int cIndex = cTile + ip * ldc + jp;
                     if (panelRows == ROWS && panelColumns == COLUMNS) {
-                        microKernel(depth, workspace.packedA, ip * depth, workspace.packedB, c, cIndex, ldc, load);
+                        microKernel(depth, workspace.packedA, ip * depth, workspace.packedB, bIndex, c, cIndex, ldc,
+                                load);
                     } else {
-                        edgeKernel(depth, workspace, ip * depth, c, cIndex, ldc, load, panelRows, panelColumns);
+                        edgeKernel(depth, workspace, ip * depth, bIndex, c, cIndex, ldc, load, panelRows,
+                                panelColumns);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Packs columns {@code x0 .. x0+columns-1} of op(B), depths {@code p0 .. p0+depth-1}, into consecutive
+     * micro-panels of {@link #COLUMNS} ({@link #packPanel}'s layout; panel {@code j} at {@code j COLUMNS depth}).
+     * When B is stored row-major, each of its rows is read once from start to end across all the panels:
+     * a panel at a time would read {@code depth} short pieces a leading dimension apart, which for a wide B
+     * (4 KiB apart at 1024 columns, 12 KiB for a 1x1 convolution on 56 x 56) defeats the prefetcher.
+     */
+    private static void packColumns(Lines columnsOfB, int x0, int columns, int p0, int depth, float[] packed) {
+        if (columnsOfB.depthStride() == 1) {
+            for (int jp = 0; jp < columns; jp += COLUMNS) {
+                packPanel(columnsOfB, x0 + jp, Math.min(COLUMNS, columns - jp), p0, depth, COLUMNS, packed, jp * depth);
+            }
+            return;
+        }
+        float[] data = columnsOfB.data();
+        int ld = columnsOfB.depthStride();
+        int from = columnsOfB.offset() + x0 + p0 * ld;
+        int full = columns / COLUMNS * COLUMNS;
+        int tail = columns - full;
+        for (int p = 0; p < depth; p++) {
+            int source = from + p * ld;
+            for (int jp = 0; jp < full; jp += COLUMNS) {
+                int target = jp * depth + p * COLUMNS;
+                FloatVector.fromArray(FLOAT, data, source + jp).intoArray(packed, target);
+                FloatVector.fromArray(FLOAT, data, source + jp + LANES).intoArray(packed, target + LANES);
+            }
+            if (tail > 0) {
+                int target = full * depth + p * COLUMNS;
+                System.arraycopy(data, source + full, packed, target, tail);
+                Arrays.fill(packed, target + tail, target + COLUMNS, 0f);
             }
         }
     }
@@ -245,26 +284,26 @@ final class GemmFast {
      * The micro-kernel on a partial block at the right or bottom edge of C: runs the full kernel on a
      * private {@code ROWS x COLUMNS} tile and copies back only the {@code rows x columns} that exist.
      */
-    private static void edgeKernel(int depth, Workspace workspace, int aIndex, float[] c, int cIndex, int ldc,
-            boolean load, int rows, int columns) {
+    private static void edgeKernel(int depth, Workspace workspace, int aIndex, int bIndex, float[] c, int cIndex,
+            int ldc, boolean load, int rows, int columns) {
         float[] edge = workspace.edge;
         if (load) {
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(c, cIndex + r * ldc, edge, r * COLUMNS, columns);
             }
         }
-        microKernel(depth, workspace.packedA, aIndex, workspace.packedB, edge, 0, COLUMNS, load);
+        microKernel(depth, workspace.packedA, aIndex, workspace.packedB, bIndex, edge, 0, COLUMNS, load);
         for (int r = 0; r < rows; r++) {
             System.arraycopy(edge, r * COLUMNS, c, cIndex + r * ldc, columns);
         }
     }
 
     /**
-     * {@code C[r][x] (+)= sum_p packedA[aIndex + p*ROWS + r] * packedB[p*COLUMNS + x]} for an
+     * {@code C[r][x] (+)= sum_p packedA[aIndex + p*ROWS + r] * packedB[bIndex + p*COLUMNS + x]} for an
      * {@code ROWS x COLUMNS} block of C at {@code cIndex}: one accumulator vector per row and half,
      * started from C when {@code load} is set, else from 0, then one FMA per depth step.
      */
-    private static void microKernel(int depth, float[] packedA, int aIndex, float[] packedB,
+    private static void microKernel(int depth, float[] packedA, int aIndex, float[] packedB, int bIndex,
             float[] c, int cIndex, int ldc, boolean load) {
         int c0 = cIndex;
         int c1 = c0 + ldc;
@@ -292,7 +331,7 @@ final class GemmFast {
         FloatVector s71 = start(c, c7 + LANES, load);
         for (int p = 0; p < depth; p++) {
             int ai = aIndex + p * ROWS;
-            int bi = p * COLUMNS;
+            int bi = bIndex + p * COLUMNS;
             FloatVector b0 = FloatVector.fromArray(FLOAT, packedB, bi);
             FloatVector b1 = FloatVector.fromArray(FLOAT, packedB, bi + LANES);
             FloatVector a0 = FloatVector.broadcast(FLOAT, packedA[ai]);
