@@ -9,6 +9,7 @@ import vista.tensor.DType;
 import vista.tensor.Shape;
 import vista.tensor.Tensor;
 import vista.tensor.geometry.ConvGeometry;
+import vista.tensor.runtime.Parallel;
 import vista.tensor.runtime.Tiles;
 import vista.tensor.runtime.Workspaces;
 import vista.tensor.runtime.Vectors;
@@ -29,9 +30,8 @@ import vista.tensor.runtime.Vectors;
  *       floats, stays within {@value #BLOCK_BUDGET} floats = 512 KiB of L2 while GEMM packs it). A tile
  *       is one (sample, group, block): it builds its block of cols and runs one GEMM into its own columns
  *       of Y. The bias is written into Y first and GEMM accumulates onto it. When there are fewer than
- *       {@value #FORWARD_MIN_TILES} such units (a single image on a small map), a tile is also limited to
- *       a range of output channels, its rows of Y ({@link Plan#outputRowsPerTile}); each tile then builds
- *       its own copy of the block of cols, a small cost beside the GEMM it feeds.</li>
+ *       {@value #FORWARD_TILES_PER_THREAD} such units per thread (a single image on a small map), a tile is
+ *       also limited to a range of output channels, its rows of Y ({@link Plan#outputRowsPerTile}).</li>
  *   <li><b>backward, input</b> {@code dcols = W^T G}, then col2im: every element of dcols is added to
  *       the input position it was copied from. Different output positions add into the same input
  *       pixels, so a tile must own whole input channels: a tile is one (sample, group, block of input
@@ -54,8 +54,9 @@ import vista.tensor.runtime.Vectors;
  * A 1x1 convolution with stride 1 and no padding needs no im2col (cols is the input itself) and no
  * col2im (dcols is the input gradient): GEMM reads and writes the tensors directly.
  *
- * <p><b>Determinism.</b> Tiles are chosen from the shapes only, and each one writes a disjoint part of
- * the output or its own partial. Every output element is one GEMM chain: the bias (or 0), then one
+ * <p><b>Determinism.</b> Tiles are chosen from the shapes only (except the forward's split of output
+ * channels, which changes no bit whatever it is), and each one writes a disjoint part of the output or its
+ * own partial. Every output element is one GEMM chain: the bias (or 0), then one
  * fused multiply-add per term in the order {@code (c, u, v)}. Every input-gradient element is
  * {@code sum over (u, v) in order of (sum over o in order)} (GEMM's chain, then col2im's additions in the
  * order of the taps). Every weight-gradient element is one GEMM chain over the output positions of each
@@ -94,8 +95,8 @@ final class ConvolutionFast {
     static final int GEMM_BLOCK_ROWS = 256;
     /** Columns of C per GEMM call inside a tile. */
     static final int GEMM_BLOCK_COLUMNS = 512;
-    /** Forward tiles wanted before output channels are split among them ({@link Plan#outputRowsPerTile}). */
-    static final int FORWARD_MIN_TILES = 8;
+    /** Forward tiles per thread wanted before output channels are split among them ({@link Plan#outputRowsPerTile}). */
+    static final int FORWARD_TILES_PER_THREAD = 2;
     /** Fewest multiply-adds of a forward tile made by splitting output channels (about 20 us on one core). */
     static final long FORWARD_MIN_WORK = 1 << 22;
     /** Elements per tile when the weight-gradient partials are added. */
@@ -116,7 +117,7 @@ final class ConvolutionFast {
      */
     static Tensor forward(Tensor input, Tensor weight, ConvGeometry g, ConvolutionEpilogue epilogue) {
         Plan p = new Plan(g, input.shape(), g.outputShape(input.shape()));
-        return forward(input, weight, g, epilogue, p.outputRowsPerTile());
+        return forward(input, weight, g, epilogue, p.outputRowsPerTile(Parallel.threads()));
     }
 
     /**
@@ -754,20 +755,26 @@ final class ConvolutionFast {
         }
 
         /**
-         * Output channels (of one group) per forward tile. All of them when the (sample, group, block) units
-         * already number {@value #FORWARD_MIN_TILES} or more, as in training batches; with fewer (one image
-         * at inference, small maps) the channels are split too, into multiples of GEMM's 8-row panel, until
-         * there are {@value #FORWARD_MIN_TILES} tiles or a tile would fall below {@value #FORWARD_MIN_WORK}
-         * multiply-adds. Without this a batch of one at 14 x 14 or 7 x 7 is a single tile and runs on one
-         * thread.
+         * Output channels (of one group) per forward tile, for {@code threads} threads. All of them on one
+         * thread, or when the (sample, group, block) units already number {@value #FORWARD_TILES_PER_THREAD}
+         * per thread or more, as in training batches; with fewer (one image at inference, small maps) the
+         * channels are split too, into multiples of GEMM's 8-row panel, until there are that many tiles per
+         * thread or a tile would fall below {@value #FORWARD_MIN_WORK} multiply-adds. Without this a batch of
+         * one at 14 x 14 or 7 x 7 is a single tile and runs on one thread; with it, each tile packs its own
+         * copy of the block of cols and of GEMM's B panels, which is why one thread does not split.
+         *
+         * <p>Unlike other tile counts this one may follow the thread count: a tile's rows are computed the
+         * same way whichever tile holds them (each element is one GEMM chain), so the split changes no bit
+         * ({@code ConvolutionTest}).
          */
-        int outputRowsPerTile() {
+        int outputRowsPerTile(int threads) {
             long units = (long) batch * g.groups() * blocks();
-            if (units >= FORWARD_MIN_TILES) {
+            long tiles = (long) FORWARD_TILES_PER_THREAD * threads;
+            if (threads == 1 || units >= tiles) {
                 return Math.max(1, outPerGroup);
             }
             long workPerRow = (long) blockLength() * depth();
-            int wanted = (int) Math.min((FORWARD_MIN_TILES + units - 1) / units,
+            int wanted = (int) Math.min((tiles + units - 1) / units,
                     Math.max(1, (long) outPerGroup * workPerRow / FORWARD_MIN_WORK));
             int rows = (outPerGroup + wanted - 1) / wanted;
             return Math.max(1, Math.min(outPerGroup, (rows + 7) / 8 * 8));

@@ -243,13 +243,15 @@ class ConvolutionTest {
     }
 
     @Test
-    void forwardTilesSplitOutputChannelsOnlyWhenUnitsAreFew() {
+    void forwardTilesSplitOutputChannelsOnlyWhenUnitsAreFewForTheThreads() {
         ConvGeometry g = ConvGeometry.convolution(256, 512, 3).padding(1).build();
-        int[] input = {1, 256, 7, 7};
-        assertEquals(128, plan(g, input).outputRowsPerTile(), "one image, 2 blocks of positions: 2 x 4 tiles");
-        assertEquals(512, plan(g, new int[] {64, 256, 7, 7}).outputRowsPerTile(), "a training batch: no split");
+        ConvolutionFast.Plan oneImage = plan(g, new int[] {1, 256, 7, 7});
+        assertEquals(512, oneImage.outputRowsPerTile(1), "one thread never splits");
+        assertEquals(256, oneImage.outputRowsPerTile(2), "2 blocks of positions x 2 channel ranges: 2 per thread");
+        assertEquals(128, oneImage.outputRowsPerTile(4));
+        assertEquals(512, plan(g, new int[] {64, 256, 7, 7}).outputRowsPerTile(2), "a training batch: no split");
         ConvGeometry small = ConvGeometry.convolution(8, 16, 1).build();
-        assertEquals(16, plan(small, new int[] {1, 8, 7, 7}).outputRowsPerTile(), "too little work to split");
+        assertEquals(16, plan(small, new int[] {1, 8, 7, 7}).outputRowsPerTile(2), "too little work to split");
     }
 
     private static ConvolutionFast.Plan plan(ConvGeometry g, int[] input) {
