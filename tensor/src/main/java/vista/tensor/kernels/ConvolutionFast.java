@@ -97,7 +97,7 @@ final class ConvolutionFast {
     static final int GEMM_BLOCK_COLUMNS = 512;
     /** Forward tiles per thread wanted before output channels are split among them ({@link Plan#outputRowsPerTile}). */
     static final int FORWARD_TILES_PER_THREAD = 2;
-    /** Fewest multiply-adds of a forward tile made by splitting output channels (about 20 us on one core). */
+    /** Fewest multiply-adds of a forward tile made by splitting output channels (about 40 us on one core). */
     static final long FORWARD_MIN_WORK = 1 << 22;
     /** Elements per tile when the weight-gradient partials are added. */
     private static final int SUM_CHUNK = 1 << 16;
@@ -777,7 +777,7 @@ final class ConvolutionFast {
             int wanted = (int) Math.min((tiles + units - 1) / units,
                     Math.max(1, (long) outPerGroup * workPerRow / FORWARD_MIN_WORK));
             int rows = (outPerGroup + wanted - 1) / wanted;
-            return Math.max(1, Math.min(outPerGroup, (rows + 7) / 8 * 8));
+            return Math.max(1, Math.min(outPerGroup, (rows + GemmFast.ROWS - 1) / GemmFast.ROWS * GemmFast.ROWS));
         }
 
         /**

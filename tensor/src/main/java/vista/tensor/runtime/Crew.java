@@ -57,11 +57,6 @@ final class Crew {
         }
     }
 
-    /** The number of helper threads. */
-    int size() {
-        return helpers.length;
-    }
-
     /** Lets the helpers finish their current tiles and end. */
     void close() {
         closed = true;

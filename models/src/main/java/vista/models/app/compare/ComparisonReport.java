@@ -37,8 +37,8 @@ public final class ComparisonReport {
                     + " wrong on %d).\n", pair.onlyB(), pair.onlyB() == 1 ? "image" : "images", pair.onlyA(),
                     pair.bothRight(), pair.bothWrong()));
             sb.append(String.format(Locale.ROOT, "McNemar's exact test: p = %s, the chance of a split of the %d"
-                    + " disagreements at least this uneven if A and B were equally accurate.\n", p(pair.mcnemarLog10P()),
-                    pair.onlyA() + pair.onlyB()));
+                    + " disagreements at least this uneven if A and B were equally accurate.\n",
+                    p(pair.mcnemarLog10P()), pair.onlyA() + pair.onlyB()));
             Interval ci = pair.differenceInterval();
             sb.append(String.format(Locale.ROOT, "Accuracy difference B - A: %+.2f points, 95%% interval %s"
                     + " (Newcombe's hybrid score interval for paired proportions).\n", 100 * pair.difference(),
@@ -58,9 +58,10 @@ public final class ComparisonReport {
      * The comparison as JSON values: {@code a} (and {@code b}) with source, count, correct, top1,
      * top1_interval; for two sides {@code b_better}, {@code b_worse}, {@code both_right}, {@code both_wrong},
      * {@code p_value} (McNemar's exact) and {@code p_value_log10} (its log10, which keeps its size when
-     * {@code p_value} is below the smallest double, 4.9e-324, and reads 0), {@code difference} (B - A, a fraction), {@code interval} (its 95%
-     * interval), {@code interval_method}, {@code test}; with a claim, {@code claim} with {@code claimed} and
-     * per side {@code inside}, {@code p_value} and {@code p_value_log10}.
+     * {@code p_value} is below the smallest double, 4.9e-324, and reads 0), {@code difference} (B - A, a
+     * fraction), {@code interval} (its 95% interval), {@code interval_method}, {@code test}; with a claim,
+     * {@code claim} with {@code claimed} and per side {@code inside}, {@code p_value} and
+     * {@code p_value_log10}.
      */
     public static Map<String, Object> json(Comparison c) {
         Map<String, Object> m = new LinkedHashMap<>();

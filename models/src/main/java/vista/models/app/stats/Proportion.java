@@ -12,10 +12,11 @@ import org.apache.commons.math3.distribution.BetaDistribution;
  * L = B(0.025; k, n - k + 1), U = B(0.975; k + 1, n - k), from Commons Math's {@link BetaDistribution}:
  * its {@code ClopperPearsonInterval} (version 3.6.1) computes the same bounds through an F distribution
  * and throws for k = 0 and k = n (zero degrees of freedom), which a perfect or empty class reaches.
- * Chosen over Wilson's score interval because its coverage is at least 95% for every true rate (Wilson's is 95% on average, below it for some
- * rates; Brown, Cai and DasGupta, Statistical Science 16, 2001), which is the promise an auditor wants, and
- * because it is the exact test's own interval, so the {@link ClaimTest} p-value agrees with it. On a test
- * set of 10,000 images the two differ by about 0.01 points.
+ * Chosen over Wilson's score interval because its coverage is at least 95% for every true rate (Wilson's
+ * is 95% on average, below it for some rates; Brown, Cai and DasGupta, Statistical Science 16, 2001), which
+ * is the promise an auditor wants, and because it is the exact test's own interval, so the
+ * {@link ClaimTest} p-value agrees with it. On a test set of 10,000 images the two differ by about 0.01
+ * points.
  *
  * @param successes the count, 0 &lt;= successes &lt;= trials
  * @param trials    at least 1
