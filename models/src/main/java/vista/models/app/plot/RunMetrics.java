@@ -3,14 +3,13 @@ package vista.models.app.plot;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import vista.models.app.train.JsonFiles;
+import vista.models.app.train.MetricLines;
 import vista.models.app.train.RunDirectory;
 
 /**
@@ -51,34 +50,20 @@ public record RunMetrics(String name, List<Epoch> epochs, List<Step> steps) {
             throw new IOException(folder + " is not a folder; vista plot takes run folders of vista train (the --out"
                     + " of a run), which hold " + RunDirectory.METRICS);
         }
-        Path file = new RunDirectory(folder).metrics();
+        RunDirectory run = new RunDirectory(folder);
+        Path file = run.metrics();
         if (!Files.isRegularFile(file)) {
             throw new IOException(folder + " holds no " + RunDirectory.METRICS + ", so it is not the folder of a vista"
                     + " train run, or its first epoch has not finished; give the --out folder of a run");
         }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        MetricLines metrics = MetricLines.read(file);
         List<Epoch> epochs = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) {
-                continue;
-            }
-            String where = file + ", line " + (i + 1);
-            try {
-                JsonObject json = JsonParser.parseString(lines.get(i)).getAsJsonObject();
-                epochs.add(new Epoch(number(json, "epoch", where).intValue(), number(json, "train_loss", where),
-                        number(json, "train_acc", where), number(json, "test_loss", where),
-                        number(json, "test_acc", where)));
-            } catch (JsonParseException | IllegalStateException e) {
-                throw new IOException(where + " is not a JSON object (" + e.getMessage() + "); repair or delete the"
-                        + " line", e);
-            }
+        for (MetricLines.Line line : metrics.lines()) {
+            epochs.add(new Epoch((int) metrics.number(line, "epoch"), metrics.number(line, "train_loss"),
+                    metrics.number(line, "train_acc"), metrics.number(line, "test_loss"),
+                    metrics.number(line, "test_acc")));
         }
-        if (epochs.isEmpty()) {
-            throw new IOException(file + " is empty: the run has no finished epoch to draw");
-        }
-        String name = folder.toAbsolutePath().normalize().getFileName() == null ? folder.toString()
-                : folder.toAbsolutePath().normalize().getFileName().toString();
-        return new RunMetrics(name, List.copyOf(epochs), steps(new RunDirectory(folder).manifest()));
+        return new RunMetrics(run.name(), List.copyOf(epochs), steps(run.manifest()));
     }
 
     /** The step losses of the manifest {@code file} (epochs[].losses), or none if there is no such file. */
@@ -88,8 +73,7 @@ public record RunMetrics(String name, List<Epoch> epochs, List<Step> steps) {
         }
         List<Step> steps = new ArrayList<>();
         try {
-            JsonObject manifest = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8))
-                    .getAsJsonObject();
+            JsonObject manifest = JsonFiles.object(file);
             JsonArray epochs = manifest.getAsJsonArray("epochs");
             if (epochs == null) {
                 throw new IllegalStateException("no epochs");
@@ -105,19 +89,11 @@ public record RunMetrics(String name, List<Epoch> epochs, List<Step> steps) {
                     steps.add(new Step(e - 1 + (i + 1.0) / losses.size(), losses.get(i).getAsDouble()));
                 }
             }
-        } catch (JsonParseException | IllegalStateException | UnsupportedOperationException e) {
-            throw new IOException(file + " is not a manifest of vista train (" + e.getMessage() + "); vista plot reads"
-                    + " each step's training loss from it: repair it, or move it out of the folder to plot the"
+        } catch (IllegalStateException | UnsupportedOperationException | NumberFormatException e) {
+            throw new IOException(file + " is not a manifest of vista train (" + JsonFiles.reason(e) + "); vista plot"
+                    + " reads each step's training loss from it: repair it, or move it out of the folder to plot the"
                     + " epochs only", e);
         }
         return List.copyOf(steps);
-    }
-
-    private static Double number(JsonObject json, String key, String where) throws IOException {
-        JsonElement value = json.get(key);
-        if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
-            throw new IOException(where + " has no number for " + key + "; it is not a line vista train wrote");
-        }
-        return value.getAsDouble();
     }
 }

@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import vista.models.app.train.DataFacts;
+import vista.models.app.train.JsonFiles;
 import vista.models.app.train.RunDirectory;
 import vista.models.app.train.TrainConfig;
 import vista.nn.checkpoint.AtomicFiles;
@@ -274,7 +275,7 @@ public record RunManifest(String format, List<Session> sessions, JsonObject conf
         try {
             tree = JsonParser.parseString(text);
         } catch (JsonParseException e) {
-            throw new IOException(where + " is not a readable run manifest (" + reason(e) + ")", e);
+            throw new IOException(where + " is not a readable run manifest (" + JsonFiles.reason(e) + ")", e);
         }
         JsonElement format = tree.isJsonObject() ? tree.getAsJsonObject().get("format") : null;
         if (format == null || !format.isJsonPrimitive() || !FORMAT.equals(format.getAsString())) {
@@ -290,7 +291,7 @@ public record RunManifest(String format, List<Session> sessions, JsonObject conf
         try {
             manifest = GSON.fromJson(tree, RunManifest.class);
         } catch (JsonParseException | IllegalArgumentException e) {
-            throw new IOException(where + " is not a readable run manifest (" + reason(e) + ")", e);
+            throw new IOException(where + " is not a readable run manifest (" + JsonFiles.reason(e) + ")", e);
         }
         if (manifest.config() == null || manifest.seeds() == null || manifest.seeds().streams() == null
                 || manifest.data() == null || manifest.data().files() == null || manifest.data().facts() == null
@@ -332,16 +333,6 @@ public record RunManifest(String format, List<Session> sessions, JsonObject conf
             throw new IOException(file + " is not a run manifest: it is not UTF-8 text; give the run's " + FILE
                     + ", in its --out folder", e);
         }
-    }
-
-    /**
-     * The JSON parser's complaint in one line, with its line and column, without the names of exception
-     * classes or the parser's key path (which may quote the damaged text).
-     */
-    private static String reason(RuntimeException e) {
-        return String.valueOf(e.getMessage()).lines().findFirst().orElse("")
-                .replaceAll("^([\\w.$]+(Exception|Error): )+", "")
-                .replaceFirst(" path \\$.*$", "");
     }
 
     /** The key of the first null in a list anywhere in {@code json}, such as {@code epochs[0].losses[3]}; or null. */

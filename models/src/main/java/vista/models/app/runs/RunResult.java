@@ -3,19 +3,16 @@ package vista.models.app.runs;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import vista.models.app.stats.Proportion;
 import vista.models.app.summary.ModelSummary;
 import vista.models.app.train.DataFacts;
+import vista.models.app.train.JsonFiles;
+import vista.models.app.train.MetricLines;
 import vista.models.app.train.RunDirectory;
 import vista.models.app.train.TrainConfig;
 import vista.models.zoo.ModelZoo;
@@ -71,32 +68,31 @@ public record RunResult(String name, String model, String recipe, int epochsDone
                         + " vista train run that finished an epoch; give the --out folder of such a run");
             }
         }
-        JsonObject configJson = object(run.config());
+        JsonObject configJson = JsonFiles.object(run.config());
         TrainConfig config;
         DataFacts facts;
         try {
             config = TrainConfig.fromJson(configJson);
-            facts = DataFacts.fromMap(strings(configJson));
+            facts = DataFacts.fromJson(configJson);
         } catch (IllegalArgumentException e) {
             throw new IOException(run.config() + ": " + e.getMessage() + "; it is not a config vista train wrote", e);
         }
-        List<JsonObject> epochs = lines(run.metrics());
-        JsonObject last = epochs.get(epochs.size() - 1);
+        MetricLines metrics = MetricLines.read(run.metrics());
         double images = 0;
         double seconds = 0;
-        for (int i = 0; i < epochs.size(); i++) {
-            String where = run.metrics() + ", line " + (i + 1);
-            double s = number(epochs.get(i), "seconds", where);
+        for (MetricLines.Line epoch : metrics.lines()) {
+            double s = metrics.number(epoch, "seconds");
             seconds += s;
-            images += s * number(epochs.get(i), "images_per_second", where);
+            images += s * metrics.number(epoch, "images_per_second");
         }
-        String where = run.metrics() + ", last line";
+        MetricLines.Line last = metrics.last();
+        String where = run.metrics() + ", line " + last.number();
         ModelSummary summary = ModelSummary.of(config.createModel(facts),
                 Shape.of(facts.channels(), facts.height(), facts.width()));
         String recipe = ModelZoo.usesAttentionRecipe(config.model()) ? config.attentionRecipe() : null;
-        return new RunResult(name(folder), config.model(), recipe, epochs.size(), config.epochs(), summary.params(),
-                summary.macs(), correct(number(last, "test_acc", where), facts.testSamples(), where),
-                number(last, "test_top5", where), images, seconds, threads(run.manifest(), configJson));
+        return new RunResult(run.name(), config.model(), recipe, metrics.lines().size(), config.epochs(),
+                summary.params(), summary.macs(), correct(metrics.number(last, "test_acc"), facts.testSamples(), where),
+                metrics.number(last, "test_top5"), images, seconds, threads(run.manifest(), configJson));
     }
 
     /** The count behind {@code accuracy} of {@code n} images, refusing a value no count gives. */
@@ -116,63 +112,15 @@ public record RunResult(String name, String model, String recipe, int epochsDone
         }
         List<Integer> threads = new ArrayList<>();
         try {
-            JsonArray sessions = object(manifest).getAsJsonArray("sessions");
+            JsonArray sessions = JsonFiles.object(manifest).getAsJsonArray("sessions");
             for (JsonElement session : sessions) {
                 threads.add(session.getAsJsonObject().get("threads").getAsInt());
             }
         } catch (RuntimeException e) {
-            throw new IOException(manifest + " has no sessions with their threads (" + e.getMessage() + "); it is not a"
-                    + " manifest of vista train: repair it, or move it out of the folder", e);
+            throw new IOException(manifest + " has no sessions with their threads (" + JsonFiles.reason(e)
+                    + "); it is not a manifest of vista train: repair it, or move it out of the folder", e);
         }
         return List.copyOf(threads);
     }
 
-    private static String name(Path folder) {
-        Path name = folder.toAbsolutePath().normalize().getFileName();
-        return name == null ? folder.toString() : name.toString();
-    }
-
-    private static JsonObject object(Path file) throws IOException {
-        try {
-            return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
-        } catch (JsonParseException | IllegalStateException e) {
-            throw new IOException(file + " is not a JSON object (" + e.getMessage() + "); it is not a file vista"
-                    + " train wrote", e);
-        }
-    }
-
-    private static List<JsonObject> lines(Path file) throws IOException {
-        List<String> text = Files.readAllLines(file, StandardCharsets.UTF_8);
-        List<JsonObject> lines = new ArrayList<>();
-        for (int i = 0; i < text.size(); i++) {
-            if (text.get(i).isBlank()) {
-                continue;
-            }
-            try {
-                lines.add(JsonParser.parseString(text.get(i)).getAsJsonObject());
-            } catch (JsonParseException | IllegalStateException e) {
-                throw new IOException(file + ", line " + (i + 1) + " is not a JSON object (" + e.getMessage()
-                        + "); repair or delete the line", e);
-            }
-        }
-        if (lines.isEmpty()) {
-            throw new IOException(file + " is empty: the run has no finished epoch");
-        }
-        return lines;
-    }
-
-    private static Map<String, String> strings(JsonObject json) {
-        Map<String, String> m = new LinkedHashMap<>();
-        json.entrySet().forEach(e -> m.put(e.getKey(), e.getValue().isJsonPrimitive()
-                ? e.getValue().getAsString() : e.getValue().toString()));
-        return m;
-    }
-
-    private static double number(JsonObject json, String key, String where) throws IOException {
-        JsonElement value = json.get(key);
-        if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
-            throw new IOException(where + " has no number for " + key + "; it is not a line vista train wrote");
-        }
-        return value.getAsDouble();
-    }
 }

@@ -10,6 +10,7 @@ import java.util.stream.IntStream;
 import vista.models.app.stats.Interval;
 import vista.models.app.stats.Proportion;
 import vista.models.app.summary.ModelSummary;
+import vista.models.app.summary.SummaryReport;
 
 /**
  * Runs side by side, one row each, as aligned text, as a Markdown table, or as JSON values. The columns:
@@ -39,12 +40,7 @@ public final class RunTable {
                 .map(c -> rows.stream().mapToInt(r -> r[c].length()).max().orElse(0)).toArray();
         StringBuilder sb = new StringBuilder();
         for (String[] row : rows) {
-            List<String> padded = new ArrayList<>();
-            for (int c = 0; c < row.length; c++) {
-                padded.add(RIGHT[c] ? " ".repeat(widths[c] - row[c].length()) + row[c]
-                        : row[c] + " ".repeat(widths[c] - row[c].length()));
-            }
-            sb.append(String.join("  ", padded).stripTrailing()).append('\n');
+            SummaryReport.appendRow(sb, row, widths, RIGHT);
         }
         return sb.append(notes()).toString();
     }

@@ -122,7 +122,7 @@ public record SummaryReport(String model, int classes, ModelSummary summary, Opt
     }
 
     /** Appends {@code cells} as one line, each padded to its column's width, without trailing spaces. */
-    static void appendRow(StringBuilder sb, String[] cells, int[] widths, boolean[] rightAligned) {
+    public static void appendRow(StringBuilder sb, String[] cells, int[] widths, boolean[] rightAligned) {
         StringBuilder line = new StringBuilder();
         for (int c = 0; c < cells.length; c++) {
             if (c > 0) {

@@ -1,6 +1,7 @@
 package vista.models.app.train;
 
 import com.google.gson.Gson;
+import com.google.gson.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +96,15 @@ public record DataFacts(int channels, int height, int width, int numClasses, int
         toJson().forEach((k, v) -> m.put(k, v instanceof float[] || v instanceof String[] ? GSON.toJson(v)
                 : String.valueOf(v)));
         return m;
+    }
+
+    /**
+     * The facts as a run's config.json stores them (other keys are ignored).
+     *
+     * @throws IllegalArgumentException naming the first missing or unreadable key
+     */
+    public static DataFacts fromJson(JsonObject json) {
+        return fromMap(TrainConfig.strings(json));
     }
 
     /** The facts stored in a checkpoint's map (other keys are ignored). */

@@ -56,6 +56,12 @@ public final class RunDirectory {
         return root;
     }
 
+    /** The run's name for tables and legends: the folder's own name (the path as given for a root). */
+    public String name() {
+        Path name = root.toAbsolutePath().normalize().getFileName();
+        return name == null ? root.toString() : name.toString();
+    }
+
     public Path config() {
         return root.resolve(CONFIG);
     }

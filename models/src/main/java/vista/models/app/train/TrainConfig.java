@@ -317,10 +317,15 @@ public record TrainConfig(String model, String data, int epochs, int batch, doub
      * @throws IllegalArgumentException naming the first missing or unreadable key
      */
     public static TrainConfig fromJson(JsonObject json) {
+        return fromMap(strings(json));
+    }
+
+    /** A JSON document's members as the string map of a checkpoint: primitives as text, the rest as JSON. */
+    static Map<String, String> strings(JsonObject json) {
         Map<String, String> m = new LinkedHashMap<>();
         json.entrySet().forEach(e -> m.put(e.getKey(), e.getValue().isJsonPrimitive()
                 ? e.getValue().getAsString() : e.getValue().toString()));
-        return fromMap(m);
+        return m;
     }
 
     /** Reads typed values from a string map, with errors that name the key. */
