@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import vista.autograd.Autograd;
 import vista.autograd.Ledger;
 import vista.autograd.Variable;
+import vista.autograd.functions.BatchNorm;
+import vista.autograd.functions.BatchNormRelu;
 import vista.tensor.Rng;
 import vista.tensor.Tensor;
 
@@ -43,6 +45,25 @@ class BatchNorm2dReluTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aSequentialRunsANormAndTheReluAfterItAsOneFusedNode() {
+        Rng rng = new Rng(33);
+        int[] dims = {4, 6, 5, 5};
+        Tensor gamma = Tensor.uniform(rng, -2, 2, dims[1]);
+        Tensor beta = Tensor.randn(rng, dims[1]);
+        Tensor[] xs = {Tensor.randn(rng, dims), Tensor.randn(rng, dims).mul(3)};
+        Tensor w = Tensor.randn(rng, dims);
+        List<Tensor> expected = steps(gamma, beta, xs, w, true, (bn, x) -> bn.forward(x).relu());
+        List<Tensor> actual = steps(gamma, beta, xs, w, true, (bn, x) -> new Sequential(bn, new ReLU()).forward(x));
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(bits(expected.get(i)), bits(actual.get(i)), "result " + i);
+        }
+        Variable y = new Sequential(new BatchNorm2d(dims[1]), new ReLU()).forward(new Variable(xs[0], true));
+        assertEquals(BatchNormRelu.class, y.gradFn().getClass());
+        Variable unfused = new Sequential(new ReLU(), new BatchNorm2d(dims[1])).forward(new Variable(xs[0], true));
+        assertEquals(BatchNorm.class, unfused.gradFn().getClass());
     }
 
     /**

@@ -27,7 +27,9 @@ import java.util.function.IntConsumer;
  * busy machine).
  *
  * <p>A thread waiting for its job's last tiles never takes other work, so a tile's thread-local state
- * (GEMM's packing buffers) is never entered twice. Scheduling decides only who runs a tile, never what it
+ * (GEMM's packing buffers) is never entered twice. Hence a tile must never wait for another tile to start:
+ * if the helpers hold tiles that each wait for a second thread while the callers wait for their jobs, no
+ * thread is left to come. Vista's tiles are independent pieces of work, which finish on their own. Scheduling decides only who runs a tile, never what it
  * computes ({@link Tiles}), so nothing here changes a bit.
  */
 final class Crew {

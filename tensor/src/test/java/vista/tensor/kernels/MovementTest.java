@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import vista.tensor.DType;
 import vista.tensor.Shape;
+import vista.tensor.Storage;
 import vista.tensor.Tensor;
+import vista.tensor.runtime.Parallel;
 
 class MovementTest {
 
@@ -38,6 +41,79 @@ class MovementTest {
                 }
             }
         }
+    }
+
+    /**
+     * Random views (permutations, slices, axes of length 1, broadcasts, scalars) of random shapes copied into a
+     * contiguous tensor and into a slice of a larger one, against the element-by-element copy through
+     * {@link Movement#storageIndices}; some are large enough to be cut into several tiles whose first rows
+     * start in the middle of an axis, on one thread and on two.
+     */
+    @Test
+    void rowCopiesOfRandomViewsMatchTheElementByElementCopy() {
+        Random random = new Random(7);
+        for (int trial = 0; trial < 300; trial++) {
+            int rank = random.nextInt(6);
+            int[] dims = new int[rank];
+            for (int a = 0; a < rank; a++) {
+                dims[a] = 1 + random.nextInt(trial % 10 == 0 ? 40 : 6);
+            }
+            while (Shape.of(dims).numel() > 300_000) {
+                dims[random.nextInt(rank)] = (dims[random.nextInt(rank)] + 1) / 2;
+            }
+            Tensor view = counting(dims);
+            for (int a = 0; a < rank; a++) {
+                if (dims[a] > 2 && random.nextBoolean()) {
+                    int start = random.nextInt(dims[a] / 2);
+                    view = view.slice(a, start, start + 1 + random.nextInt(dims[a] - start));
+                }
+            }
+            if (random.nextBoolean()) {
+                int[] order = shuffled(rank, random);
+                view = view.permute(order);
+            }
+            if (random.nextInt(4) == 0) {
+                int a = random.nextInt(view.rank() + 1);
+                int[] wide = view.unsqueeze(a).dims();
+                wide[a] = 1 + random.nextInt(3);
+                view = view.unsqueeze(a).expand(wide);
+            }
+            float[] expected = new float[view.numel()];
+            int[] at = Movement.storageIndices(view);
+            float[] storage = view.storage() instanceof Storage.Floats f ? f.array() : null;
+            for (int i = 0; i < at.length; i++) {
+                expected[i] = storage[at[i]];
+            }
+            Tensor source = view;
+            for (int threads : new int[] {1, 2}) {
+                Tensor copied = Parallel.withThreads(threads, () -> Movement.copy(source, DType.FLOAT32));
+                assertArrayEquals(expected, copied.toFloatArray(), "view " + view.shape() + " on " + threads);
+            }
+            int[] larger = view.dims();
+            if (larger.length == 0) {
+                continue;
+            }
+            int axis = random.nextInt(larger.length);
+            larger[axis] += 2;
+            Tensor target = Tensor.zeros(DType.FLOAT32, Shape.of(larger));
+            Tensor slot = target.slice(axis, 1, 1 + view.dim(axis));
+            Movement.copyInto(view, slot);
+            assertArrayEquals(expected, slot.contiguous().toFloatArray(), "slice of " + target.shape());
+        }
+    }
+
+    private static int[] shuffled(int n, Random random) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
     }
 
     @Test
