@@ -49,7 +49,8 @@ import vista.tensor.runtime.Vectors;
  *       a plain row-major matrix, which it packs with vector copies (for 3x3 from 64 channels at 56 x 56
  *       this is about 15% faster). The result, {@code (o, u, v, c)}, is reordered to
  *       {@code (o, c, u, v)} at the end. Pointwise convolutions skip this: they need no im2col, and the
- *       copy would double their memory traffic.</li>
+ *       copy would double their memory traffic; a run's consecutive blocks of one sample are then one GEMM
+ *       call over all their positions (the same chain as block by block, in fewer and longer calls).</li>
  * </ul>
  * A 1x1 convolution with stride 1 and no padding needs no im2col (cols is the input itself) and no
  * col2im (dcols is the input gradient): GEMM reads and writes the tensors directly.
@@ -291,10 +292,11 @@ final class ConvolutionFast {
             float[] partial = t == 0 && !channelsLast ? dw.floats() : Workspaces.take(weightSize);
             partials[t] = partial;
             float[] cols = direct ? null : columns.take();
-            for (int unit = from; unit < to; unit++) {
+            for (int unit = from, next; unit < to; unit = next) {
                 int n = unit / blocks;
                 int p0 = unit % blocks * blockLength;
-                int count = Math.min(blockLength, p.positions() - p0);
+                next = direct ? Math.min(to, (n + 1) * blocks) : unit + 1;
+                int count = Math.min(next * blockLength - n * blocks * blockLength, p.positions()) - p0;
                 for (int group = 0; group < g.groups(); group++) {
                     int gIndex = gy.offset() + (n * p.outChannels + group * p.outPerGroup) * p.positions() + p0;
                     int wIndex = group * p.outPerGroup * p.depth();

@@ -38,6 +38,10 @@ import vista.tensor.runtime.Vectors;
  *       a disjoint block of C.</li>
  * </ul>
  *
+ * <p><b>Narrow products.</b> With at most {@value NarrowGemm#FEW_ROWS} rows (op(B) not transposed) or at most
+ * two vectors of columns (op(A) plain, op(B) transposed) the tiles run {@link NarrowGemm}'s unpacked kernels
+ * instead, with the same chains; the choice depends on the shape and transposes only.
+ *
  * <p><b>Determinism.</b> A tile runs its depth blocks in order; the first starts every accumulator at 0
  * (or loads C when accumulating), later ones load the partial C stored by the previous block and keep
  * FMA-ing, so each {@code C[i][j]} is the single chain {@code s = fma(opA[i][p], opB[p][j], s)} for
@@ -156,11 +160,23 @@ final class GemmFast {
         Lines columnsOfB = Lines.of(b, bOffset, ldb, transB);
         TileGrid grid = TileGrid.of(m, n, k);
         int columnTiles = grid.columnTiles();
+        boolean fewRows = NarrowGemm.suitsFewRows(transB, m);
+        boolean fewColumns = !fewRows && NarrowGemm.suitsFewColumns(transA, transB, n);
         Tiles.forEach(grid.count(), t -> {
             int row = (t / columnTiles) * grid.rows();
             int column = (t % columnTiles) * grid.columns();
-            multiplyTile(rowsOfA, columnsOfB, k, c, cOffset + row * ldc + column, ldc, accumulate,
-                    row, Math.min(grid.rows(), m - row), column, Math.min(grid.columns(), n - column));
+            int rows = Math.min(grid.rows(), m - row);
+            int columns = Math.min(grid.columns(), n - column);
+            int cTile = cOffset + row * ldc + column;
+            if (fewRows) {
+                NarrowGemm.fewRows(transA, rows, columns, k, a, aOffset + (transA ? row : row * lda), lda,
+                        b, bOffset + column, ldb, c, cTile, ldc, accumulate);
+            } else if (fewColumns) {
+                NarrowGemm.fewColumns(rows, columns, k, a, aOffset + row * lda, lda, b, bOffset + column * ldb, ldb,
+                        c, cTile, ldc, accumulate);
+            } else {
+                multiplyTile(rowsOfA, columnsOfB, k, c, cTile, ldc, accumulate, row, rows, column, columns);
+            }
         });
     }
 
