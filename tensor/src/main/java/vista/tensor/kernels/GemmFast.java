@@ -39,7 +39,7 @@ import vista.tensor.runtime.Vectors;
  * </ul>
  *
  * <p><b>Narrow products.</b> With at most {@value NarrowGemm#FEW_ROWS} rows (op(B) not transposed) or at most
- * two vectors of columns (op(A) plain, op(B) transposed) the tiles run {@link NarrowGemm}'s unpacked kernels
+ * one vector of columns (op(A) plain, op(B) transposed) the tiles run {@link NarrowGemm}'s unpacked kernels
  * instead, with the same chains; the choice depends on the shape and transposes only.
  *
  * <p><b>Determinism.</b> A tile runs its depth blocks in order; the first starts every accumulator at 0

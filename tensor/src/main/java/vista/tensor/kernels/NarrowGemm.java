@@ -14,10 +14,10 @@ import vista.tensor.runtime.Vectors;
  *   <li><b>Few rows</b> ({@link #FEW_ROWS} or fewer, op(B) not transposed: a 1x1 convolution's forward to
  *       few channels, or its input gradient from few): {@code C[i][j..j+L) (+)= sum_p opA[i][p] B[p][j..j+L)},
  *       vectors along the row of B and C, each opA element broadcast straight from A; no packing.</li>
- *   <li><b>Few columns</b> (two vectors' worth or fewer, op(B) = B^T and op(A) = A, both stored along the
+ *   <li><b>Few columns</b> (one vector's worth or fewer, op(B) = B^T and op(A) = A, both stored along the
  *       depth: a weight gradient to few input channels): blocks of {@value #DEPTH_BLOCK} depths of B are
- *       transposed into a scratch ({@link PanelTranspose}), so that {@code B^T[p][0..n)} is one or two
- *       vectors, and {@code C[i][0..n) (+)= sum_p A[i][p] B^T[p][0..n)} runs {@value #ROW_GROUP} rows of C
+ *       transposed into a scratch ({@link PanelTranspose}), so that {@code B^T[p][0..n)} is one vector,
+ *       and {@code C[i][0..n) (+)= sum_p A[i][p] B^T[p][0..n)} runs {@value #ROW_GROUP} rows of C
  *       at a time, each A element broadcast straight from A.</li>
  * </ul>
  * Every element of C is still the single chain of {@link GemmKernels}' contract: started at 0 (or at the
@@ -31,14 +31,18 @@ final class NarrowGemm {
     private static final int LANES = Vectors.LANES;
     /** Most rows of C for which the few-rows kernel is used. */
     static final int FEW_ROWS = 4;
-    /** Most columns of C for which the few-columns kernel is used: two vectors of a row, 32 floats here. */
-    static final int FEW_COLUMNS = 2 * LANES;
-    /** Depths of B transposed at once by the few-columns kernel: 256 x 32 floats, 32 KiB, here. */
+    /**
+     * Most columns of C for which the few-columns kernel is used: one vector, 16 floats here. (Two vectors
+     * per row measured slower than the packed kernel at 18 columns, 11.5 against 6.4 ms for
+     * {@code NarrowConvolutionBenchmark}'s {@code 18-16-49-49}.)
+     */
+    static final int FEW_COLUMNS = LANES;
+    /** Depths of B transposed at once by the few-columns kernel: 256 x 16 floats, 16 KiB, here. */
     static final int DEPTH_BLOCK = 256;
     /** Rows of C whose accumulators the few-columns kernel holds at once. */
     static final int ROW_GROUP = 8;
     private static final ThreadLocal<float[]> TRANSPOSED =
-            ThreadLocal.withInitial(() -> new float[DEPTH_BLOCK * FEW_COLUMNS]);
+            ThreadLocal.withInitial(() -> new float[DEPTH_BLOCK * LANES]);
 
     private NarrowGemm() {
     }
@@ -122,31 +126,22 @@ final class NarrowGemm {
     /**
      * {@code C (+)= A B^T} for {@code rows x columns} of C ({@code columns <=} {@link #FEW_COLUMNS}): A row i at
      * {@code a[aOffset + i lda ..]}, B row j (column j of op(B)) at {@code b[bOffset + j ldb ..]}, both along
-     * the depth. Per block of depths: B's rows transposed into the thread's scratch ({@code width} floats per
-     * depth), then every group of rows of C runs its chains through the block: eight rows of one vector or
-     * four rows of two, so that eight independent chains hide the latency of the fused multiply-add. A last,
-     * smaller group repeats its last row in the spare chains and stores only its own rows.
+     * the depth. Per block of depths: B's rows transposed into the thread's scratch (one vector per depth),
+     * then every group of eight rows of C runs its chains through the block, so that eight independent chains
+     * hide the latency of the fused multiply-add. A last, smaller group repeats its last row in the spare
+     * chains and stores only its own rows.
      */
     static void fewColumns(int rows, int columns, int k, float[] a, int aOffset, int lda,
             float[] b, int bOffset, int ldb, float[] c, int cOffset, int ldc, boolean accumulate) {
         float[] transposed = TRANSPOSED.get();
-        int width = roundUp(columns, LANES);
-        int groupRows = width == LANES ? ROW_GROUP : ROW_GROUP / 2;
-        VectorMask<Float> first = FLOAT.indexInRange(0, columns);
-        VectorMask<Float> second = FLOAT.indexInRange(LANES, columns);
+        VectorMask<Float> valid = FLOAT.indexInRange(0, columns);
         for (int p0 = 0; p0 < k; p0 += DEPTH_BLOCK) {
             int depth = Math.min(DEPTH_BLOCK, k - p0);
-            PanelTranspose.pack(b, bOffset + p0, ldb, columns, depth, width, transposed, 0);
+            PanelTranspose.pack(b, bOffset + p0, ldb, columns, depth, LANES, transposed, 0);
             boolean load = accumulate || p0 > 0;
-            for (int i0 = 0; i0 < rows; i0 += groupRows) {
-                int group = Math.min(groupRows, rows - i0);
-                int aAt = aOffset + i0 * lda + p0;
-                int cAt = cOffset + i0 * ldc;
-                if (width == LANES) {
-                    oneVectorRows(group, depth, a, aAt, lda, transposed, c, cAt, ldc, load, first);
-                } else {
-                    twoVectorRows(group, depth, a, aAt, lda, transposed, c, cAt, ldc, load, first, second);
-                }
+            for (int i0 = 0; i0 < rows; i0 += ROW_GROUP) {
+                oneVectorRows(Math.min(ROW_GROUP, rows - i0), depth, a, aOffset + i0 * lda + p0, lda, transposed,
+                        c, cOffset + i0 * ldc, ldc, load, valid);
             }
         }
     }
@@ -191,48 +186,6 @@ final class NarrowGemm {
         store(s7, c, cAt, ldc, 7, group, valid);
     }
 
-    /** Up to four rows of C, two vectors each, through one transposed depth block of {@code 2 LANES} per depth. */
-    private static void twoVectorRows(int group, int depth, float[] a, int aAt, int lda, float[] bt, float[] c,
-            int cAt, int ldc, boolean load, VectorMask<Float> first, VectorMask<Float> second) {
-        int r1 = Math.min(1, group - 1) * lda;
-        int r2 = Math.min(2, group - 1) * lda;
-        int r3 = Math.min(3, group - 1) * lda;
-        int h = cAt + LANES;
-        FloatVector s0 = start(c, cAt, ldc, 0, group, load, first);
-        FloatVector t0 = start(c, h, ldc, 0, group, load, second);
-        FloatVector s1 = start(c, cAt, ldc, 1, group, load, first);
-        FloatVector t1 = start(c, h, ldc, 1, group, load, second);
-        FloatVector s2 = start(c, cAt, ldc, 2, group, load, first);
-        FloatVector t2 = start(c, h, ldc, 2, group, load, second);
-        FloatVector s3 = start(c, cAt, ldc, 3, group, load, first);
-        FloatVector t3 = start(c, h, ldc, 3, group, load, second);
-        for (int p = 0; p < depth; p++) {
-            FloatVector v = FloatVector.fromArray(FLOAT, bt, 2 * p * LANES);
-            FloatVector u = FloatVector.fromArray(FLOAT, bt, 2 * p * LANES + LANES);
-            int at = aAt + p;
-            FloatVector w0 = FloatVector.broadcast(FLOAT, a[at]);
-            FloatVector w1 = FloatVector.broadcast(FLOAT, a[at + r1]);
-            FloatVector w2 = FloatVector.broadcast(FLOAT, a[at + r2]);
-            FloatVector w3 = FloatVector.broadcast(FLOAT, a[at + r3]);
-            s0 = w0.fma(v, s0);
-            t0 = w0.fma(u, t0);
-            s1 = w1.fma(v, s1);
-            t1 = w1.fma(u, t1);
-            s2 = w2.fma(v, s2);
-            t2 = w2.fma(u, t2);
-            s3 = w3.fma(v, s3);
-            t3 = w3.fma(u, t3);
-        }
-        store(s0, c, cAt, ldc, 0, group, first);
-        store(t0, c, h, ldc, 0, group, second);
-        store(s1, c, cAt, ldc, 1, group, first);
-        store(t1, c, h, ldc, 1, group, second);
-        store(s2, c, cAt, ldc, 2, group, first);
-        store(t2, c, h, ldc, 2, group, second);
-        store(s3, c, cAt, ldc, 3, group, first);
-        store(t3, c, h, ldc, 3, group, second);
-    }
-
     /** The chain of row {@code r} of a group: C's old value (when loading) or 0; a spare row starts at 0. */
     private static FloatVector start(float[] c, int cAt, int ldc, int r, int group, boolean load,
             VectorMask<Float> valid) {
@@ -244,9 +197,5 @@ final class NarrowGemm {
         if (r < group) {
             s.intoArray(c, cAt + r * ldc, valid);
         }
-    }
-
-    private static int roundUp(int value, int multiple) {
-        return (value + multiple - 1) / multiple * multiple;
     }
 }

@@ -16,7 +16,8 @@ import vista.tensor.runtime.Vectors;
  * and eight stores move 64 values, where the element-by-element loop makes 64 loads and 64 stores to
  * addresses {@code width} floats apart. The packing of a convolution's weights (A) and of a weight
  * gradient's transposed operand (B) runs through here.
- * Lines and depths left over by the blocks are copied one by one. Only values move, so the packed panel,
+ * Depths left over by the blocks are copied one by one, and so are lines where 8-lane vectors are not
+ * native. Only values move, so the packed panel,
  * and everything the GEMM computes from it, has the same bits either way.
  *
  * <p>A butterfly stage of half-size {@code h} takes two vectors {@code a} (line {@code i}) and {@code b}
@@ -39,19 +40,32 @@ final class PanelTranspose {
     private PanelTranspose() {
     }
 
-    /** {@code packed[to + p*width + x] = data[from + x*lineStride + p]} for {@code x < valid}, {@code p < depth}. */
+    /**
+     * {@code packed[to + p*width + x] = data[from + x*lineStride + p]} for {@code x < valid}, {@code p < depth}
+     * ({@code width} a multiple of 8 and at least {@code valid}). The last lines, fewer than eight, also go
+     * in 8 x 8 blocks, with the last of them read again for the missing ones: columns {@code valid} up to
+     * the next multiple of 8 then hold copies of column {@code valid - 1}, which callers zero or ignore.
+     */
     static void pack(float[] data, int from, int lineStride, int valid, int depth, int width, float[] packed, int to) {
         int blockedLines = BLOCKS ? valid - valid % 8 : 0;
         int blockedDepth = depth - depth % 8;
         for (int x0 = 0; x0 < blockedLines; x0 += 8) {
             int line = from + x0 * lineStride;
             for (int p0 = 0; p0 < blockedDepth; p0 += 8) {
-                block(data, line + p0, lineStride, packed, to + p0 * width + x0, width);
+                block(data, line + p0, lineStride, 8, packed, to + p0 * width + x0, width);
             }
             copy(data, line, lineStride, 8, blockedDepth, depth, width, packed, to + x0);
         }
-        copy(data, from + blockedLines * lineStride, lineStride, valid - blockedLines, 0, depth, width, packed,
-                to + blockedLines);
+        int rest = valid - blockedLines;
+        int line = from + blockedLines * lineStride;
+        if (BLOCKS && rest > 0) {
+            for (int p0 = 0; p0 < blockedDepth; p0 += 8) {
+                block(data, line + p0, lineStride, rest, packed, to + p0 * width + blockedLines, width);
+            }
+            copy(data, line, lineStride, rest, blockedDepth, depth, width, packed, to + blockedLines);
+        } else {
+            copy(data, line, lineStride, rest, 0, depth, width, packed, to + blockedLines);
+        }
     }
 
     /** Lines {@code 0 .. lines-1} (from {@code line}), depths {@code p0 .. p1-1}, element by element. */
@@ -65,16 +79,22 @@ final class PanelTranspose {
         }
     }
 
-    /** One 8 x 8 block: eight lines of eight depths from {@code source}, eight depths of eight lines to {@code target}. */
-    private static void block(float[] data, int source, int lineStride, float[] packed, int target, int width) {
+    /**
+     * One 8 x 8 block: eight lines of eight depths from {@code source}, eight depths of eight lines to
+     * {@code target}; of the lines only the first {@code lines} (1 to 8) are read, the last of them again
+     * in place of the others.
+     */
+    private static void block(float[] data, int source, int lineStride, int lines, float[] packed, int target,
+            int width) {
+        int last = lines - 1;
         FloatVector v0 = FloatVector.fromArray(EIGHT, data, source);
-        FloatVector v1 = FloatVector.fromArray(EIGHT, data, source + lineStride);
-        FloatVector v2 = FloatVector.fromArray(EIGHT, data, source + 2 * lineStride);
-        FloatVector v3 = FloatVector.fromArray(EIGHT, data, source + 3 * lineStride);
-        FloatVector v4 = FloatVector.fromArray(EIGHT, data, source + 4 * lineStride);
-        FloatVector v5 = FloatVector.fromArray(EIGHT, data, source + 5 * lineStride);
-        FloatVector v6 = FloatVector.fromArray(EIGHT, data, source + 6 * lineStride);
-        FloatVector v7 = FloatVector.fromArray(EIGHT, data, source + 7 * lineStride);
+        FloatVector v1 = FloatVector.fromArray(EIGHT, data, source + Math.min(1, last) * lineStride);
+        FloatVector v2 = FloatVector.fromArray(EIGHT, data, source + Math.min(2, last) * lineStride);
+        FloatVector v3 = FloatVector.fromArray(EIGHT, data, source + Math.min(3, last) * lineStride);
+        FloatVector v4 = FloatVector.fromArray(EIGHT, data, source + Math.min(4, last) * lineStride);
+        FloatVector v5 = FloatVector.fromArray(EIGHT, data, source + Math.min(5, last) * lineStride);
+        FloatVector v6 = FloatVector.fromArray(EIGHT, data, source + Math.min(6, last) * lineStride);
+        FloatVector v7 = FloatVector.fromArray(EIGHT, data, source + Math.min(7, last) * lineStride);
         FloatVector a0 = lo(v0, v4, SWAP_4, BIT_4);
         FloatVector a4 = hi(v0, v4, SWAP_4, BIT_4);
         FloatVector a1 = lo(v1, v5, SWAP_4, BIT_4);

@@ -44,7 +44,7 @@ class NarrowGemmTest {
         Random random = new Random(13);
         check(false, false, 3, 9000, 700, random, false);
         check(true, false, 4, 7000, 650, random, true);
-        check(false, true, 6000, 20, 300, random, true);
+        check(false, true, 6000, 12, 300, random, true);
     }
 
     @Test

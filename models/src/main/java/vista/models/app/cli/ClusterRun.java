@@ -91,6 +91,13 @@ final class ClusterRun {
                 problems.add(shards);
             }
             if (!problems.isEmpty()) {
+                // Leave together: a worker that left at once could take its problems with it while they are
+                // in transit, and the others would report "left the cluster" instead of what is wrong.
+                try {
+                    world.barrier();
+                } catch (ClusterFailure e) {
+                    // another worker left anyway; this one knows every problem and reports them all the same
+                }
                 out.flush();
                 problems.forEach(p -> err.println("vista train: " + p));
                 err.flush();
