@@ -12,8 +12,9 @@ import vista.tensor.runtime.Tiles;
  * converting between element types, concatenation, stacking and constant padding.
  *
  * <p>These are exact (no rounding beyond a float64 -> float32 conversion), so one implementation serves
- * as both reference and fast path; the only speed trick is copying whole innermost rows with
- * {@link System#arraycopy} when they are dense.
+ * as both reference and fast path; the only speed tricks are copying whole rows with
+ * {@link System#arraycopy} when they are dense, after merging the axes that allow it ({@link RowWalk}),
+ * and copying tiles of rows in parallel.
  */
 public final class Movement {
     /** Elements per tile of a parallel row copy: 64K floats, 256 KiB read and 256 KiB written. */
