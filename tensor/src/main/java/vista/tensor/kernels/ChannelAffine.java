@@ -34,7 +34,7 @@ public final class ChannelAffine {
     /** {@code max(0, s[c] x + t[c])}, a new tensor. */
     public static Tensor scaleShiftRelu(Tensor x, double[] s, double[] t) {
         Tensor in = checked(x, s.length);
-        Tensor out = Tensor.zeros(in.dtype(), in.shape());
+        Tensor out = Tensor.unfilled(in.dtype(), in.shape());     // every element is written below
         int channels = s.length;
         int positions = in.dim(2);
         forEachRun(in.dim(0) * channels, positions, run -> {
@@ -69,7 +69,7 @@ public final class ChannelAffine {
         if (!gs.shape().equals(xs.shape())) {
             throw new IllegalArgumentException("ChannelAffine.combine: shapes differ, " + g.shape() + " and " + x.shape());
         }
-        Tensor out = Tensor.zeros(gs.dtype(), gs.shape());
+        Tensor out = Tensor.unfilled(gs.dtype(), gs.shape());     // every element is written below
         int channels = a.length;
         int positions = gs.dim(2);
         boolean floats = gs.dtype() == DType.FLOAT32 && xs.dtype() == DType.FLOAT32;
