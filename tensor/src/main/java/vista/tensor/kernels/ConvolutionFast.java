@@ -296,7 +296,7 @@ final class ConvolutionFast {
                 int n = unit / blocks;
                 int p0 = unit % blocks * blockLength;
                 next = direct ? Math.min(to, (n + 1) * blocks) : unit + 1;
-                int count = Math.min(next * blockLength - n * blocks * blockLength, p.positions()) - p0;
+                int count = Math.min((next - n * blocks) * blockLength, p.positions()) - p0;
                 for (int group = 0; group < g.groups(); group++) {
                     int gIndex = gy.offset() + (n * p.outChannels + group * p.outPerGroup) * p.positions() + p0;
                     int wIndex = group * p.outPerGroup * p.depth();

@@ -40,7 +40,8 @@ import vista.tensor.runtime.Vectors;
  *
  * <p><b>Narrow products.</b> With at most {@value NarrowGemm#FEW_ROWS} rows (op(B) not transposed) or at most
  * one vector of columns (op(A) plain, op(B) transposed) the tiles run {@link NarrowGemm}'s unpacked kernels
- * instead, with the same chains; the choice depends on the shape and transposes only.
+ * instead, with the same chains; the choice depends on the shape and transposes only. The few-columns kernel
+ * transposes into the thread's B packing buffer, which it does not otherwise use.
  *
  * <p><b>Determinism.</b> A tile runs its depth blocks in order; the first starts every accumulator at 0
  * (or loads C when accumulating), later ones load the partial C stored by the previous block and keep
@@ -173,7 +174,7 @@ final class GemmFast {
                         b, bOffset + column, ldb, c, cTile, ldc, accumulate);
             } else if (fewColumns) {
                 NarrowGemm.fewColumns(rows, columns, k, a, aOffset + row * lda, lda, b, bOffset + column * ldb, ldb,
-                        c, cTile, ldc, accumulate);
+                        c, cTile, ldc, accumulate, WORKSPACE.get().packedB);
             } else {
                 multiplyTile(rowsOfA, columnsOfB, k, c, cTile, ldc, accumulate, row, rows, column, columns);
             }

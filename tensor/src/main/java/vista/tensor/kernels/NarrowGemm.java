@@ -41,8 +41,6 @@ final class NarrowGemm {
     static final int DEPTH_BLOCK = 256;
     /** Rows of C whose accumulators the few-columns kernel holds at once. */
     static final int ROW_GROUP = 8;
-    private static final ThreadLocal<float[]> TRANSPOSED =
-            ThreadLocal.withInitial(() -> new float[DEPTH_BLOCK * LANES]);
 
     private NarrowGemm() {
     }
@@ -126,14 +124,14 @@ final class NarrowGemm {
     /**
      * {@code C (+)= A B^T} for {@code rows x columns} of C ({@code columns <=} {@link #FEW_COLUMNS}): A row i at
      * {@code a[aOffset + i lda ..]}, B row j (column j of op(B)) at {@code b[bOffset + j ldb ..]}, both along
-     * the depth. Per block of depths: B's rows transposed into the thread's scratch (one vector per depth),
-     * then every group of eight rows of C runs its chains through the block, so that eight independent chains
-     * hide the latency of the fused multiply-add. A last, smaller group repeats its last row in the spare
+     * the depth. Per block of depths: B's rows transposed into {@code transposed} (the calling thread's own,
+     * at least {@value #DEPTH_BLOCK} vectors; one vector per depth), then every group of eight rows of C runs
+     * its chains through the block, so that eight independent chains hide the latency of the fused
+     * multiply-add. A last, smaller group repeats its last row in the spare
      * chains and stores only its own rows.
      */
     static void fewColumns(int rows, int columns, int k, float[] a, int aOffset, int lda,
-            float[] b, int bOffset, int ldb, float[] c, int cOffset, int ldc, boolean accumulate) {
-        float[] transposed = TRANSPOSED.get();
+            float[] b, int bOffset, int ldb, float[] c, int cOffset, int ldc, boolean accumulate, float[] transposed) {
         VectorMask<Float> valid = FLOAT.indexInRange(0, columns);
         for (int p0 = 0; p0 < k; p0 += DEPTH_BLOCK) {
             int depth = Math.min(DEPTH_BLOCK, k - p0);
